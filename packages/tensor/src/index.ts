@@ -1,0 +1,19 @@
+/**
+ * @dl/tensor — the NumPy that *Deep Learning from Scratch* leans on, in TypeScript: tensors with
+ * shapes and dtypes, broadcasting, reductions, matrix products, a seeded RNG, and a backend seam
+ * (`Kernels`) that the WebAssembly backend implements.
+ */
+export * from './dtype.js';
+export * from './shape.js';
+export { Rng, type RngState } from './rng.js';
+export { Tensor, type NestedArray } from './tensor.js';
+export * from './create.js';
+export * from './random.js';
+export * from './ops/elementwise.js';
+export * from './ops/reduce.js';
+export * from './ops/matmul.js';
+export * from './ops/manipulate.js';
+export type { Kernels, GemmArgs, BinaryArgs, ReduceArgs, UnaryOp, BinaryOp, ReduceOp } from './backend/kernels.js';
+export { jsKernels } from './backend/js.js';
+export { getBackend, setBackend, withBackend } from './backend/index.js';
+export { runConformance, type ConformanceResult, type ConformanceOptions } from './conformance.js';

@@ -1,0 +1,197 @@
+import { allocate, dtypeOfArray, type DType, type TypedArrayOf } from './dtype.js';
+import { ShapeError, assertValidShape, resolveReshape, shapeToString, sizeOf, stridesOf, type Shape } from './shape.js';
+import * as ew from './ops/elementwise.js';
+import * as red from './ops/reduce.js';
+import * as lin from './ops/matmul.js';
+import * as man from './ops/manipulate.js';
+
+/** Nested JavaScript arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
+export type NestedArray = number | readonly NestedArray[];
+
+/**
+ * An n-dimensional array: a shape, a dtype and contiguous row-major storage in a typed array.
+ * `reshape` returns a view over the same storage; every other op returns a new tensor unless an
+ * `out` tensor is passed. Methods are thin wrappers over the free functions in `ops/`.
+ */
+export class Tensor<D extends DType = DType> {
+  readonly shape: readonly number[];
+  readonly dtype: D;
+  readonly data: TypedArrayOf<D>;
+  readonly size: number;
+
+  constructor(data: TypedArrayOf<D>, shape: Shape, dtype?: D) {
+    assertValidShape('Tensor', shape);
+    const actual = dtypeOfArray(data);
+    if (actual === undefined) throw new TypeError('Tensor: data must be a Float32Array, Float64Array, Int32Array or Uint8Array');
+    if (dtype !== undefined && dtype !== actual) {
+      throw new TypeError(`Tensor: dtype '${dtype}' does not match its data (${actual})`);
+    }
+    const size = sizeOf(shape);
+    if (data.length !== size) {
+      throw new ShapeError(`Tensor: shape ${shapeToString(shape)} needs ${size} elements, data has ${data.length}`);
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = actual as D;
+    this.size = size;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Row-major strides in elements. */
+  get strides(): number[] {
+    return stridesOf(this.shape);
+  }
+
+  /** A view with a new shape over the same data; one length may be -1 (inferred). */
+  reshape(...shape: number[] | [Shape]): Tensor<D> {
+    const requested: Shape = Array.isArray(shape[0]) ? (shape[0] as Shape) : (shape as number[]);
+    return new Tensor(this.data, resolveReshape('reshape', this.shape, requested), this.dtype);
+  }
+
+  /** A 1-D view of all elements. */
+  flatten(): Tensor<D> {
+    return this.reshape(this.size);
+  }
+
+  /** The flat index of an element, with negative indices counted from the end. */
+  private offset(op: string, index: readonly number[]): number {
+    if (index.length !== this.shape.length) {
+      throw new ShapeError(`${op}: ${index.length} indices for a tensor of shape ${shapeToString(this.shape)}`);
+    }
+    let flat = 0;
+    for (let i = 0; i < index.length; i++) {
+      const d = this.shape[i]!;
+      let v = index[i]!;
+      if (v < 0) v += d;
+      if (!Number.isInteger(v) || v < 0 || v >= d) {
+        throw new RangeError(`${op}: index [${index.join(',')}] is out of bounds for shape ${shapeToString(this.shape)}`);
+      }
+      flat = flat * d + v;
+    }
+    return flat;
+  }
+
+  /** One element by its indices (`t.get(1, 2)`). */
+  get(...index: number[]): number {
+    return this.data[this.offset('get', index)]!;
+  }
+
+  /** Sets one element: `t.set(value, 1, 2)`. */
+  set(value: number, ...index: number[]): void {
+    this.data[this.offset('set', index)] = value;
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new ShapeError(`item: tensor of shape ${shapeToString(this.shape)} has ${this.size} elements, not 1`);
+    return this.data[0]!;
+  }
+
+  /** The values as nested arrays (a plain number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const build = (axis: number, offset: number): NestedArray => {
+      if (axis === this.shape.length) return this.data[offset]!;
+      const stride = sizeOf(this.shape.slice(axis + 1));
+      return Array.from({ length: this.shape[axis]! }, (_, i) => build(axis + 1, offset + i * stride));
+    };
+    return build(0, 0);
+  }
+
+  clone(): Tensor<D> {
+    return new Tensor(this.data.slice() as TypedArrayOf<D>, this.shape, this.dtype);
+  }
+
+  /** A copy converted to another dtype (floats to integers truncate toward zero, as typed arrays do). */
+  astype<E extends DType>(dtype: E): Tensor<E> {
+    const out = allocate(dtype, this.size);
+    out.set(this.data);
+    return new Tensor(out, this.shape, dtype);
+  }
+
+  /** Copies `source` (same size) into this tensor's storage. */
+  assign(source: Tensor): this {
+    if (source.size !== this.size) {
+      throw new ShapeError(`assign: shapes ${shapeToString(source.shape)} and ${shapeToString(this.shape)} differ in size`);
+    }
+    this.data.set(source.data);
+    return this;
+  }
+
+  fill(value: number): this {
+    this.data.fill(value);
+    return this;
+  }
+
+  toString(): string {
+    return `Tensor(${this.dtype}, ${shapeToString(this.shape)}) ${JSON.stringify(this.toArray())}`;
+  }
+
+  // Chainable forms of the free functions (see ops/ for their documentation).
+  add(b: Tensor<D> | number): Tensor<D> {
+    return ew.add(this, b);
+  }
+  sub(b: Tensor<D> | number): Tensor<D> {
+    return ew.sub(this, b);
+  }
+  mul(b: Tensor<D> | number): Tensor<D> {
+    return ew.mul(this, b);
+  }
+  div(b: Tensor<D> | number): Tensor<D> {
+    return ew.div(this, b);
+  }
+  pow(b: Tensor<D> | number): Tensor<D> {
+    return ew.pow(this, b);
+  }
+  neg(): Tensor<D> {
+    return ew.neg(this);
+  }
+  exp(): Tensor<D> {
+    return ew.exp(this);
+  }
+  log(): Tensor<D> {
+    return ew.log(this);
+  }
+  sqrt(): Tensor<D> {
+    return ew.sqrt(this);
+  }
+  square(): Tensor<D> {
+    return ew.square(this);
+  }
+  abs(): Tensor<D> {
+    return ew.abs(this);
+  }
+  tanh(): Tensor<D> {
+    return ew.tanh(this);
+  }
+  sum(axis?: number | readonly number[], keepdims = false): Tensor<D> {
+    return red.sum(this, { axis, keepdims });
+  }
+  mean(axis?: number | readonly number[], keepdims = false): Tensor<D> {
+    return red.mean(this, { axis, keepdims });
+  }
+  max(axis?: number | readonly number[], keepdims = false): Tensor<D> {
+    return red.max(this, { axis, keepdims });
+  }
+  min(axis?: number | readonly number[], keepdims = false): Tensor<D> {
+    return red.min(this, { axis, keepdims });
+  }
+  argmax(axis?: number): Tensor<'int32'> {
+    return red.argmax(this, { axis });
+  }
+  matmul(b: Tensor<D>): Tensor<D> {
+    return lin.matmul(this, b);
+  }
+  dot(b: Tensor<D>): Tensor<D> {
+    return lin.dot(this, b);
+  }
+  transpose(axes?: readonly number[]): Tensor<D> {
+    return man.transpose(this, axes);
+  }
+  /** The transpose (all axes reversed), like NumPy's `.T`. */
+  get T(): Tensor<D> {
+    return man.transpose(this);
+  }
+}
