@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { runConformance } from './conformance.js';
+import { jsKernels } from './backend/js.js';
+import type { Kernels } from './backend/kernels.js';
+
+describe('conformance suite', () => {
+  it('the js reference passes against itself', () => {
+    const results = runConformance(jsKernels);
+    expect(results.length).toBeGreaterThan(100);
+    expect(results.filter((r) => !r.passed)).toEqual([]);
+  });
+
+  it('catches a backend with a wrong kernel', () => {
+    const broken: Kernels = {
+      ...jsKernels,
+      name: 'broken',
+      gemm: (args) => {
+        jsKernels.gemm(args);
+        args.c[0] = args.c[0]! + 1e-2;
+      },
+    };
+    const failed = runConformance(broken).filter((r) => !r.passed);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((r) => r.name.startsWith('gemm'))).toBe(true);
+  });
+});
