@@ -1,13 +1,14 @@
 import { allocate, type AnyTypedArray, type DType } from './dtype.js';
 import type { BinaryOp, Kernels, ReduceOp, UnaryOp } from './backend/kernels.js';
 import { jsKernels } from './backend/js.js';
+import { naiveGemm } from './backend/naive-gemm.js';
 import { broadcastShapes, broadcastStrides, sizeOf, shapeToString } from './shape.js';
 import { Rng } from './rng.js';
 
 /**
  * The conformance suite every backend must pass: each case runs one kernel on random, never all-zero
- * inputs on the backend under test and on the `js` reference, and compares the outputs within a
- * tolerance. It depends on no test framework: `runConformance(kernels)` returns one result per case,
+ * inputs on the backend under test and on the reference (the `js` backend; for GEMM, the plain
+ * triple loop in `naive-gemm.ts`), and compares the outputs within a tolerance. It depends on no test framework: `runConformance(kernels)` returns one result per case,
  * and a test asserts they all passed.
  */
 export interface ConformanceResult {
@@ -65,7 +66,7 @@ function gemmCases(): Case[] {
                 const expected = c0.slice();
                 const args = { m, n, k, transA, transB, alpha: 1.5, beta, a, b };
                 kernels.gemm({ ...args, c: actual });
-                jsKernels.gemm({ ...args, c: expected });
+                naiveGemm({ ...args, c: expected });
                 return { actual, expected };
               },
             });
@@ -77,17 +78,47 @@ function gemmCases(): Case[] {
   return cases;
 }
 
-const unaryOps: readonly UnaryOp[] = ['neg', 'abs', 'exp', 'log', 'sqrt', 'square', 'tanh', 'sign', 'reciprocal'];
+const unaryOps: readonly UnaryOp[] = [
+  'neg',
+  'abs',
+  'exp',
+  'log',
+  'sqrt',
+  'square',
+  'tanh',
+  'sign',
+  'reciprocal',
+];
 const binaryOps: readonly BinaryOp[] = [
-  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
-  'equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'equal',
+  'notEqual',
+  'greater',
+  'greaterEqual',
+  'less',
+  'lessEqual',
 ];
 const broadcastPairs: readonly [number[], number[]][] = [
   [[7], [7]],
-  [[4, 5], [4, 5]],
+  [
+    [4, 5],
+    [4, 5],
+  ],
   [[4, 5], [5]],
-  [[4, 5], [4, 1]],
-  [[3, 1, 6], [1, 5, 1]],
+  [
+    [4, 5],
+    [4, 1],
+  ],
+  [
+    [3, 1, 6],
+    [1, 5, 1],
+  ],
   [[2, 3, 4, 5], []],
   [[0, 3], [3]],
 ];
@@ -120,10 +151,18 @@ function elementwiseCases(): Case[] {
           const outShape = broadcastShapes(op, sa, sb);
           const a = randomArray(dtype, sizeOf(sa), rng, op === 'pow' ? 0.5 : -2, 2);
           const b = randomArray(dtype, sizeOf(sb), rng, op === 'div' ? 0.5 : -2, 2);
-          const outDtype = op.startsWith('less') || op.startsWith('greater') || op.endsWith('qual') ? 'uint8' : dtype;
+          const outDtype =
+            op.startsWith('less') || op.startsWith('greater') || op.endsWith('qual') ? 'uint8' : dtype;
           const actual = allocate(outDtype, sizeOf(outShape));
           const expected = allocate(outDtype, sizeOf(outShape));
-          const args = { op, a, aStrides: broadcastStrides(sa, outShape), b, bStrides: broadcastStrides(sb, outShape), outShape };
+          const args = {
+            op,
+            a,
+            aStrides: broadcastStrides(sa, outShape),
+            b,
+            bStrides: broadcastStrides(sb, outShape),
+            outShape,
+          };
           kernels.binary({ ...args, out: actual });
           jsKernels.binary({ ...args, out: expected });
           return { actual, expected };
@@ -183,7 +222,9 @@ export function runConformance(kernels: Kernels, options: ConformanceOptions = {
       const { actual, expected } = c.run(kernels, rng);
       const worst = compare(actual, expected, rtol, atol);
       const passed = worst <= 1;
-      return passed ? { name: c.name, passed, worst } : { name: c.name, passed, worst, message: `error ${worst.toExponential(2)}x tolerance` };
+      return passed
+        ? { name: c.name, passed, worst }
+        : { name: c.name, passed, worst, message: `error ${worst.toExponential(2)}x tolerance` };
     } catch (error) {
       return { name: c.name, passed: false, worst: Infinity, message: String(error) };
     }

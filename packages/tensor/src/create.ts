@@ -50,7 +50,8 @@ export function arange<D extends DType = 'float32'>(
   dtype?: D,
 ): Tensor<D> {
   const [from, to] = stop === undefined ? [0, start] : [start, stop];
-  if (step === 0 || !Number.isFinite(step)) throw new RangeError(`arange: step must be finite and non-zero, got ${step}`);
+  if (step === 0 || !Number.isFinite(step))
+    throw new RangeError(`arange: step must be finite and non-zero, got ${step}`);
   const n = Math.max(0, Math.ceil((to - from) / step));
   const dt = (dtype ?? 'float32') as D;
   const data = allocate(dt, n);
@@ -59,7 +60,12 @@ export function arange<D extends DType = 'float32'>(
 }
 
 /** `num` evenly spaced values from `start` to `stop` inclusive (`np.linspace`). */
-export function linspace<D extends DType = 'float32'>(start: number, stop: number, num: number, dtype?: D): Tensor<D> {
+export function linspace<D extends DType = 'float32'>(
+  start: number,
+  stop: number,
+  num: number,
+  dtype?: D,
+): Tensor<D> {
   const dt = (dtype ?? 'float32') as D;
   const data = allocate(dt, num);
   for (let i = 0; i < num; i++) data[i] = num === 1 ? start : start + ((stop - start) * i) / (num - 1);
@@ -67,13 +73,17 @@ export function linspace<D extends DType = 'float32'>(start: number, stop: numbe
 }
 
 /** A tensor over a copy of flat values with the given shape. */
-export function fromArray<D extends DType = 'float32'>(values: ArrayLike<number>, shape: Shape, dtype?: D): Tensor<D> {
+export function fromArray<D extends DType = 'float32'>(
+  values: ArrayLike<number>,
+  shape: Shape,
+  dtype?: D,
+): Tensor<D> {
   const dt = (dtype ?? dtypeOfArray(values) ?? 'float32') as D;
   if (values.length !== sizeOf(shape)) {
     throw new ShapeError(`fromArray: ${values.length} values do not fill shape ${shapeToString(shape)}`);
   }
   const data = allocate(dt, values.length);
-  data.set(values as ArrayLike<number>);
+  data.set(values);
   return new Tensor(data, shape, dt);
 }
 
@@ -89,7 +99,9 @@ function inferShape(value: NestedArray, path: string): number[] {
   value.forEach((v, i) => {
     const s = inferShape(v, `${path}[${i}]`);
     if (s.length !== inner.length || s.some((d, j) => d !== inner[j])) {
-      throw new ShapeError(`tensor: ragged nested array: ${path}[${i}] has shape ${shapeToString(s)}, expected ${shapeToString(inner)}`);
+      throw new ShapeError(
+        `tensor: ragged nested array: ${path}[${i}] has shape ${shapeToString(s)}, expected ${shapeToString(inner)}`,
+      );
     }
   });
   return [value.length, ...inner];
@@ -99,10 +111,13 @@ function inferShape(value: NestedArray, path: string): number[] {
  * A tensor from nested arrays (`tensor([[1, 2], [3, 4]])`), a number (0-d) or a typed array (1-D,
  * copied). Ragged input is an error that names the first offending position.
  */
-export function tensor<D extends DType = 'float32'>(values: NestedArray | AnyTypedArray, dtype?: D): Tensor<D> {
+export function tensor<D extends DType = 'float32'>(
+  values: NestedArray | AnyTypedArray,
+  dtype?: D,
+): Tensor<D> {
   if (ArrayBuffer.isView(values)) return fromArray(values, [values.length], dtype);
   const shape = inferShape(values, 'values');
-  const flat = typeof values === 'number' ? [values] : (values as readonly NestedArray[]).flat(Infinity as 1) as number[];
+  const flat = typeof values === 'number' ? [values] : (values.flat(Infinity as 1) as number[]);
   for (const v of flat) {
     if (typeof v !== 'number') throw new TypeError(`tensor: expected numbers, found ${typeof v}`);
   }

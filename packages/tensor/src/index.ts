@@ -13,7 +13,15 @@ export * from './ops/elementwise.js';
 export * from './ops/reduce.js';
 export * from './ops/matmul.js';
 export * from './ops/manipulate.js';
-export type { Kernels, GemmArgs, BinaryArgs, ReduceArgs, UnaryOp, BinaryOp, ReduceOp } from './backend/kernels.js';
+export type {
+  Kernels,
+  GemmArgs,
+  BinaryArgs,
+  ReduceArgs,
+  UnaryOp,
+  BinaryOp,
+  ReduceOp,
+} from './backend/kernels.js';
 export { jsKernels } from './backend/js.js';
 export { getBackend, setBackend, withBackend } from './backend/index.js';
 export { runConformance, type ConformanceResult, type ConformanceOptions } from './conformance.js';

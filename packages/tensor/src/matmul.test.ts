@@ -26,9 +26,18 @@ describe('matmul and dot', () => {
   const rng = new Rng(9);
 
   it('computes the book example', () => {
-    const a = tensor([[1, 2], [3, 4]]);
-    const b = tensor([[5, 6], [7, 8]]);
-    expect(matmul(a, b).toArray()).toEqual([[19, 22], [43, 50]]);
+    const a = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const b = tensor([
+      [5, 6],
+      [7, 8],
+    ]);
+    expect(matmul(a, b).toArray()).toEqual([
+      [19, 22],
+      [43, 50],
+    ]);
   });
 
   it('agrees with a naive product in all four transpose combinations', () => {
@@ -48,7 +57,10 @@ describe('matmul and dot', () => {
     const b = randn([6, 2], rng, { dtype: 'float64' });
     const out = zeros([4, 2], 'float64').fill(1);
     matmul(a, b, { out, accumulate: true });
-    expectClose(out, naive(a, b).map((r) => r.map((v) => v + 1)));
+    expectClose(
+      out,
+      naive(a, b).map((r) => r.map((v) => v + 1)),
+    );
     matmul(a, b, { out });
     expectClose(out, naive(a, b));
   });
@@ -57,7 +69,9 @@ describe('matmul and dot', () => {
     expect(() => matmul(zeros([100, 784]), zeros([50, 10]))).toThrow(
       'matmul: inner dimensions differ: [100,784] x [50,10]',
     );
-    expect(() => matmul(zeros([3, 4]), zeros([3, 4]), { transB: true, transA: true })).toThrow(/\[3,4\]ᵀ x \[3,4\]ᵀ/);
+    expect(() => matmul(zeros([3, 4]), zeros([3, 4]), { transB: true, transA: true })).toThrow(
+      /\[3,4\]ᵀ x \[3,4\]ᵀ/,
+    );
     expect(() => matmul(zeros([3]), zeros([3, 1]))).toThrow(/2-D/);
     expect(() => matmul(zeros([2, 2], 'int32'), zeros([2, 2], 'int32'))).toThrow(/int32 is not supported/);
   });
@@ -70,10 +84,15 @@ describe('matmul and dot', () => {
     expect(dot(v, m).toArray()).toEqual([10, 13]);
     expect(dot(m.T, v).toArray()).toEqual([10, 13]);
     expect(dot(m, m.T).shape).toEqual([3, 3]);
-    expect(() => dot(v, arange(4, undefined, 1, 'float64'))).toThrow('dot: inner dimensions differ: [3] x [4]');
+    expect(() => dot(v, arange(4, undefined, 1, 'float64'))).toThrow(
+      'dot: inner dimensions differ: [3] x [4]',
+    );
   });
 
   it('handles empty inner dimensions as a zero product', () => {
-    expect(matmul(zeros([2, 0]), zeros([0, 3])).toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(matmul(zeros([2, 0]), zeros([0, 3])).toArray()).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
   });
 });

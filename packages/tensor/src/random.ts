@@ -31,7 +31,9 @@ export function uniform<D extends FloatDType = 'float32'>(
   const data = allocate(dt, sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * rng.random();
   // float32 rounding can turn a value just below `high` into `high`; keep the interval half-open.
-  if (dt === 'float32') for (let i = 0; i < data.length; i++) if (data[i]! >= high) data[i] = Math.fround(high - (high - low) * 2 ** -24);
+  if (dt === 'float32')
+    for (let i = 0; i < data.length; i++)
+      if (data[i]! >= high) data[i] = Math.fround(high - (high - low) * 2 ** -24);
   return new Tensor(data, shape, dt);
 }
 
@@ -49,7 +51,12 @@ export function randint(shape: Shape, rng: Rng, low: number, high: number): Tens
  * `size` indices drawn from `[0, n)` (`np.random.choice(n, size, replace)`). With replacement (the
  * book's mini-batches) indices may repeat; without, they are distinct (a partial Fisher-Yates shuffle).
  */
-export function choice(n: number, size: number, rng: Rng, options: { replace?: boolean } = {}): Tensor<'int32'> {
+export function choice(
+  n: number,
+  size: number,
+  rng: Rng,
+  options: { replace?: boolean } = {},
+): Tensor<'int32'> {
   const replace = options.replace ?? true;
   if (!Number.isInteger(n) || n < 0 || !Number.isInteger(size) || size < 0) {
     throw new RangeError(`choice: n and size must be integers >= 0, got ${n}, ${size}`);
@@ -59,7 +66,8 @@ export function choice(n: number, size: number, rng: Rng, options: { replace?: b
   if (replace) {
     for (let i = 0; i < size; i++) out[i] = rng.int(n);
   } else {
-    if (size > n) throw new RangeError(`choice: cannot take ${size} distinct samples from ${n} without replacement`);
+    if (size > n)
+      throw new RangeError(`choice: cannot take ${size} distinct samples from ${n} without replacement`);
     const pool = new Int32Array(n);
     for (let i = 0; i < n; i++) pool[i] = i;
     for (let i = 0; i < size; i++) {

@@ -73,6 +73,8 @@ describe('Rng (xoshiro128**)', () => {
   it('rejects invalid seeds and states', () => {
     expect(() => new Rng(Number.NaN)).toThrow(/finite/);
     const rng = new Rng(1);
-    expect(() => rng.setState({ algorithm: 'xoshiro128**', s: [0, 0, 0, 0], spare: null })).toThrow(/all-zero/);
+    expect(() => rng.setState({ algorithm: 'xoshiro128**', s: [0, 0, 0, 0], spare: null })).toThrow(
+      /all-zero/,
+    );
   });
 });

@@ -102,7 +102,8 @@ export class Rng {
       throw new Error(`Rng.setState: expected an xoshiro128** state of 4 words`);
     }
     [this.s0, this.s1, this.s2, this.s3] = state.s.map((w) => w >>> 0) as [number, number, number, number];
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) throw new Error('Rng.setState: the all-zero state is invalid');
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0)
+      throw new Error('Rng.setState: the all-zero state is invalid');
     this.spare = state.spare;
   }
 

@@ -86,7 +86,11 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
 }
 
 /** Sorted, de-duplicated, non-negative axes; `undefined` means every axis. */
-export function normalizeAxes(op: string, axis: number | readonly number[] | undefined, rank: number): number[] {
+export function normalizeAxes(
+  op: string,
+  axis: number | readonly number[] | undefined,
+  rank: number,
+): number[] {
   if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axis === 'number' ? [axis] : axis;
   const out = list.map((a) => normalizeAxis(op, a, rank));
@@ -114,11 +118,15 @@ export function resolveReshape(op: string, from: Shape, requested: Shape): numbe
   const out = [...requested];
   if (unknown !== -1) {
     if (known === 0 || size % known !== 0) {
-      throw new ShapeError(`${op}: cannot reshape ${shapeToString(from)} (size ${size}) into ${shapeToString(requested)}`);
+      throw new ShapeError(
+        `${op}: cannot reshape ${shapeToString(from)} (size ${size}) into ${shapeToString(requested)}`,
+      );
     }
     out[unknown] = size / known;
   } else if (known !== size) {
-    throw new ShapeError(`${op}: cannot reshape ${shapeToString(from)} (size ${size}) into ${shapeToString(requested)}`);
+    throw new ShapeError(
+      `${op}: cannot reshape ${shapeToString(from)} (size ${size}) into ${shapeToString(requested)}`,
+    );
   }
   return out;
 }

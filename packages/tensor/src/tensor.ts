@@ -1,5 +1,13 @@
 import { allocate, dtypeOfArray, type DType, type TypedArrayOf } from './dtype.js';
-import { ShapeError, assertValidShape, resolveReshape, shapeToString, sizeOf, stridesOf, type Shape } from './shape.js';
+import {
+  ShapeError,
+  assertValidShape,
+  resolveReshape,
+  shapeToString,
+  sizeOf,
+  stridesOf,
+  type Shape,
+} from './shape.js';
 import * as ew from './ops/elementwise.js';
 import * as red from './ops/reduce.js';
 import * as lin from './ops/matmul.js';
@@ -22,13 +30,16 @@ export class Tensor<D extends DType = DType> {
   constructor(data: TypedArrayOf<D>, shape: Shape, dtype?: D) {
     assertValidShape('Tensor', shape);
     const actual = dtypeOfArray(data);
-    if (actual === undefined) throw new TypeError('Tensor: data must be a Float32Array, Float64Array, Int32Array or Uint8Array');
+    if (actual === undefined)
+      throw new TypeError('Tensor: data must be a Float32Array, Float64Array, Int32Array or Uint8Array');
     if (dtype !== undefined && dtype !== actual) {
       throw new TypeError(`Tensor: dtype '${dtype}' does not match its data (${actual})`);
     }
     const size = sizeOf(shape);
     if (data.length !== size) {
-      throw new ShapeError(`Tensor: shape ${shapeToString(shape)} needs ${size} elements, data has ${data.length}`);
+      throw new ShapeError(
+        `Tensor: shape ${shapeToString(shape)} needs ${size} elements, data has ${data.length}`,
+      );
     }
     this.data = data;
     this.shape = Object.freeze([...shape]);
@@ -59,7 +70,9 @@ export class Tensor<D extends DType = DType> {
   /** The flat index of an element, with negative indices counted from the end. */
   private offset(op: string, index: readonly number[]): number {
     if (index.length !== this.shape.length) {
-      throw new ShapeError(`${op}: ${index.length} indices for a tensor of shape ${shapeToString(this.shape)}`);
+      throw new ShapeError(
+        `${op}: ${index.length} indices for a tensor of shape ${shapeToString(this.shape)}`,
+      );
     }
     let flat = 0;
     for (let i = 0; i < index.length; i++) {
@@ -67,7 +80,9 @@ export class Tensor<D extends DType = DType> {
       let v = index[i]!;
       if (v < 0) v += d;
       if (!Number.isInteger(v) || v < 0 || v >= d) {
-        throw new RangeError(`${op}: index [${index.join(',')}] is out of bounds for shape ${shapeToString(this.shape)}`);
+        throw new RangeError(
+          `${op}: index [${index.join(',')}] is out of bounds for shape ${shapeToString(this.shape)}`,
+        );
       }
       flat = flat * d + v;
     }
@@ -86,7 +101,10 @@ export class Tensor<D extends DType = DType> {
 
   /** The single value of a one-element tensor. */
   item(): number {
-    if (this.size !== 1) throw new ShapeError(`item: tensor of shape ${shapeToString(this.shape)} has ${this.size} elements, not 1`);
+    if (this.size !== 1)
+      throw new ShapeError(
+        `item: tensor of shape ${shapeToString(this.shape)} has ${this.size} elements, not 1`,
+      );
     return this.data[0]!;
   }
 
@@ -114,7 +132,9 @@ export class Tensor<D extends DType = DType> {
   /** Copies `source` (same size) into this tensor's storage. */
   assign(source: Tensor): this {
     if (source.size !== this.size) {
-      throw new ShapeError(`assign: shapes ${shapeToString(source.shape)} and ${shapeToString(this.shape)} differ in size`);
+      throw new ShapeError(
+        `assign: shapes ${shapeToString(source.shape)} and ${shapeToString(this.shape)} differ in size`,
+      );
     }
     this.data.set(source.data);
     return this;

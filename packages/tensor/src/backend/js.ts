@@ -1,62 +1,12 @@
 import type { AnyTypedArray } from '../dtype.js';
-import type { BinaryArgs, BinaryOp, GemmArgs, Kernels, ReduceArgs, UnaryOp } from './kernels.js';
+import type { BinaryArgs, BinaryOp, Kernels, ReduceArgs, UnaryOp } from './kernels.js';
+import { gemmJs } from './js-gemm.js';
 
 /**
  * The reference backend: plain loops over typed arrays. It defines what every kernel means; other
  * backends are tested against it. Loops put the `switch` outside the element loop so each op runs a
  * tight, monomorphic loop.
  */
-
-function gemm({ m, n, k, transA, transB, alpha, beta, a, b, c }: GemmArgs): void {
-  // Scale or clear c first, so the loops below only accumulate.
-  if (beta === 0) c.fill(0, 0, m * n);
-  else if (beta !== 1) for (let i = 0; i < m * n; i++) c[i] = beta * c[i]!;
-
-  if (!transA && !transB) {
-    // c[i,:] += a[i,p] * b[p,:]  (i-p-j order streams rows of b and c)
-    for (let i = 0; i < m; i++) {
-      const ci = i * n;
-      for (let p = 0; p < k; p++) {
-        const s = alpha * a[i * k + p]!;
-        if (s === 0) continue;
-        const bp = p * n;
-        for (let j = 0; j < n; j++) c[ci + j]! += s * b[bp + j]!;
-      }
-    }
-  } else if (transA && !transB) {
-    // a is k×m: c[i,:] += a[p,i] * b[p,:]
-    for (let p = 0; p < k; p++) {
-      const ap = p * m;
-      const bp = p * n;
-      for (let i = 0; i < m; i++) {
-        const s = alpha * a[ap + i]!;
-        if (s === 0) continue;
-        const ci = i * n;
-        for (let j = 0; j < n; j++) c[ci + j]! += s * b[bp + j]!;
-      }
-    }
-  } else if (!transA && transB) {
-    // b is n×k: c[i,j] = dot(a[i,:], b[j,:]), both rows contiguous
-    for (let i = 0; i < m; i++) {
-      const ai = i * k;
-      for (let j = 0; j < n; j++) {
-        const bj = j * k;
-        let s = 0;
-        for (let p = 0; p < k; p++) s += a[ai + p]! * b[bj + p]!;
-        c[i * n + j]! += alpha * s;
-      }
-    }
-  } else {
-    // a is k×m, b is n×k
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let p = 0; p < k; p++) s += a[p * m + i]! * b[j * k + p]!;
-        c[i * n + j]! += alpha * s;
-      }
-    }
-  }
-}
 
 function unary(op: UnaryOp, x: AnyTypedArray, out: AnyTypedArray): void {
   const n = x.length;
@@ -226,4 +176,4 @@ function reduce({ op, x, outer, length, inner, out }: ReduceArgs): void {
   }
 }
 
-export const jsKernels: Kernels = { name: 'js', gemm, unary, binary, reduce };
+export const jsKernels: Kernels = { name: 'js', gemm: gemmJs, unary, binary, reduce };

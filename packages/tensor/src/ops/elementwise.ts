@@ -21,7 +21,9 @@ function asTensor<D extends DType>(v: Tensor<D> | number, dtype: D): Tensor<D> {
 
 function checkOut(op: string, out: Tensor, shape: readonly number[], dtype: DType): void {
   if (!shapesEqual(out.shape, shape)) {
-    throw new ShapeError(`${op}: out has shape ${shapeToString(out.shape)}, the result has shape ${shapeToString(shape)}`);
+    throw new ShapeError(
+      `${op}: out has shape ${shapeToString(out.shape)}, the result has shape ${shapeToString(shape)}`,
+    );
   }
   if (out.dtype !== dtype) throw new TypeError(`${op}: out has dtype ${out.dtype}, the result is ${dtype}`);
 }
@@ -36,11 +38,13 @@ function binary<D extends DType, R extends DType>(
   if (typeof a === 'number' && typeof b === 'number') {
     throw new TypeError(`${op}: at least one operand must be a tensor`);
   }
-  const dtype = (typeof a === 'number' ? (b as Tensor<D>).dtype : a.dtype) as D;
+  const dtype = typeof a === 'number' ? (b as Tensor<D>).dtype : a.dtype;
   const ta = asTensor(a, dtype);
   const tb = asTensor(b, dtype);
   if (ta.dtype !== tb.dtype) {
-    throw new TypeError(`${op}: dtypes differ: ${ta.dtype} ${shapeToString(ta.shape)} and ${tb.dtype} ${shapeToString(tb.shape)}; convert one with astype()`);
+    throw new TypeError(
+      `${op}: dtypes differ: ${ta.dtype} ${shapeToString(ta.shape)} and ${tb.dtype} ${shapeToString(tb.shape)}; convert one with astype()`,
+    );
   }
   const shape = broadcastShapes(op, ta.shape, tb.shape);
   const rdtype = resultDtype(dtype);
@@ -92,19 +96,35 @@ export function minimum<D extends DType>(a: Operand<D>, b: Operand<D>, out?: Ten
 export function equal<D extends DType>(a: Operand<D>, b: Operand<D>, out?: Tensor<'uint8'>): Tensor<'uint8'> {
   return binary('equal', a, b, out, mask);
 }
-export function notEqual<D extends DType>(a: Operand<D>, b: Operand<D>, out?: Tensor<'uint8'>): Tensor<'uint8'> {
+export function notEqual<D extends DType>(
+  a: Operand<D>,
+  b: Operand<D>,
+  out?: Tensor<'uint8'>,
+): Tensor<'uint8'> {
   return binary('notEqual', a, b, out, mask);
 }
-export function greater<D extends DType>(a: Operand<D>, b: Operand<D>, out?: Tensor<'uint8'>): Tensor<'uint8'> {
+export function greater<D extends DType>(
+  a: Operand<D>,
+  b: Operand<D>,
+  out?: Tensor<'uint8'>,
+): Tensor<'uint8'> {
   return binary('greater', a, b, out, mask);
 }
-export function greaterEqual<D extends DType>(a: Operand<D>, b: Operand<D>, out?: Tensor<'uint8'>): Tensor<'uint8'> {
+export function greaterEqual<D extends DType>(
+  a: Operand<D>,
+  b: Operand<D>,
+  out?: Tensor<'uint8'>,
+): Tensor<'uint8'> {
   return binary('greaterEqual', a, b, out, mask);
 }
 export function less<D extends DType>(a: Operand<D>, b: Operand<D>, out?: Tensor<'uint8'>): Tensor<'uint8'> {
   return binary('less', a, b, out, mask);
 }
-export function lessEqual<D extends DType>(a: Operand<D>, b: Operand<D>, out?: Tensor<'uint8'>): Tensor<'uint8'> {
+export function lessEqual<D extends DType>(
+  a: Operand<D>,
+  b: Operand<D>,
+  out?: Tensor<'uint8'>,
+): Tensor<'uint8'> {
   return binary('lessEqual', a, b, out, mask);
 }
 
@@ -140,10 +160,11 @@ export function where<D extends DType>(condition: Tensor, x: Operand<D>, y: Oper
   if (typeof x === 'number' && typeof y === 'number') {
     throw new TypeError('where: x or y must be a tensor (it sets the dtype)');
   }
-  const dtype = (typeof x === 'number' ? (y as Tensor<D>).dtype : x.dtype) as D;
+  const dtype = typeof x === 'number' ? (y as Tensor<D>).dtype : x.dtype;
   const tx = asTensor(x, dtype);
   const ty = asTensor(y, dtype);
-  if (tx.dtype !== ty.dtype) throw new TypeError(`where: dtypes of x (${tx.dtype}) and y (${ty.dtype}) differ`);
+  if (tx.dtype !== ty.dtype)
+    throw new TypeError(`where: dtypes of x (${tx.dtype}) and y (${ty.dtype}) differ`);
   const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, tx.shape), ty.shape);
   const size = sizeOfShape(shape);
   const out = new Tensor(allocate(dtype, size), shape, dtype);

@@ -1,5 +1,14 @@
 import { allocate, type DType, type FloatDType } from '../dtype.js';
-import { ShapeError, normalizeAxis, resolveReshape, shapeToString, shapesEqual, sizeOf, stridesOf, type Shape } from '../shape.js';
+import {
+  ShapeError,
+  normalizeAxis,
+  resolveReshape,
+  shapeToString,
+  shapesEqual,
+  sizeOf,
+  stridesOf,
+  type Shape,
+} from '../shape.js';
 import { Tensor } from '../tensor.js';
 
 /** Shape-changing ops: everything that moves or selects elements without arithmetic. */
@@ -24,7 +33,10 @@ export function expandDims<D extends DType>(x: Tensor<D>, axis: number): Tensor<
 export function squeeze<D extends DType>(x: Tensor<D>, axis?: number): Tensor<D> {
   if (axis === undefined) return x.reshape(x.shape.filter((d) => d !== 1));
   const a = normalizeAxis('squeeze', axis, x.ndim);
-  if (x.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${axis} of ${shapeToString(x.shape)} has length ${x.shape[a]}, not 1`);
+  if (x.shape[a] !== 1)
+    throw new ShapeError(
+      `squeeze: axis ${axis} of ${shapeToString(x.shape)} has length ${x.shape[a]}, not 1`,
+    );
   return x.reshape(x.shape.filter((_, i) => i !== a));
 }
 
@@ -34,9 +46,13 @@ export function squeeze<D extends DType>(x: Tensor<D>, axis?: number): Tensor<D>
  */
 export function transpose<D extends DType>(x: Tensor<D>, axes?: readonly number[]): Tensor<D> {
   const rank = x.ndim;
-  const perm = axes ? axes.map((a) => normalizeAxis('transpose', a, rank)) : x.shape.map((_, i) => rank - 1 - i);
+  const perm = axes
+    ? axes.map((a) => normalizeAxis('transpose', a, rank))
+    : x.shape.map((_, i) => rank - 1 - i);
   if (perm.length !== rank || new Set(perm).size !== rank) {
-    throw new ShapeError(`transpose: axes [${(axes ?? []).join(',')}] are not a permutation of ${rank} axes of ${shapeToString(x.shape)}`);
+    throw new ShapeError(
+      `transpose: axes [${(axes ?? []).join(',')}] are not a permutation of ${rank} axes of ${shapeToString(x.shape)}`,
+    );
   }
   const shape = perm.map((p) => x.shape[p]!);
   const src = stridesOf(x.shape);
@@ -61,7 +77,10 @@ export function transpose<D extends DType>(x: Tensor<D>, axes?: readonly number[
 export function broadcastTo<D extends DType>(x: Tensor<D>, shape: Shape): Tensor<D> {
   const offset = shape.length - x.ndim;
   const ok = offset >= 0 && x.shape.every((d, i) => d === 1 || d === shape[i + offset]);
-  if (!ok) throw new ShapeError(`broadcastTo: cannot broadcast ${shapeToString(x.shape)} to ${shapeToString(shape)}`);
+  if (!ok)
+    throw new ShapeError(
+      `broadcastTo: cannot broadcast ${shapeToString(x.shape)} to ${shapeToString(shape)}`,
+    );
   const size = sizeOf(shape);
   const own = stridesOf(x.shape);
   const strides = shape.map((d, i) => (i < offset || x.shape[i - offset] === 1 ? 0 : own[i - offset]!));
@@ -100,7 +119,9 @@ export function take<D extends DType>(x: Tensor<D>, indices: IndexList, axis = 0
     let k = idx[j]!;
     if (k < 0) k += length;
     if (!Number.isInteger(k) || k < 0 || k >= length) {
-      throw new RangeError(`take: index ${idx[j]} is out of bounds for axis ${a} of ${shapeToString(x.shape)}`);
+      throw new RangeError(
+        `take: index ${idx[j]} is out of bounds for axis ${a} of ${shapeToString(x.shape)}`,
+      );
     }
     for (let o = 0; o < outer; o++) {
       const from = (o * length + k) * inner;
@@ -147,7 +168,9 @@ export type SliceSpec = number | null | readonly [start: number | null, end?: nu
 /** NumPy basic slicing, copied into a new tensor: `slice(x, [[0, 300]])` is `x[:300]`. */
 export function slice<D extends DType>(x: Tensor<D>, specs: readonly SliceSpec[]): Tensor<D> {
   if (specs.length > x.ndim) {
-    throw new ShapeError(`slice: ${specs.length} slice specs for a tensor of shape ${shapeToString(x.shape)}`);
+    throw new ShapeError(
+      `slice: ${specs.length} slice specs for a tensor of shape ${shapeToString(x.shape)}`,
+    );
   }
   const starts: number[] = [];
   const steps: number[] = [];
@@ -158,7 +181,9 @@ export function slice<D extends DType>(x: Tensor<D>, specs: readonly SliceSpec[]
     if (typeof spec === 'number') {
       const i = spec < 0 ? spec + d : spec;
       if (!Number.isInteger(i) || i < 0 || i >= d) {
-        throw new RangeError(`slice: index ${spec} is out of bounds for axis ${axis} of ${shapeToString(x.shape)}`);
+        throw new RangeError(
+          `slice: index ${spec} is out of bounds for axis ${axis} of ${shapeToString(x.shape)}`,
+        );
       }
       starts.push(i);
       steps.push(1);
@@ -167,13 +192,15 @@ export function slice<D extends DType>(x: Tensor<D>, specs: readonly SliceSpec[]
       return;
     }
     const [rawStart = null, rawEnd = null, step = 1] = spec ?? [];
-    if (!Number.isInteger(step) || step === 0) throw new RangeError(`slice: step must be a non-zero integer, got ${step}`);
+    if (!Number.isInteger(step) || step === 0)
+      throw new RangeError(`slice: step must be a non-zero integer, got ${step}`);
     const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi);
     const resolve = (v: number | null, fallback: number): number =>
       v === null ? fallback : step > 0 ? clamp(v < 0 ? v + d : v, 0, d) : clamp(v < 0 ? v + d : v, -1, d - 1);
     const start = resolve(rawStart, step > 0 ? 0 : d - 1);
     const end = resolve(rawEnd, step > 0 ? d : -1);
-    const length = step > 0 ? Math.max(0, Math.ceil((end - start) / step)) : Math.max(0, Math.ceil((start - end) / -step));
+    const length =
+      step > 0 ? Math.max(0, Math.ceil((end - start) / step)) : Math.max(0, Math.ceil((start - end) / -step));
     starts.push(start);
     steps.push(step);
     lengths.push(length);
@@ -192,11 +219,19 @@ export function slice<D extends DType>(x: Tensor<D>, specs: readonly SliceSpec[]
       index[d] = 0;
     }
   }
-  return new Tensor(out, lengths.filter((_, i) => keep[i]), x.dtype);
+  return new Tensor(
+    out,
+    lengths.filter((_, i) => keep[i]),
+    x.dtype,
+  );
 }
 
 /** Pads each axis with `[before, after]` copies of `value` (NumPy's constant `np.pad`). */
-export function pad<D extends DType>(x: Tensor<D>, widths: readonly (readonly [number, number])[], value = 0): Tensor<D> {
+export function pad<D extends DType>(
+  x: Tensor<D>,
+  widths: readonly (readonly [number, number])[],
+  value = 0,
+): Tensor<D> {
   if (widths.length !== x.ndim) {
     throw new ShapeError(`pad: ${widths.length} pad widths for a tensor of shape ${shapeToString(x.shape)}`);
   }
@@ -228,7 +263,11 @@ export function pad<D extends DType>(x: Tensor<D>, widths: readonly (readonly [n
 }
 
 /** One-hot rows for integer labels: `oneHot([2, 0], 3)` is `[[0,0,1],[1,0,0]]`. */
-export function oneHot<D extends FloatDType = 'float32'>(labels: IndexList, numClasses: number, dtype?: D): Tensor<D> {
+export function oneHot<D extends FloatDType = 'float32'>(
+  labels: IndexList,
+  numClasses: number,
+  dtype?: D,
+): Tensor<D> {
   const idx = labels instanceof Tensor ? labels.data : labels;
   const dt = (dtype ?? 'float32') as D;
   const out = allocate(dt, idx.length * numClasses);
@@ -252,4 +291,3 @@ export function arrayEqual(a: Tensor, b: Tensor): boolean {
   }
   return true;
 }
-

@@ -14,20 +14,28 @@ export interface MatmulOptions<D extends DType> {
   accumulate?: boolean;
 }
 
-const t = (shape: readonly number[], flag: boolean | undefined): string => shapeToString(shape) + (flag ? 'ᵀ' : '');
+const t = (shape: readonly number[], flag: boolean | undefined): string =>
+  shapeToString(shape) + (flag ? 'ᵀ' : '');
 
 /**
  * Matrix product of two 2-D float tensors, `op(a) · op(b)`, on the current backend's GEMM.
  * `transA`/`transB` read an operand transposed without materialising it — what backprop needs for
  * `xᵀ · dout` and `dout · Wᵀ`.
  */
-export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>, options: MatmulOptions<D> = {}): Tensor<D> {
+export function matmul<D extends DType>(
+  a: Tensor<D>,
+  b: Tensor<D>,
+  options: MatmulOptions<D> = {},
+): Tensor<D> {
   const { transA = false, transB = false, out, accumulate = false } = options;
   if (a.ndim !== 2 || b.ndim !== 2) {
-    throw new ShapeError(`matmul: expects 2-D tensors, got ${shapeToString(a.shape)} x ${shapeToString(b.shape)} (use dot for 1-D)`);
+    throw new ShapeError(
+      `matmul: expects 2-D tensors, got ${shapeToString(a.shape)} x ${shapeToString(b.shape)} (use dot for 1-D)`,
+    );
   }
   if (a.dtype !== b.dtype) throw new TypeError(`matmul: dtypes differ: ${a.dtype} x ${b.dtype}`);
-  if (!isFloatDType(a.dtype)) throw new TypeError(`matmul: dtype ${a.dtype} is not supported; convert with astype('float32')`);
+  if (!isFloatDType(a.dtype))
+    throw new TypeError(`matmul: dtype ${a.dtype} is not supported; convert with astype('float32')`);
   const [m, ka] = transA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
   const [kb, n] = transB ? [b.shape[1]!, b.shape[0]!] : [b.shape[0]!, b.shape[1]!];
   if (ka !== kb) {
@@ -35,9 +43,12 @@ export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>, options: Mat
   }
   if (out) {
     if (!shapesEqual(out.shape, [m, n]) || out.dtype !== a.dtype) {
-      throw new ShapeError(`matmul: out is ${out.dtype} ${shapeToString(out.shape)}, the result is ${a.dtype} [${m},${n}]`);
+      throw new ShapeError(
+        `matmul: out is ${out.dtype} ${shapeToString(out.shape)}, the result is ${a.dtype} [${m},${n}]`,
+      );
     }
-    if (out.data === a.data || out.data === b.data) throw new Error('matmul: out must not share storage with an operand');
+    if (out.data === a.data || out.data === b.data)
+      throw new Error('matmul: out must not share storage with an operand');
   }
   const c = out ?? new Tensor(allocate(a.dtype, m * n), [m, n], a.dtype);
   getBackend().gemm({
@@ -61,12 +72,16 @@ export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>, options: Mat
  */
 export function dot<D extends DType>(a: Tensor<D>, b: Tensor<D>): Tensor<D> {
   if (a.ndim < 1 || a.ndim > 2 || b.ndim < 1 || b.ndim > 2) {
-    throw new ShapeError(`dot: expects 1-D or 2-D tensors, got ${shapeToString(a.shape)} and ${shapeToString(b.shape)}`);
+    throw new ShapeError(
+      `dot: expects 1-D or 2-D tensors, got ${shapeToString(a.shape)} and ${shapeToString(b.shape)}`,
+    );
   }
   const a2 = a.ndim === 1 ? a.reshape(1, a.size) : a;
   const b2 = b.ndim === 1 ? b.reshape(b.size, 1) : b;
   if (a2.shape[1] !== b2.shape[0]) {
-    throw new ShapeError(`dot: inner dimensions differ: ${shapeToString(a.shape)} x ${shapeToString(b.shape)}`);
+    throw new ShapeError(
+      `dot: inner dimensions differ: ${shapeToString(a.shape)} x ${shapeToString(b.shape)}`,
+    );
   }
   const c = matmul(a2, b2);
   const shape = [...(a.ndim === 2 ? [a.shape[0]!] : []), ...(b.ndim === 2 ? [b.shape[1]!] : [])];

@@ -24,12 +24,19 @@ function reduceAxis<D extends DType>(op: ReduceOp, x: Tensor<D>, axis: number, d
   return out;
 }
 
-function reduceMany<D extends DType>(name: string, op: ReduceOp, x: Tensor<D>, options: ReduceOptions): Tensor<D> {
+function reduceMany<D extends DType>(
+  name: string,
+  op: ReduceOp,
+  x: Tensor<D>,
+  options: ReduceOptions,
+): Tensor<D> {
   const axes = normalizeAxes(name, options.axis, x.ndim);
   if (op !== 'sum') {
     for (const a of axes) {
       if (x.shape[a] === 0) {
-        throw new ShapeError(`${name}: cannot reduce an empty axis ${a} of shape ${shapeToString(x.shape)} (no identity)`);
+        throw new ShapeError(
+          `${name}: cannot reduce an empty axis ${a} of shape ${shapeToString(x.shape)} (no identity)`,
+        );
       }
     }
   }
@@ -66,7 +73,10 @@ export function mean<D extends DType>(x: Tensor<D>, options: ReduceOptions = {})
 }
 
 /** Variance, biased by default (`ddof: 0`, NumPy's default and what BatchNorm uses). */
-export function variance<D extends DType>(x: Tensor<D>, options: ReduceOptions & { ddof?: number } = {}): Tensor<D> {
+export function variance<D extends DType>(
+  x: Tensor<D>,
+  options: ReduceOptions & { ddof?: number } = {},
+): Tensor<D> {
   const axes = normalizeAxes('var', options.axis, x.ndim);
   const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
   const m = mean(x, { axis: axes, keepdims: true });
@@ -77,23 +87,36 @@ export function variance<D extends DType>(x: Tensor<D>, options: ReduceOptions &
   return total;
 }
 
-function argReduce(name: string, op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined, keepdims: boolean): Tensor<'int32'> {
+function argReduce(
+  name: string,
+  op: 'argmax' | 'argmin',
+  x: Tensor,
+  axis: number | undefined,
+  keepdims: boolean,
+): Tensor<'int32'> {
   if (axis === undefined) {
     if (x.size === 0) throw new ShapeError(`${name}: attempt to get ${name} of an empty sequence`);
     const flat = reduceAxis(op, x.reshape(1, x.size, 1), 1, 'int32') as Tensor<'int32'>;
     return flat.reshape(keepdims ? x.shape.map(() => 1) : []);
   }
   const a = normalizeAxis(name, axis, x.ndim);
-  if (x.shape[a] === 0) throw new ShapeError(`${name}: axis ${a} of shape ${shapeToString(x.shape)} is empty`);
+  if (x.shape[a] === 0)
+    throw new ShapeError(`${name}: axis ${a} of shape ${shapeToString(x.shape)} is empty`);
   const out = reduceAxis(op, x, a, 'int32') as Tensor<'int32'>;
   return keepdims ? out : out.reshape(x.shape.filter((_, i) => i !== a));
 }
 
 /** Index of the largest value along `axis` (of the flattened tensor if omitted); the first wins a tie. */
-export function argmax(x: Tensor, options: { axis?: number | undefined; keepdims?: boolean } = {}): Tensor<'int32'> {
+export function argmax(
+  x: Tensor,
+  options: { axis?: number | undefined; keepdims?: boolean } = {},
+): Tensor<'int32'> {
   return argReduce('argmax', 'argmax', x, options.axis, options.keepdims ?? false);
 }
 
-export function argmin(x: Tensor, options: { axis?: number | undefined; keepdims?: boolean } = {}): Tensor<'int32'> {
+export function argmin(
+  x: Tensor,
+  options: { axis?: number | undefined; keepdims?: boolean } = {},
+): Tensor<'int32'> {
   return argReduce('argmin', 'argmin', x, options.axis, options.keepdims ?? false);
 }
