@@ -11,8 +11,8 @@ import type { GemmArgs } from './kernels.js';
  * Accumulation is in float64, so float32 results are rounded once.
  */
 
-let packedA = new Float64Array(0);
-let packedB = new Float64Array(0);
+let packedA: Float64Array = new Float64Array(0);
+let packedB: Float64Array = new Float64Array(0);
 
 function scratch(current: Float64Array, length: number): Float64Array {
   return current.length >= length ? current : new Float64Array(Math.max(length, current.length * 2));
