@@ -1,0 +1,3 @@
+import { packageProject } from '../../tooling/vitest/project.js';
+
+export default packageProject('@dl/playground');
