@@ -1,1 +1,77 @@
-export {};
+/**
+ * @dl/optim — chapter 6 of *Deep Learning from Scratch*: the optimizers of `common/optimizer.py`
+ * (SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam), their saved state for checkpoints, the
+ * training loop of `common/trainer.py`, and the random hyper-parameter search of
+ * `ch06/hyperparameter_optimization.py`.
+ */
+export {
+  OPTIMIZER_NAMES,
+  SLOT_NAMES,
+  type AdamVariant,
+  type Optimizer,
+  type OptimizerHyperMap,
+  type OptimizerName,
+  type OptimizerOptions,
+  type OptimizerSlotMap,
+  type OptimizerState,
+  type SlotTensor,
+} from './optimizer.js';
+export { OPTIMIZER_CLASS_NAMES, resolveHyper } from './hyper.js';
+export { BaseOptimizer } from './base-optimizer.js';
+export { SGD } from './sgd.js';
+export { Momentum } from './momentum.js';
+export { Nesterov } from './nesterov.js';
+export { AdaGrad } from './adagrad.js';
+export { RMSprop } from './rmsprop.js';
+export { Adam } from './adam.js';
+export { createOptimizer, createOptimizerFromState, isOptimizerName } from './create-optimizer.js';
+export {
+  optimizerStateFromTensors,
+  optimizerStateToTensors,
+  type FlatOptimizerState,
+  type OptimizerStateHeader,
+} from './optimizer-state.js';
+export {
+  bookOptimizerCompare,
+  optimizePath,
+  type OptimizePathResult,
+  type PointFunction,
+  type PointGradient,
+} from './optimize-path.js';
+export {
+  checkPair,
+  gatherRows,
+  rowsBuffer,
+  rowsView,
+  shuffleDataset,
+  splitValidation,
+  type TrainData,
+  type ValidationSplit,
+} from './dataset.js';
+export { BatchSampler, type Sampling, type SamplerState } from './batch-sampler.js';
+export { NonFiniteError, findNonFinite, type NonFiniteSource } from './non-finite.js';
+export { datasetLoss } from './evaluate.js';
+export { yieldToEventLoop } from './yield.js';
+export type {
+  EpochEvent,
+  EvaluateAt,
+  RecordLoss,
+  StepEvent,
+  TrainLength,
+  TrainRandomness,
+  TrainResult,
+  TrainerBaseOptions,
+  TrainerOptions,
+  TrainerState,
+} from './trainer-options.js';
+export type { TrainerConfig } from './trainer-config.js';
+export { Trainer, train } from './trainer.js';
+export {
+  logUniform,
+  randomSearch,
+  sampleBookHyper,
+  type BookHyper,
+  type RandomSearchOptions,
+  type Trial,
+  type TrialOutcome,
+} from './random-search.js';

@@ -1,0 +1,112 @@
+import {
+  ShapeError,
+  Tensor,
+  allocate,
+  permutation,
+  shapeToString,
+  take,
+  type DType,
+  type Rng,
+} from '@dl/tensor';
+import type { FloatTensor } from '@dl/layers';
+
+/** The four arrays the book's `Trainer` takes: inputs and targets (labels or one-hot) for each set. */
+export interface TrainData {
+  xTrain: FloatTensor;
+  tTrain: Tensor;
+  xTest: FloatTensor;
+  tTest: Tensor;
+}
+
+/** A training set with a validation set held out of it (`splitValidation`). */
+export interface ValidationSplit {
+  xTrain: FloatTensor;
+  tTrain: Tensor;
+  xVal: FloatTensor;
+  tVal: Tensor;
+}
+
+/** Throws unless `x` and `t` hold the same number of samples (rows). */
+export function checkPair(op: string, x: Tensor, t: Tensor, names = 'x and t'): number {
+  const n = x.shape[0];
+  if (x.ndim === 0 || t.ndim === 0 || n !== t.shape[0]) {
+    throw new ShapeError(
+      `${op}: ${names} must have the same number of rows, got ${shapeToString(x.shape)} and ${shapeToString(t.shape)}`,
+    );
+  }
+  return n!;
+}
+
+/** Rows `[start, end)` of `x` as a view (no copy): NumPy's `x[start:end]`. */
+export function rowsView<D extends DType>(x: Tensor<D>, start: number, end: number): Tensor<D> {
+  const n = x.shape[0] ?? 0;
+  const from = Math.max(0, Math.min(start, n));
+  const to = Math.max(from, Math.min(end, n));
+  const row = n === 0 ? 0 : x.size / n;
+  const data = x.data.subarray(from * row, to * row) as typeof x.data;
+  return new Tensor(data, [to - from, ...x.shape.slice(1)], x.dtype);
+}
+
+/** A tensor to hold `rows` rows shaped like those of `x`, for `gatherRows`. */
+export function rowsBuffer<D extends DType>(x: Tensor<D>, rows: number): Tensor<D> {
+  const row = x.shape[0] ? x.size / x.shape[0] : 0;
+  return new Tensor(allocate(x.dtype, rows * row), [rows, ...x.shape.slice(1)], x.dtype);
+}
+
+/** Copies rows `indices` of `x` into `out` (`out = x[indices]` without allocating a new tensor). */
+export function gatherRows<D extends DType>(x: Tensor<D>, indices: Int32Array, out: Tensor<D>): Tensor<D> {
+  const n = x.shape[0]!;
+  const row = x.size / n;
+  if (out.shape[0] !== indices.length || out.size !== indices.length * row) {
+    throw new ShapeError(
+      `gatherRows: out ${shapeToString(out.shape)} does not hold ${indices.length} rows of ${shapeToString(x.shape)}`,
+    );
+  }
+  const src = x.data;
+  const dst = out.data;
+  for (let j = 0; j < indices.length; j++) {
+    const k = indices[j]!;
+    if (k < 0 || k >= n) throw new RangeError(`gatherRows: index ${k} is out of bounds for ${n} rows`);
+    dst.set(src.subarray(k * row, (k + 1) * row), j * row);
+  }
+  return out;
+}
+
+/** The book's `common/util.py:shuffle_dataset`: copies of `x` and `t` with their rows in one random order. */
+export function shuffleDataset<X extends FloatTensor, T extends Tensor>(
+  x: X,
+  t: T,
+  rng: Rng,
+): { x: X; t: T } {
+  const n = checkPair('shuffleDataset', x, t);
+  const order = permutation(n, rng);
+  return { x: take(x, order) as X, t: take(t, order) as T };
+}
+
+/**
+ * Holds out a validation set, as the book's `ch06/hyperparameter_optimization.py` does: shuffle
+ * (seeded), then the first `floor(n * rate)` rows (default 20%) validate and the rest train.
+ * Tune hyper-parameters on the validation set; the test set is for the final check only.
+ */
+export function splitValidation(
+  x: FloatTensor,
+  t: Tensor,
+  options: { rng: Rng; rate?: number },
+): ValidationSplit {
+  const rate = options.rate ?? 0.2;
+  if (!(rate > 0 && rate < 1)) throw new RangeError(`splitValidation: rate must be in (0, 1), got ${rate}`);
+  const shuffled = shuffleDataset(x, t, options.rng);
+  const n = shuffled.x.shape[0]!;
+  const valNum = Math.floor(n * rate);
+  if (valNum === 0 || valNum === n) {
+    throw new RangeError(
+      `splitValidation: ${n} samples at rate ${rate} leave an empty training or validation set`,
+    );
+  }
+  return {
+    xVal: rowsView(shuffled.x, 0, valNum),
+    tVal: rowsView(shuffled.t, 0, valNum),
+    xTrain: rowsView(shuffled.x, valNum, n),
+    tTrain: rowsView(shuffled.t, valNum, n),
+  };
+}

@@ -1,0 +1,220 @@
+import type { Tensor } from '@dl/tensor';
+import type { FloatTensor, Model } from '@dl/layers';
+import { BatchSampler } from './batch-sampler.js';
+import { gatherRows, rowsBuffer, rowsView, type TrainData } from './dataset.js';
+import { datasetLoss } from './evaluate.js';
+import { NonFiniteError, findNonFinite } from './non-finite.js';
+import type { Optimizer } from './optimizer.js';
+import { resolveTrainerConfig, type TrainerConfig } from './trainer-config.js';
+import type { TrainResult, TrainerOptions, TrainerState } from './trainer-options.js';
+import { yieldToEventLoop } from './yield.js';
+
+/**
+ * The book's `common/trainer.py`: draws mini-batches, computes gradients, lets the optimizer
+ * update, records the loss, and measures train/test accuracy once per epoch. An epoch is
+ * `max(trainSize / batchSize, 1)` steps. `trainStep()` runs one step synchronously; `train()` runs
+ * to the end, yielding to the event loop so an `AbortSignal` can stop it between steps.
+ */
+export class Trainer {
+  readonly model: Model;
+  readonly optimizer: Optimizer;
+  readonly data: TrainData;
+  readonly config: Readonly<TrainerConfig>;
+  /** The book's `current_iter`: steps done. */
+  currentIter = 0;
+  /** The book's `current_epoch`: evaluations done. */
+  currentEpoch = 0;
+  trainLossList: number[] = [];
+  trainAccList: number[] = [];
+  testAccList: number[] = [];
+
+  private readonly sampler: BatchSampler;
+  // Batches are gathered into the same two tensors every step.
+  private readonly xBatch: FloatTensor;
+  private readonly tBatch: Tensor;
+  private lastEvalStep = 0;
+  private readonly started = performance.now();
+  private epochTrainMs = 0;
+
+  constructor(private readonly options: TrainerOptions) {
+    this.model = options.model;
+    this.optimizer = options.optimizer;
+    this.data = options.data;
+    this.config = resolveTrainerConfig(options);
+    const { sampling, trainSize, batchSize, rng } = this.config;
+    this.sampler = new BatchSampler(sampling, trainSize, batchSize, rng);
+    this.xBatch = rowsBuffer(this.data.xTrain, batchSize);
+    this.tBatch = rowsBuffer(this.data.tTrain, batchSize);
+  }
+
+  /** Steps done when epoch `k` ends: `ceil(k * trainSize / batchSize)`, or `k` when a batch is larger than the set. */
+  epochBoundary(k: number): number {
+    const { trainSize, batchSize } = this.config;
+    return trainSize >= batchSize ? Math.ceil((k * trainSize) / batchSize) : k;
+  }
+
+  /** The 1-based epoch of the step with 0-based index `s`. */
+  epochOfStep(s: number): number {
+    const { trainSize, batchSize } = this.config;
+    return trainSize >= batchSize ? Math.floor((s * batchSize) / trainSize) + 1 : s + 1;
+  }
+
+  /** One step (the book's `train_step`): batch, gradient, update, record; evaluates when an epoch is due. Returns the loss. */
+  trainStep(): number {
+    const t0 = performance.now();
+    const { rng, batchSize } = this.config;
+    const s = this.currentIter;
+    const epoch = this.epochOfStep(s);
+    const indices = this.sampler.next();
+    const x = gatherRows(this.data.xTrain, indices, this.xBatch);
+    const t = gatherRows(this.data.tTrain, indices, this.tBatch);
+    let loss = this.model.gradient(x, t, { train: true, rng });
+    const params = this.model.params();
+    // Checked before the update, so the weights stay as they were when the loss went bad.
+    if (!Number.isFinite(loss))
+      throw new NonFiniteError(s + 1, epoch, loss, findNonFinite(params, x), this.optimizer.lr);
+    this.optimizer.update(params);
+    if (this.config.recordLoss === 'afterUpdate') loss = this.model.loss(x, t, { train: false, rng });
+    this.trainLossList.push(loss);
+    this.currentIter = s + 1;
+    this.epochTrainMs += performance.now() - t0;
+    const images = (this.currentIter - this.lastEvalStep) * batchSize;
+    this.options.onStep?.({ step: this.currentIter, epoch, loss, imagesPerSecond: this.rate(images) });
+    const due =
+      this.config.evaluateAt === 'book'
+        ? s === this.epochBoundary(epoch - 1)
+        : this.currentIter === this.epochBoundary(epoch);
+    if (due) this.evaluateEpoch();
+    return loss;
+  }
+
+  private rate(images: number): number {
+    return this.epochTrainMs > 0 ? (images * 1000) / this.epochTrainMs : 0;
+  }
+
+  private accuracyOptions(): { batchSize?: number } {
+    const { evalBatchSize } = this.config;
+    return evalBatchSize === undefined ? {} : { batchSize: evalBatchSize };
+  }
+
+  /** Train and test accuracy on the first `evaluateSampleNumPerEpoch` rows of each set (all rows by default). */
+  evaluate(): { trainAcc: number; testAcc: number } {
+    const n = this.config.evaluateSampleNum;
+    const { xTrain, tTrain, xTest, tTest } = this.data;
+    return {
+      trainAcc: this.model.accuracy(rowsView(xTrain, 0, n), rowsView(tTrain, 0, n), this.accuracyOptions()),
+      testAcc: this.model.accuracy(rowsView(xTest, 0, n), rowsView(tTest, 0, n), this.accuracyOptions()),
+    };
+  }
+
+  private evaluateEpoch(): void {
+    const { trainAcc, testAcc } = this.evaluate();
+    this.trainAccList.push(trainAcc);
+    this.testAccList.push(testAcc);
+    this.currentEpoch += 1;
+    const steps = this.currentIter - this.lastEvalStep;
+    let sum = 0;
+    for (let i = this.lastEvalStep; i < this.currentIter; i++) sum += this.trainLossList[i]!;
+    const imagesPerSecond = this.rate(steps * this.config.batchSize);
+    this.lastEvalStep = this.currentIter;
+    this.epochTrainMs = 0;
+    this.options.onEpoch?.({
+      epoch: this.currentEpoch,
+      step: this.currentIter,
+      trainAcc,
+      testAcc,
+      loss: sum / Math.max(steps, 1),
+      seconds: (performance.now() - this.started) / 1000,
+      imagesPerSecond,
+    });
+  }
+
+  /**
+   * Runs the remaining steps up to `maxIter`, then measures the whole test set (the book's `train`).
+   * If the signal fires (checked before each step) it resolves early with `aborted: true`, the
+   * lists so far and no final evaluation; it rejects with `NonFiniteError` if the loss becomes
+   * NaN/Inf (the trainer's lists then hold the steps before it).
+   */
+  async train(): Promise<TrainResult> {
+    const begin = performance.now();
+    const { signal } = this.options;
+    const { maxIter, yieldEvery, iterPerEpoch } = this.config;
+    while (this.currentIter < maxIter && !signal?.aborted) {
+      this.trainStep();
+      if (yieldEvery > 0 && this.currentIter % yieldEvery === 0) await yieldToEventLoop();
+    }
+    const aborted = signal?.aborted === true;
+    const result: TrainResult = {
+      trainLossList: this.trainLossList,
+      trainAccList: this.trainAccList,
+      testAccList: this.testAccList,
+      testAcc: aborted ? (this.testAccList.at(-1) ?? Number.NaN) : this.testAccuracy(),
+      steps: this.currentIter,
+      epochs: Math.floor(this.currentIter / iterPerEpoch),
+      seconds: 0,
+      aborted,
+    };
+    if (!aborted && this.options.computeTestLoss) result.testLoss = this.testLoss();
+    result.seconds = (performance.now() - begin) / 1000;
+    return result;
+  }
+
+  /** Accuracy on the whole test set. */
+  testAccuracy(): number {
+    return this.model.accuracy(this.data.xTest, this.data.tTest, this.accuracyOptions());
+  }
+
+  /** Mean loss on the whole test set, in test mode. */
+  testLoss(): number {
+    const { evalBatchSize, rng } = this.config;
+    return datasetLoss(this.model, this.data.xTest, this.data.tTest, {
+      batchSize: evalBatchSize ?? 1000,
+      rng,
+    });
+  }
+
+  getState(): TrainerState {
+    return {
+      step: this.currentIter,
+      epoch: this.currentEpoch,
+      lastEvalStep: this.lastEvalStep,
+      trainLossList: [...this.trainLossList],
+      trainAccList: [...this.trainAccList],
+      testAccList: [...this.testAccList],
+      rng: this.config.rng.getState(),
+      sampler: this.sampler.getState(),
+    };
+  }
+
+  /** Restores progress saved by `getState`; the model's weights and the optimizer are restored separately. */
+  setState(state: TrainerState): void {
+    const { step, lastEvalStep } = state;
+    if (
+      !Number.isInteger(step) ||
+      step < 0 ||
+      !Number.isInteger(lastEvalStep) ||
+      lastEvalStep < 0 ||
+      lastEvalStep > step
+    ) {
+      throw new RangeError(`Trainer.setState: invalid step ${step} / lastEvalStep ${lastEvalStep}`);
+    }
+    if (state.trainLossList.length !== step) {
+      throw new RangeError(
+        `Trainer.setState: ${state.trainLossList.length} recorded losses for ${step} steps`,
+      );
+    }
+    this.sampler.setState(state.sampler);
+    this.config.rng.setState(state.rng);
+    this.currentIter = step;
+    this.currentEpoch = state.epoch;
+    this.lastEvalStep = lastEvalStep;
+    this.trainLossList = [...state.trainLossList];
+    this.trainAccList = [...state.trainAccList];
+    this.testAccList = [...state.testAccList];
+  }
+}
+
+/** Trains `options.model` with the book's loop and resolves with the recorded lists (see `Trainer`). */
+export function train(options: TrainerOptions): Promise<TrainResult> {
+  return new Trainer(options).train();
+}
