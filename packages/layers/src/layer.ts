@@ -12,6 +12,18 @@ export interface Param {
   readonly name: string;
   value: FloatTensor;
   grad: FloatTensor;
+  /** True for weights that L2 weight decay applies to (`W`), absent for biases, `gamma`, `beta`. */
+  readonly decay?: boolean;
+}
+
+/**
+ * A named tensor that is state but not learnable (BatchNorm's running statistics): what save/load
+ * must keep besides the `Param`s. Names are `<layer key>.<buffer>` at network level
+ * (`BatchNorm1.running_mean`).
+ */
+export interface NamedTensor {
+  readonly name: string;
+  readonly value: FloatTensor;
 }
 
 /**
@@ -36,6 +48,8 @@ export interface Layer {
   params(): Param[];
   /** The output shape for an input shape (batch axis included), without running the layer. */
   outputShape(inputShape: Shape): number[];
+  /** Non-learnable state (running statistics), updated in place by `forward`; absent when none. */
+  buffers?(): NamedTensor[];
 }
 
 /** The last layer: computes a scalar loss from scores and targets, then starts backprop. */

@@ -1,0 +1,167 @@
+import { allocate, ShapeError, Tensor, zerosLike, type Shape } from '@dl/tensor';
+import { batchNormBackward, batchNormForward, type BatchNormView } from './batch-norm-kernels.js';
+import type { FloatTensor, Layer, NamedTensor, ForwardContext, Param } from '../layer.js';
+
+export interface BatchNormalizationOptions {
+  /** Weight of the old running statistics in each update (the book's 0.9). */
+  momentum?: number;
+  /** Added to the variance inside the square root (the book's `10e-7`, i.e. 1e-6). */
+  eps?: number;
+  /** Initial running statistics (updated in place); zeros by default, as the book's first forward makes them. */
+  runningMean?: FloatTensor;
+  runningVar?: FloatTensor;
+  /**
+   * `per-activation` (the book): input `[N, ...]` is read as `[N, D]`, one mean and variance per
+   * activation, `gamma` of `D` entries. `per-channel` (the usual convolutional form): input
+   * `[N, C, ...]`, statistics over N and the spatial axes, `gamma` of `C` entries.
+   */
+  mode?: 'per-activation' | 'per-channel';
+  /** The names the network gives `gamma`/`beta` (`gamma1`/`beta1`). */
+  names?: { gamma: string; beta: string };
+}
+
+/**
+ * Batch normalization (`common/layers.py:BatchNormalization`). Train mode normalises with the batch
+ * mean and biased variance and updates the running statistics
+ * (`running = momentum * running + (1 - momentum) * batch`); test mode uses the running statistics.
+ * The running statistics are buffers, not params: `buffers()` names them `running_mean`/`running_var`.
+ * The input is viewed as `[N, D, S]` (S = 1 per activation, S = H·W per channel): statistics for each
+ * `d` over `N·S` values.
+ */
+export class BatchNormalization implements Layer {
+  readonly kind = 'BatchNormalization';
+  readonly gamma: Param;
+  readonly beta: Param;
+  readonly momentum: number;
+  readonly eps: number;
+  readonly mode: 'per-activation' | 'per-channel';
+  readonly runningMean: FloatTensor;
+  readonly runningVar: FloatTensor;
+  private cache:
+    | { train: boolean; shape: readonly number[]; xc: FloatTensor; xn: FloatTensor; std: FloatTensor }
+    | undefined;
+
+  constructor(gamma: FloatTensor, beta: FloatTensor, options: BatchNormalizationOptions = {}) {
+    const {
+      momentum = 0.9,
+      eps = 1e-6,
+      mode = 'per-activation',
+      names = { gamma: 'gamma', beta: 'beta' },
+    } = options;
+    if (gamma.ndim !== 1 || beta.size !== gamma.size || beta.dtype !== gamma.dtype) {
+      throw new ShapeError(
+        `BatchNormalization: gamma and beta must be 1-D of one size and dtype, got [${gamma.shape.join(',')}] and [${beta.shape.join(',')}]`,
+      );
+    }
+    this.gamma = { name: names.gamma, value: gamma, grad: zerosLike(gamma) };
+    this.beta = { name: names.beta, value: beta, grad: zerosLike(beta) };
+    this.momentum = momentum;
+    this.eps = eps;
+    this.mode = mode;
+    this.runningMean = options.runningMean ?? zerosLike(gamma);
+    this.runningVar = options.runningVar ?? zerosLike(gamma);
+    for (const [what, t] of [
+      ['runningMean', this.runningMean],
+      ['runningVar', this.runningVar],
+    ] as const) {
+      if (t.size !== gamma.size)
+        throw new ShapeError(`BatchNormalization: ${what} has ${t.size} entries, gamma ${gamma.size}`);
+    }
+  }
+
+  /** The normalised input of the last forward (the book's `xn`, `[N, D]` per activation). */
+  get xn(): FloatTensor | undefined {
+    return this.cache?.xn;
+  }
+
+  /** `sqrt(var + eps)` of the last forward, per feature (the book's `std`). */
+  get std(): FloatTensor | undefined {
+    return this.cache?.std;
+  }
+
+  /** `[n, D, S]`: batch, features (gamma entries), values per feature per sample. */
+  private view(shape: Shape): BatchNormView {
+    const n = shape[0] ?? 0;
+    const size = shape.reduce((a, d) => a * d, 1);
+    const [d, s] =
+      this.mode === 'per-channel' && shape.length > 2 ? [shape[1]!, size / n / shape[1]!] : [size / n, 1];
+    if (shape.length < 2 || d !== this.gamma.value.size) {
+      throw new ShapeError(
+        `BatchNormalization (${this.gamma.name}, ${this.mode}): input [${shape.join(',')}] has ${d} features, gamma has ${this.gamma.value.size}`,
+      );
+    }
+    return { n, D: d, S: s };
+  }
+
+  forward(x: FloatTensor, ctx: ForwardContext): FloatTensor {
+    const view = this.view(x.shape);
+    const xc = allocate(x.dtype, x.size);
+    const xn = allocate(x.dtype, x.size);
+    const out = allocate(x.dtype, x.size);
+    const std = allocate(x.dtype, view.D);
+    batchNormForward({
+      view,
+      train: ctx.train,
+      momentum: this.momentum,
+      eps: this.eps,
+      x: x.data,
+      gamma: this.gamma.value.data,
+      beta: this.beta.value.data,
+      runningMean: this.runningMean.data,
+      runningVar: this.runningVar.data,
+      xc,
+      xn,
+      std,
+      out,
+    });
+    this.cache = {
+      train: ctx.train,
+      shape: x.shape,
+      xc: new Tensor(xc, x.shape),
+      xn: new Tensor(xn, this.mode === 'per-activation' ? [view.n, view.D] : x.shape),
+      std: new Tensor(std, [view.D]),
+    };
+    return new Tensor(out, x.shape, x.dtype);
+  }
+
+  /** The book's backward after a train forward; after a test forward, `dx = dout · gamma / std`. */
+  backward(dout: FloatTensor): FloatTensor {
+    const cache = this.cache;
+    if (!cache || cache.xc.size !== dout.size) {
+      throw new Error(
+        `BatchNormalization.backward (${this.gamma.name}): dout [${dout.shape.join(',')}] does not match the last forward`,
+      );
+    }
+    const dx = allocate(dout.dtype, dout.size);
+    batchNormBackward({
+      view: this.view(cache.shape),
+      train: cache.train,
+      dout: dout.data,
+      gamma: this.gamma.value.data,
+      xc: cache.xc.data,
+      xn: cache.xn.data,
+      std: cache.std.data,
+      dgamma: this.gamma.grad.data,
+      dbeta: this.beta.grad.data,
+      dx,
+    });
+    return new Tensor(dx, cache.shape, dout.dtype);
+  }
+
+  params(): Param[] {
+    return [this.gamma, this.beta];
+  }
+
+  /** `running_mean` and `running_var` (the book's attribute names), updated in place by train forwards. */
+  buffers(): NamedTensor[] {
+    return [
+      { name: 'running_mean', value: this.runningMean },
+      { name: 'running_var', value: this.runningVar },
+    ];
+  }
+
+  outputShape(inputShape: Shape): number[] {
+    this.view(inputShape);
+    return [...inputShape];
+  }
+}

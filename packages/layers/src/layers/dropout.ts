@@ -1,0 +1,119 @@
+import { allocate, ShapeError, Tensor, type Shape } from '@dl/tensor';
+import type { FloatTensor, ForwardContext, Layer, Param } from '../layer.js';
+
+export interface DropoutOptions {
+  /**
+   * Inverted dropout (the modern form): train scales kept units by `1 / (1 - ratio)`, test is the
+   * identity. Default false: the book's form, train `x · mask`, test `x · (1 - ratio)`.
+   */
+  inverted?: boolean;
+}
+
+/**
+ * Dropout (`common/layers.py:Dropout`): in train mode each unit is kept where a uniform draw from
+ * `ctx.rng` exceeds `ratio` (the book's `np.random.rand(*x.shape) > ratio`, drawn in row-major order).
+ * For book-parity tests and numerical gradients the draw can be fixed (`setFixedUniforms`,
+ * `setFixedMask`): every train forward then uses that mask and needs no `rng`.
+ */
+export class Dropout implements Layer {
+  readonly kind = 'Dropout';
+  readonly ratio: number;
+  readonly inverted: boolean;
+  private keep: Uint8Array | undefined;
+  private keepShape: readonly number[] = [];
+  private fixed: Uint8Array | undefined;
+  private lastTrain = false;
+
+  constructor(dropoutRatio = 0.5, options: DropoutOptions = {}) {
+    if (!(dropoutRatio >= 0 && dropoutRatio < 1))
+      throw new RangeError(`Dropout: ratio must be in [0, 1), got ${dropoutRatio}`);
+    this.ratio = dropoutRatio;
+    this.inverted = options.inverted ?? false;
+  }
+
+  /** The mask of the last train forward (1 = kept), as the book's boolean `mask`. */
+  get mask(): Tensor<'uint8'> | undefined {
+    return this.keep && new Tensor(this.keep.slice(), this.keepShape, 'uint8');
+  }
+
+  /** Use `mask = u > ratio` in every train forward instead of drawing (`null` to draw again). */
+  setFixedUniforms(u: Tensor | null): void {
+    if (!u) {
+      this.fixed = undefined;
+      return;
+    }
+    this.fixed = new Uint8Array(u.size);
+    for (let i = 0; i < u.size; i++) this.fixed[i] = u.data[i]! > this.ratio ? 1 : 0;
+  }
+
+  /** Use this mask (non-zero = kept) in every train forward (`null` to draw again). */
+  setFixedMask(mask: Tensor | null): void {
+    this.fixed = mask ? Uint8Array.from(mask.data, (v) => (v !== 0 ? 1 : 0)) : undefined;
+  }
+
+  forward(x: FloatTensor, ctx: ForwardContext): FloatTensor {
+    this.lastTrain = ctx.train;
+    const out = allocate(x.dtype, x.size);
+    const a = x.data;
+    if (!ctx.train) {
+      const scale = this.inverted ? 1 : 1 - this.ratio;
+      for (let i = 0; i < a.length; i++) out[i] = a[i]! * scale;
+      return new Tensor(out, x.shape, x.dtype);
+    }
+    const keep = this.drawMask(x, ctx);
+    const scale = this.inverted ? 1 / (1 - this.ratio) : 1;
+    for (let i = 0; i < a.length; i++) out[i] = keep[i] ? a[i]! * scale : a[i]! * 0;
+    return new Tensor(out, x.shape, x.dtype);
+  }
+
+  /** `dout · mask` after a train forward; `dout · (1 - ratio)` (identity when inverted) after a test forward. */
+  backward(dout: FloatTensor): FloatTensor {
+    const dx = allocate(dout.dtype, dout.size);
+    const d = dout.data;
+    if (!this.lastTrain) {
+      const scale = this.inverted ? 1 : 1 - this.ratio;
+      for (let i = 0; i < d.length; i++) dx[i] = d[i]! * scale;
+      return new Tensor(dx, dout.shape, dout.dtype);
+    }
+    const keep = this.keep;
+    if (!keep || keep.length !== dout.size) {
+      throw new Error(
+        `Dropout.backward: dout [${dout.shape.join(',')}] does not match the last forward (call forward first)`,
+      );
+    }
+    const scale = this.inverted ? 1 / (1 - this.ratio) : 1;
+    for (let i = 0; i < d.length; i++) dx[i] = keep[i] ? d[i]! * scale : d[i]! * 0;
+    return new Tensor(dx, dout.shape, dout.dtype);
+  }
+
+  params(): Param[] {
+    return [];
+  }
+
+  outputShape(inputShape: Shape): number[] {
+    return [...inputShape];
+  }
+
+  private drawMask(x: FloatTensor, ctx: ForwardContext): Uint8Array {
+    if (!this.keep || this.keep.length !== x.size) this.keep = new Uint8Array(x.size);
+    this.keepShape = x.shape;
+    const keep = this.keep;
+    if (this.fixed) {
+      if (this.fixed.length !== x.size) {
+        throw new ShapeError(
+          `Dropout: the fixed mask has ${this.fixed.length} entries, the input [${x.shape.join(',')}] ${x.size}`,
+        );
+      }
+      keep.set(this.fixed);
+      return keep;
+    }
+    const rng = ctx.rng;
+    if (!rng) {
+      throw new Error(
+        'Dropout: a train-mode forward needs ctx.rng (or a fixed mask: setFixedUniforms / setFixedMask)',
+      );
+    }
+    for (let i = 0; i < keep.length; i++) keep[i] = rng.random() > this.ratio ? 1 : 0;
+    return keep;
+  }
+}

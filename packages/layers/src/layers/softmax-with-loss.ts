@@ -1,0 +1,47 @@
+import { allocate, ShapeError, Tensor } from '@dl/tensor';
+import { softmax } from '../activations.js';
+import type { FloatTensor, LossLayer } from '../layer.js';
+import { batchShape, crossEntropyError, isOneHot, labelAt } from '../losses.js';
+
+/**
+ * Softmax followed by the cross-entropy error (`common/layers.py:SoftmaxWithLoss`), for scores of
+ * shape `[N, classes]` and targets as one-hot rows or `N` labels. `backward` returns `(y - t) / N`;
+ * like the book, it takes no `dout` (the loss is where backprop starts, with `dout = 1`).
+ */
+export class SoftmaxWithLoss implements LossLayer {
+  readonly kind = 'SoftmaxWithLoss';
+  private y: FloatTensor | undefined;
+  private t: Tensor | undefined;
+
+  /** The softmax output of the last forward (the book's `self.y`). */
+  get output(): FloatTensor | undefined {
+    return this.y;
+  }
+
+  forward(x: FloatTensor, t: Tensor): number {
+    if (x.ndim !== 2) {
+      throw new ShapeError(
+        `SoftmaxWithLoss: scores must be [N, classes], got [${x.shape.join(',')}]; reshape a single sample to [1, C]`,
+      );
+    }
+    this.y = softmax(x);
+    this.t = t;
+    return crossEntropyError(this.y, t);
+  }
+
+  backward(): FloatTensor {
+    const { y, t } = this;
+    if (!y || !t) throw new Error('SoftmaxWithLoss.backward: call forward first');
+    const [rows, classes] = batchShape('SoftmaxWithLoss', y);
+    const dx = allocate(y.dtype, y.size);
+    const p = y.data;
+    if (isOneHot('SoftmaxWithLoss', y, t, rows)) {
+      for (let i = 0; i < dx.length; i++) dx[i] = (p[i]! - t.data[i]!) / rows;
+    } else {
+      dx.set(p);
+      for (let i = 0; i < rows; i++) dx[i * classes + labelAt('SoftmaxWithLoss', t, i, classes)]! -= 1;
+      for (let i = 0; i < dx.length; i++) dx[i] = dx[i]! / rows;
+    }
+    return new Tensor(dx, y.shape, y.dtype);
+  }
+}

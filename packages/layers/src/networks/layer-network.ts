@@ -1,0 +1,144 @@
+import { argmax, Tensor, type Rng } from '@dl/tensor';
+import type { FloatTensor, ForwardContext, Layer, LossLayer, Model, NamedTensor, Param } from '../layer.js';
+import { numericalGradient } from '../numerical-gradient.js';
+
+export interface LayerNetworkOptions {
+  /** L2 weight decay λ: the loss adds `0.5·λ·ΣW²` over every parameter marked `decay` (each `W`), its gradient `λ·W`. */
+  weightDecayLambda?: number;
+}
+
+const TEST: ForwardContext = { train: false };
+const TRAIN: ForwardContext = { train: true };
+
+/**
+ * A network as the book builds one: an ordered map of named layers (the book's `OrderedDict`, here a
+ * JS `Map`) and a loss layer. `predict` runs the layers in order, `gradient` runs forward, then
+ * backward in reverse order, filling every `Param.grad`. Parameters are collected from the layers by
+ * name (`W1`, `b1`, `gamma1`, ...), never by hard-coded layer indices. Train/test mode travels in the
+ * `ForwardContext`; `predict`/`loss` default to test mode and `gradient` to train mode, as in the book.
+ */
+export class LayerNetwork implements Model {
+  readonly layers: ReadonlyMap<string, Layer>;
+  readonly lastLayer: LossLayer;
+  readonly weightDecayLambda: number;
+  private readonly paramList: Param[];
+
+  constructor(
+    layers: Iterable<readonly [string, Layer]>,
+    lastLayer: LossLayer,
+    options: LayerNetworkOptions = {},
+  ) {
+    this.layers = new Map(layers);
+    this.lastLayer = lastLayer;
+    this.weightDecayLambda = options.weightDecayLambda ?? 0;
+    this.paramList = [...this.layers.values()].flatMap((layer) => layer.params());
+    const seen = new Set<string>();
+    for (const p of this.paramList) {
+      if (seen.has(p.name))
+        throw new Error(`LayerNetwork: two parameters are named '${p.name}'; give each layer unique names`);
+      seen.add(p.name);
+    }
+  }
+
+  /** Every learnable parameter, in layer order. */
+  params(): Param[] {
+    return [...this.paramList];
+  }
+
+  /** One parameter by its book name (`W1`). */
+  param(name: string): Param {
+    const p = this.paramList.find((q) => q.name === name);
+    if (!p)
+      throw new Error(
+        `LayerNetwork: no parameter '${name}' (have ${this.paramList.map((q) => q.name).join(', ')})`,
+      );
+    return p;
+  }
+
+  /** Non-learnable state, named `<layer key>.<buffer>` (`BatchNorm1.running_mean`). */
+  buffers(): NamedTensor[] {
+    return [...this.layers].flatMap(([key, layer]) =>
+      (layer.buffers?.() ?? []).map((b) => ({ name: `${key}.${b.name}`, value: b.value })),
+    );
+  }
+
+  predict(x: FloatTensor, ctx: ForwardContext = TEST): FloatTensor {
+    let y = x;
+    for (const layer of this.layers.values()) y = layer.forward(y, ctx);
+    return y;
+  }
+
+  loss(x: FloatTensor, t: Tensor, ctx: ForwardContext = TEST): number {
+    const y = this.predict(x, ctx);
+    return this.lastLayer.forward(y, t) + this.weightDecay();
+  }
+
+  /** `0.5·λ·ΣW²` summed over the decayed parameters (0 without weight decay). */
+  weightDecay(): number {
+    const lambda = this.weightDecayLambda;
+    if (lambda === 0) return 0;
+    let decay = 0;
+    for (const p of this.paramList) {
+      if (!p.decay) continue;
+      let s = 0;
+      for (const w of p.value.data) s += w * w;
+      decay += 0.5 * lambda * s;
+    }
+    return decay;
+  }
+
+  gradient(x: FloatTensor, t: Tensor, ctx: ForwardContext = TRAIN): number {
+    const loss = this.loss(x, t, ctx);
+    let dout = this.lastLayer.backward();
+    const layers = [...this.layers.values()];
+    for (let i = layers.length - 1; i >= 0; i--) dout = layers[i]!.backward(dout);
+    const lambda = this.weightDecayLambda;
+    if (lambda !== 0) {
+      for (const p of this.paramList) {
+        if (!p.decay) continue;
+        const g = p.grad.data;
+        const w = p.value.data;
+        for (let i = 0; i < g.length; i++) g[i] = g[i]! + lambda * w[i]!;
+      }
+    }
+    return loss;
+  }
+
+  /**
+   * The book's `numerical_gradient(x, t)`: central differences of `loss` for every parameter, by name.
+   * Slow (two forwards per weight): for gradient checks only. Every forward gets a clone of
+   * `ctx.rng`, so Dropout draws the same masks each time and the loss is a function of the weights
+   * (the book draws fresh masks, which makes the numbers noise). BatchNorm running statistics are
+   * updated by each train-mode forward, as in the book.
+   */
+  numericalGradient(x: FloatTensor, t: Tensor, ctx: ForwardContext = TRAIN): Map<string, FloatTensor> {
+    const rng: Rng | undefined = ctx.rng;
+    const f = (): number => this.loss(x, t, { train: ctx.train, rng: rng?.clone() });
+    return new Map(this.paramList.map((p) => [p.name, numericalGradient(f, p.value)]));
+  }
+
+  /**
+   * Fraction of rows whose highest score is the target (labels, or the argmax of one-hot rows), in
+   * test mode, `batchSize` rows at a time (views, no copies).
+   */
+  accuracy(x: FloatTensor, t: Tensor, options: { batchSize?: number } = {}): number {
+    const { batchSize = 1000 } = options;
+    const n = x.shape[0] ?? 0;
+    if (n === 0) return 0;
+    const labels = t.ndim === 1 ? t : argmax(t, { axis: 1 });
+    if (labels.size !== n) throw new Error(`accuracy: ${labels.size} targets for ${n} samples`);
+    const row = x.size / n;
+    let correct = 0;
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(start + batchSize, n);
+      const xb = new Tensor(
+        x.data.subarray(start * row, end * row),
+        [end - start, ...x.shape.slice(1)],
+        x.dtype,
+      );
+      const predicted = argmax(this.predict(xb, TEST), { axis: 1 });
+      for (let i = 0; i < end - start; i++) if (predicted.data[i] === labels.data[start + i]) correct++;
+    }
+    return correct / n;
+  }
+}
