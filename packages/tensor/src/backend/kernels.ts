@@ -75,8 +75,9 @@ export interface ReduceArgs {
 export interface Kernels {
   /** A short name shown to users (`js`, `wasm`). */
   readonly name: string;
-  gemm(args: GemmArgs): void;
-  unary(op: UnaryOp, x: AnyTypedArray, out: AnyTypedArray): void;
-  binary(args: BinaryArgs): void;
-  reduce(args: ReduceArgs): void;
+  // Function-valued properties, not methods: kernels never use `this`, so they can be passed around.
+  readonly gemm: (args: GemmArgs) => void;
+  readonly unary: (op: UnaryOp, x: AnyTypedArray, out: AnyTypedArray) => void;
+  readonly binary: (args: BinaryArgs) => void;
+  readonly reduce: (args: ReduceArgs) => void;
 }
