@@ -1,13 +1,6 @@
 import { Rng, ShapeError, Tensor, randn } from '@dl/tensor';
 import { describe, expect, it } from 'vitest';
-import {
-  BatchSampler,
-  batchesPerEpoch,
-  epochBatches,
-  sampleBatch,
-  sampleIndices,
-  takeBatch,
-} from './batch.js';
+import { DataLoader, batchesPerEpoch, epochBatches, sampleBatch, sampleIndices, takeBatch } from './batch.js';
 
 /** A small data set whose rows say which example they are: row i of x is filled with i + 0.25 + noise. */
 function dataSet(n: number, seed: number): { x: Tensor<'float32'>; t: Tensor<'int32'> } {
@@ -108,11 +101,11 @@ describe('epochBatches (a shuffled permutation per epoch)', () => {
   });
 });
 
-describe('BatchSampler', () => {
+describe('DataLoader', () => {
   const { x, t } = dataSet(23, 2);
 
   it('samples like sampleBatch with the same seed', () => {
-    const sampler = new BatchSampler(x, t, 6, new Rng(77));
+    const sampler = new DataLoader(x, t, 6, new Rng(77));
     const a = sampler.sample();
     const b = sampleBatch(x, t, 6, new Rng(77));
     expect(Array.from(a.indices)).toEqual(Array.from(b.indices));
@@ -121,7 +114,7 @@ describe('BatchSampler', () => {
   });
 
   it('yields shaped batches covering the data set once per epoch', () => {
-    const sampler = new BatchSampler(x, t, 6, new Rng(8));
+    const sampler = new DataLoader(x, t, 6, new Rng(8));
     const batches = [...sampler.epoch()];
     expect(batches.length).toBe(sampler.batchesPerEpoch());
     expect(batches.map((b) => b.x.shape)).toEqual([

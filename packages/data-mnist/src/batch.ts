@@ -90,7 +90,7 @@ export function epochBatches(
 }
 
 /** Mini-batches of one data set: the book's sampling with replacement, or shuffled epochs. */
-export class BatchSampler<X extends DType = DType, T extends DType = DType> {
+export class DataLoader<X extends DType = DType, T extends DType = DType> {
   /** Number of examples. */
   readonly size: number;
 
@@ -100,8 +100,8 @@ export class BatchSampler<X extends DType = DType, T extends DType = DType> {
     readonly batchSize: number,
     readonly rng: Rng,
   ) {
-    this.size = examples('BatchSampler', x, t);
-    checkBatchSize('BatchSampler', batchSize);
+    this.size = examples('DataLoader', x, t);
+    checkBatchSize('DataLoader', batchSize);
   }
 
   /** One batch drawn with replacement (the book's Trainer step). */

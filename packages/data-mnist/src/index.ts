@@ -26,7 +26,7 @@ export {
 } from './locate.js';
 export { sha256Hex, type FileDigest } from './verify.js';
 export {
-  BatchSampler,
+  DataLoader,
   sampleBatch,
   sampleIndices,
   takeBatch,
