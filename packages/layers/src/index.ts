@@ -27,3 +27,48 @@ export {
   type MultiLayerNetOptions,
 } from './networks/multi-layer-net.js';
 export { MultiLayerNetExtend, type MultiLayerNetExtendOptions } from './networks/multi-layer-net-extend.js';
+export {
+  readSafetensors,
+  writeSafetensors,
+  type SafetensorsContents,
+  type TensorEntries,
+} from './io/safetensors.js';
+export {
+  SafetensorsError,
+  isHalfTensor,
+  type HalfDType,
+  type HalfTensor,
+  type SafetensorsDType,
+  type StoredTensor,
+} from './io/safetensors-types.js';
+export {
+  parseSafetensorsHeader,
+  type SafetensorsHeader,
+  type SafetensorsHeaderEntry,
+} from './io/safetensors-header.js';
+export {
+  loadModel,
+  saveModel,
+  type LoadedModel,
+  type OptimizerTensors,
+  type SaveModelOptions,
+} from './io/save-load.js';
+export { MODEL_FORMAT, MODEL_FORMAT_VERSION, ModelFileError } from './io/model-metadata.js';
+export type {
+  AffineSpec,
+  BatchNormSpec,
+  DropoutSpec,
+  LayerSpec,
+  LayerType,
+  ModelKind,
+  ModelSpec,
+  MultiLayerNetExtendSpec,
+  MultiLayerNetSpec,
+  ReluSpec,
+  SequentialSpec,
+  SigmoidSpec,
+  TwoLayerNetSpec,
+} from './spec/model-spec.js';
+export { LAYER_TYPES, MODEL_KINDS } from './spec/model-spec.js';
+export { ModelSpecError, parseModelSpec } from './spec/validate-spec.js';
+export { buildModel, specOf, type BuildModelOptions } from './spec/build-model.js';

@@ -78,3 +78,13 @@ describe('Rng (xoshiro128**)', () => {
     );
   });
 });
+
+describe('Rng state words', () => {
+  it('are reported unsigned, as documented', () => {
+    const rng = new Rng(123);
+    for (let i = 0; i < 100; i++) {
+      rng.nextUint32();
+      for (const w of rng.getState().s) expect(w >= 0 && w < 2 ** 32).toBe(true);
+    }
+  });
+});

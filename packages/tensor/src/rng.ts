@@ -94,7 +94,11 @@ export class Rng {
   }
 
   getState(): RngState {
-    return { algorithm: 'xoshiro128**', s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare };
+    return {
+      algorithm: 'xoshiro128**',
+      s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0],
+      spare: this.spare,
+    };
   }
 
   setState(state: RngState): void {

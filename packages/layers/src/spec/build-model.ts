@@ -1,0 +1,113 @@
+import { Rng, type FloatDType } from '@dl/tensor';
+import { Dropout } from '../layers/dropout.js';
+import { Relu } from '../layers/relu.js';
+import { Sigmoid } from '../layers/sigmoid.js';
+import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
+import type { LayerNetwork } from '../networks/layer-network.js';
+import { MultiLayerNetExtend } from '../networks/multi-layer-net-extend.js';
+import { MultiLayerNet } from '../networks/multi-layer-net.js';
+import { NetworkBuilder } from '../networks/network-builder.js';
+import { TwoLayerNet } from '../networks/two-layer-net.js';
+import type { LayerSpec, LayerType, ModelSpec, SequentialSpec } from './model-spec.js';
+import { ModelSpecError, parseModelSpec } from './validate-spec.js';
+
+export interface BuildModelOptions {
+  /** Where the initial weights come from (default `new Rng(0)`). */
+  rng?: Rng;
+  /** Default 'float32'. */
+  dtype?: FloatDType;
+}
+
+// The spec each built network came from; a WeakMap so networks need no extra field and are freed as usual.
+const SPECS = new WeakMap<LayerNetwork, ModelSpec>();
+
+/**
+ * Builds the network a spec describes, with fresh weights drawn from `rng` in layer order (the book
+ * kinds draw exactly as their constructors do: same seed, same weights). Throws `ModelSpecError` for
+ * an invalid spec. The network remembers its spec: `specOf(network)`.
+ */
+export function buildModel(spec: ModelSpec, options: BuildModelOptions = {}): LayerNetwork {
+  const checked = parseModelSpec(spec);
+  const { rng = new Rng(0), dtype = 'float32' } = options;
+  const network = construct(checked, rng, dtype);
+  SPECS.set(network, deepFreeze(checked));
+  return network;
+}
+
+/** The spec a network was built from by `buildModel` (or `loadModel`); undefined for networks built otherwise. */
+export function specOf(network: LayerNetwork): ModelSpec | undefined {
+  return SPECS.get(network);
+}
+
+function construct(spec: ModelSpec, rng: Rng, dtype: FloatDType): LayerNetwork {
+  switch (spec.kind) {
+    case 'two-layer-net':
+      return new TwoLayerNet(spec.inputSize, spec.hiddenSize, spec.outputSize, {
+        weightInitStd: spec.weightInitStd,
+        rng,
+        dtype,
+      });
+    case 'multi-layer-net': {
+      const { kind: _, ...options } = spec;
+      return new MultiLayerNet({ ...options, rng, dtype });
+    }
+    case 'multi-layer-net-extend': {
+      const { kind: _, ...options } = spec;
+      return new MultiLayerNetExtend({ ...options, rng, dtype });
+    }
+    case 'sequential':
+      return buildSequential(spec, rng, dtype);
+  }
+}
+
+function buildSequential(spec: SequentialSpec, rng: Rng, dtype: FloatDType): LayerNetwork {
+  const builder = new NetworkBuilder(spec.input, { rng, dtype });
+  const counts = new Map<LayerType, number>();
+  spec.layers.forEach((layer, i) => {
+    const k = (counts.get(layer.type) ?? 0) + 1;
+    counts.set(layer.type, k);
+    try {
+      addLayer(builder, layer, k);
+    } catch (e) {
+      throw new ModelSpecError(`spec.layers[${i}] (${layer.type}): ${(e as Error).message}`);
+    }
+  });
+  const out = builder.outputShape;
+  if (out.length !== 1) {
+    throw new ModelSpecError(
+      `spec.layers: the network's output per sample is [${out.join(',')}], but SoftmaxWithLoss needs a vector; end with an affine`,
+    );
+  }
+  return builder.build(new SoftmaxWithLoss(), { weightDecayLambda: spec.weightDecayLambda ?? 0 });
+}
+
+/** Adds the k-th layer of its type, named as the book names it (`Affine2` with `W2`/`b2`). */
+function addLayer(builder: NetworkBuilder, layer: LayerSpec, k: number): void {
+  switch (layer.type) {
+    case 'affine':
+      builder.affine(k, layer.units, layer.init ?? 'relu');
+      return;
+    case 'relu':
+      builder.add(`Relu${k}`, new Relu());
+      return;
+    case 'sigmoid':
+      builder.add(`Sigmoid${k}`, new Sigmoid());
+      return;
+    case 'batchnorm':
+      builder.batchNorm(k, { momentum: layer.momentum, eps: layer.eps, mode: layer.mode });
+      return;
+    case 'dropout':
+      builder.add(`Dropout${k}`, new Dropout(layer.ratio, { inverted: layer.inverted ?? false }));
+      return;
+  }
+  const unknown: never = layer;
+  throw new ModelSpecError(`unknown layer ${JSON.stringify(unknown)}`);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
