@@ -25,3 +25,10 @@ export type {
 export { jsKernels } from './backend/js.js';
 export { getBackend, setBackend, withBackend } from './backend/index.js';
 export { runConformance, type ConformanceResult, type ConformanceOptions } from './conformance.js';
+export { createWasmBackend, type WasmBackendOptions, type WasmKernels } from './backend/wasm.js';
+export {
+  hasWasmSimd,
+  hasWasmRelaxedSimd,
+  type WasmFeatures,
+  type WasmVariant,
+} from './backend/wasm-features.js';

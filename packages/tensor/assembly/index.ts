@@ -1,0 +1,13 @@
+/**
+ * Entry of the kernels module. Built twice from this source (scripts/build-wasm.mjs): plain SIMD and
+ * relaxed-SIMD. Built with `--runtime stub` and no static data: JavaScript owns the memory from
+ * `heapBase()` up and passes pointers, so a threaded build can share one memory later.
+ */
+export { gemm, gemmScratchBytes } from './gemm';
+export { unaryF32, binaryF32, compareF32 } from './elementwise';
+export { reduceF32 } from './reduce';
+
+/** First byte JavaScript may use; everything below belongs to the module. */
+export function heapBase(): usize {
+  return __heap_base;
+}

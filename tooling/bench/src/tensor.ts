@@ -1,0 +1,8 @@
+/**
+ * What the benchmark uses of @dl/tensor, from its TypeScript sources (run with `node --import tsx`,
+ * no build needed but the `.wasm`). The naive GEMM is an internal of the package: it is imported
+ * from its file, here only.
+ */
+export { createWasmBackend, hasWasmRelaxedSimd, jsKernels, Rng } from '../../../packages/tensor/src/index.js';
+export type { GemmArgs, Kernels, WasmKernels } from '../../../packages/tensor/src/index.js';
+export { naiveGemm } from '../../../packages/tensor/src/backend/naive-gemm.js';
