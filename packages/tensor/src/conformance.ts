@@ -1,5 +1,5 @@
-import { allocate, type AnyTypedArray, type DType } from './dtype.js';
-import type { BinaryOp, Kernels, ReduceOp, UnaryOp } from './backend/kernels.js';
+import { allocate, type AnyTypedArray, type DType, type FloatArray } from './dtype.js';
+import type { BinaryOp, GemmArgs, Kernels, ReduceOp, UnaryOp } from './backend/kernels.js';
 import { jsKernels } from './backend/js.js';
 import { naiveGemm } from './backend/naive-gemm.js';
 import { broadcastShapes, broadcastStrides, sizeOf, shapeToString } from './shape.js';
@@ -26,9 +26,39 @@ export interface ConformanceOptions {
   seed?: number;
 }
 
+interface CaseResult {
+  actual: AnyTypedArray;
+  expected: AnyTypedArray;
+  /**
+   * A per-element rounding bound to allow on top of rtol/atol. GEMM sets it to the classic error bound
+   * of a k-term float32 dot product, `k·u·(|alpha|·|op(a)|·|op(b)| + |beta|·|c|)` with u = 2^-24: a
+   * backend that sums in float32 (as BLAS does) may differ from the float64 reference by that much.
+   */
+  bound?: AnyTypedArray;
+}
+
 interface Case {
   name: string;
-  run(k: Kernels, rng: Rng): { actual: AnyTypedArray; expected: AnyTypedArray };
+  run(k: Kernels, rng: Rng): CaseResult;
+}
+
+const FLOAT32_UNIT_ROUNDOFF = 2 ** -24;
+
+/** The float32 rounding bound of a GEMM, element by element (see `CaseResult.bound`). */
+function gemmBound(args: Omit<GemmArgs, 'c'>, c0: FloatArray, dtype: 'float32' | 'float64'): Float64Array {
+  const abs = (x: FloatArray): Float64Array => Float64Array.from(x, Math.abs);
+  const bound = Float64Array.from(c0, Math.abs);
+  naiveGemm({
+    ...args,
+    alpha: Math.abs(args.alpha),
+    beta: Math.abs(args.beta),
+    a: abs(args.a),
+    b: abs(args.b),
+    c: bound,
+  });
+  const u = dtype === 'float32' ? FLOAT32_UNIT_ROUNDOFF : 2 ** -53;
+  for (let i = 0; i < bound.length; i++) bound[i] = bound[i]! * args.k * u;
+  return bound;
 }
 
 function randomArray(dtype: DType, n: number, rng: Rng, low = -2, high = 2): AnyTypedArray {
@@ -67,7 +97,7 @@ function gemmCases(): Case[] {
                 const args = { m, n, k, transA, transB, alpha: 1.5, beta, a, b };
                 kernels.gemm({ ...args, c: actual });
                 naiveGemm({ ...args, c: expected });
-                return { actual, expected };
+                return { actual, expected, bound: gemmBound(args, c0, dtype) };
               },
             });
           }
@@ -200,14 +230,14 @@ function reduceCases(): Case[] {
   return cases;
 }
 
-function compare(actual: AnyTypedArray, expected: AnyTypedArray, rtol: number, atol: number): number {
+function compare({ actual, expected, bound }: CaseResult, rtol: number, atol: number): number {
   if (actual.length !== expected.length) return Infinity;
   let worst = 0;
   for (let i = 0; i < expected.length; i++) {
     const e = expected[i]!;
     const a = actual[i]!;
     if (Number.isNaN(e) && Number.isNaN(a)) continue;
-    const err = Math.abs(a - e) / (atol + rtol * Math.abs(e));
+    const err = Math.abs(a - e) / (atol + rtol * Math.abs(e) + (bound?.[i] ?? 0));
     if (!(err <= worst)) worst = err; // NaN in actual counts as a failure
   }
   return worst;
@@ -219,8 +249,7 @@ export function runConformance(kernels: Kernels, options: ConformanceOptions = {
   const rng = new Rng(seed);
   return [...gemmCases(), ...elementwiseCases(), ...reduceCases()].map((c) => {
     try {
-      const { actual, expected } = c.run(kernels, rng);
-      const worst = compare(actual, expected, rtol, atol);
+      const worst = compare(c.run(kernels, rng), rtol, atol);
       const passed = worst <= 1;
       return passed
         ? { name: c.name, passed, worst }

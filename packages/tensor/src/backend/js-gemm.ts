@@ -40,39 +40,75 @@ export function gemmJs({ m, n, k, transA, transB, alpha, beta, a, b, c }: GemmAr
     const a2 = Math.min(i + 2, m - 1) * k;
     const a3 = Math.min(i + 3, m - 1) * k;
     for (let q = 0; q < panels; q++) {
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0; // prettier-ignore
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0; // prettier-ignore
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0,
+        c03 = 0,
+        c10 = 0,
+        c11 = 0,
+        c12 = 0,
+        c13 = 0;
+      let c20 = 0,
+        c21 = 0,
+        c22 = 0,
+        c23 = 0,
+        c30 = 0,
+        c31 = 0,
+        c32 = 0,
+        c33 = 0;
       let bq = q * k * 4;
       for (let p = 0; p < k; p++, bq += 4) {
-        const b0 = B[bq]!, b1 = B[bq + 1]!, b2 = B[bq + 2]!, b3 = B[bq + 3]!; // prettier-ignore
-        const x0 = A[a0 + p]!, x1 = A[a1 + p]!, x2 = A[a2 + p]!, x3 = A[a3 + p]!; // prettier-ignore
+        const b0 = B[bq]!,
+          b1 = B[bq + 1]!,
+          b2 = B[bq + 2]!,
+          b3 = B[bq + 3]!;
+        const x0 = A[a0 + p]!,
+          x1 = A[a1 + p]!,
+          x2 = A[a2 + p]!,
+          x3 = A[a3 + p]!;
         c00 += x0 * b0;
         c01 += x0 * b1;
         c02 += x0 * b2;
-        c03 += x0 * b3; // prettier-ignore
+        c03 += x0 * b3;
         c10 += x1 * b0;
         c11 += x1 * b1;
         c12 += x1 * b2;
-        c13 += x1 * b3; // prettier-ignore
+        c13 += x1 * b3;
         c20 += x2 * b0;
         c21 += x2 * b1;
         c22 += x2 * b2;
-        c23 += x2 * b3; // prettier-ignore
+        c23 += x2 * b3;
         c30 += x3 * b0;
         c31 += x3 * b1;
         c32 += x3 * b2;
-        c33 += x3 * b3; // prettier-ignore
+        c33 += x3 * b3;
       }
-      store(c, i, q * 4, m, n, alpha, beta, c00, c01, c02, c03);
-      store(c, i + 1, q * 4, m, n, alpha, beta, c10, c11, c12, c13);
-      store(c, i + 2, q * 4, m, n, alpha, beta, c20, c21, c22, c23);
-      store(c, i + 3, q * 4, m, n, alpha, beta, c30, c31, c32, c33);
+      tile[0] = c00;
+      tile[1] = c01;
+      tile[2] = c02;
+      tile[3] = c03;
+      tile[4] = c10;
+      tile[5] = c11;
+      tile[6] = c12;
+      tile[7] = c13;
+      tile[8] = c20;
+      tile[9] = c21;
+      tile[10] = c22;
+      tile[11] = c23;
+      tile[12] = c30;
+      tile[13] = c31;
+      tile[14] = c32;
+      tile[15] = c33;
+      storeTile(c, i, q * 4, m, n, alpha, beta);
     }
   }
 }
 
-/** Writes up to 4 results of row `i` from column `j`; beta 0 ignores c's old contents (even NaN). */
-function store(
+/** The 4×4 block of results, row-major, between the inner loop and `storeTile`. */
+const tile = new Float64Array(16);
+
+/** Writes the part of `tile` inside c (edge blocks are partial); beta 0 ignores c's old contents, even NaN. */
+function storeTile(
   c: GemmArgs['c'],
   i: number,
   j: number,
@@ -80,17 +116,14 @@ function store(
   n: number,
   alpha: number,
   beta: number,
-  v0: number,
-  v1: number,
-  v2: number,
-  v3: number,
 ): void {
-  if (i >= m) return;
-  const row = i * n + j;
-  const count = Math.min(4, n - j);
-  const values = [v0, v1, v2, v3];
-  for (let s = 0; s < count; s++) {
-    const v = alpha * values[s]!;
-    c[row + s] = beta === 0 ? v : v + beta * c[row + s]!;
+  const rows = Math.min(4, m - i);
+  const cols = Math.min(4, n - j);
+  for (let r = 0; r < rows; r++) {
+    const row = (i + r) * n + j;
+    for (let s = 0; s < cols; s++) {
+      const v = alpha * tile[r * 4 + s]!;
+      c[row + s] = beta === 0 ? v : v + beta * c[row + s]!;
+    }
   }
 }

@@ -94,18 +94,10 @@ describe.each(variants)('wasm backend, %s SIMD', (simd) => {
     expect(kernels.features.threads).toBe(1);
   });
 
-  it('passes the conformance suite (float32 GEMM within a float32-accumulation tolerance)', () => {
-    // NOTE: the suite's default atol (1e-6) assumes float64 accumulation, as the js kernels do. This
-    // GEMM sums in float32 like every BLAS sgemm: near-zero results of a k = 40..784 dot product of
-    // values in [-2, 2] are off by up to ~3e-5. Those cases get atol = 1e-4 (same seed, same inputs);
-    // every other case must pass at the default tolerances.
-    const strict = runConformance(kernels);
-    const loose = new Map(runConformance(kernels, { atol: 1e-4 }).map((r) => [r.name, r]));
-    const failed = strict.filter(
-      (r) => !r.passed && !(r.name.startsWith('gemm float32') && loose.get(r.name)?.passed === true),
-    );
-    expect(failed).toEqual([]);
-    expect(strict.filter((r) => !r.name.startsWith('gemm float32') && !r.passed)).toEqual([]);
+  it('passes the conformance suite at its default tolerances', () => {
+    // The suite allows GEMM the float32 rounding bound k·u·|a|·|b| per element: this GEMM sums in
+    // float32 like every BLAS sgemm, the reference in float64.
+    expect(runConformance(kernels).filter((r) => !r.passed)).toEqual([]);
   });
 
   const shapes: readonly [number, number, number][] = [
@@ -360,9 +352,5 @@ describe('createWasmBackend', () => {
     const kernels = await createWasmBackend();
     expect(kernels.features.relaxedSimd).toBe(hasWasmRelaxedSimd());
     expect(kernels.features.variant).toBe(hasWasmRelaxedSimd() ? 'wasm-relaxed-simd' : 'wasm-simd');
-  });
-
-  it.runIf(!hasWasmRelaxedSimd())('refuses relaxed SIMD on an engine without it', async () => {
-    await expect(createWasmBackend({ simd: 'relaxed' })).rejects.toThrow(/--experimental-wasm-relaxed-simd/);
   });
 });
