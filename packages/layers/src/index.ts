@@ -72,3 +72,21 @@ export type {
 export { LAYER_TYPES, MODEL_KINDS } from './spec/model-spec.js';
 export { ModelSpecError, parseModelSpec } from './spec/validate-spec.js';
 export { buildModel, specOf, type BuildModelOptions } from './spec/build-model.js';
+export { Convolution, type ConvolutionOptions } from './layers/convolution.js';
+export { Pooling, type PoolingOptions } from './layers/pooling.js';
+export type { ConvParam } from './networks/network-builder.js';
+export { SimpleConvNet, type SimpleConvNetOptions } from './networks/simple-conv-net.js';
+export { DeepConvNet, DEEP_CONV_NET_PARAMS, type DeepConvNetOptions } from './networks/deep-conv-net.js';
+export { LeNet, type LeNetOptions } from './networks/lenet.js';
+export {
+  listMisclassified,
+  type Misclassified,
+  type MisclassifiedOptions,
+} from './analysis/misclassified.js';
+export { filterGrid, type FilterGridOptions, type GrayImage } from './analysis/filter-grid.js';
+export {
+  accuracyByPrecision,
+  withWeightPrecision,
+  type RoundableModel,
+  type WeightPrecision,
+} from './analysis/reduced-precision.js';

@@ -32,3 +32,9 @@ export {
   type WasmFeatures,
   type WasmVariant,
 } from './backend/wasm-features.js';
+export * from './ops/im2col.js';
+export * from './ops/pooling.js';
+export type { HalfFormat } from './precision/half-format.js';
+export * from './precision/float16.js';
+export * from './precision/bfloat16.js';
+export * from './precision/half-tensor.js';
