@@ -90,3 +90,15 @@ export {
   type RoundableModel,
   type WeightPrecision,
 } from './analysis/reduced-precision.js';
+export type {
+  ConvParamSpec,
+  ConvolutionSpec,
+  DeepConvNetSpec,
+  ImageShape,
+  LeNetSpec,
+  PoolingSpec,
+  SimpleConvNetSpec,
+  Size2d,
+} from './spec/model-spec.js';
+export { specInputShape, specOutputSize } from './spec/spec-shapes.js';
+export type { StoredPrecision } from './io/save-load.js';

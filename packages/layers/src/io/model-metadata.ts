@@ -7,10 +7,19 @@ export const META = {
   spec: 'dl.spec',
   optimizer: 'dl.optimizer',
   rng: 'dl.rng',
+  /**
+   * The network's dtype (`float32` or `float64`), which weights stored in a narrower precision
+   * (`saveModel`'s `precision`) widen back to. Files without it load in the stored weights' dtype.
+   */
+  dtype: 'dl.dtype',
 } as const;
 export const RESERVED_PREFIX = 'dl.';
 export const MODEL_FORMAT = 'dl.model';
-/** Bumped when a file written now could be misread by older code. */
+/**
+ * Bumped when a file written now could be misread by older code. Still 1 with `dl.dtype` and F16/BF16
+ * weights: code from before them refuses half-precision weights with a clear error, and loads a
+ * float64 network stored as F32 as a float32 one (same values), so no file is misread.
+ */
 export const MODEL_FORMAT_VERSION = 1;
 /** Optimizer slot tensors are stored under this prefix (`optimizer.v.W1`), @dl/optim's default. */
 export const OPTIMIZER_PREFIX = 'optimizer.';

@@ -7,7 +7,7 @@ import type { ModelSpec } from '../spec/model-spec.js';
 import { ModelFileError } from './model-metadata.js';
 import { loadModel, saveModel } from './save-load.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
-import type { HalfTensor, StoredTensor } from './safetensors-types.js';
+import { isHalfTensor, type HalfTensor, type StoredTensor } from './safetensors-types.js';
 
 const INPUT = 12;
 const SPECS: [string, ModelSpec][] = [
@@ -120,7 +120,12 @@ describe('saveModel / loadModel', () => {
       'BatchNorm2.running_mean',
       'BatchNorm2.running_var',
     ]);
-    expect(metadata).toEqual({ 'dl.format': 'dl.model', 'dl.version': '1', 'dl.spec': JSON.stringify(spec) });
+    expect(metadata).toEqual({
+      'dl.format': 'dl.model',
+      'dl.version': '1',
+      'dl.spec': JSON.stringify(spec),
+      'dl.dtype': 'float32',
+    });
   });
 
   it('round-trips optimizer tensors and header, the RNG state and extra metadata', () => {
@@ -219,12 +224,33 @@ describe('loadModel rejects files it cannot trust', () => {
     [
       'integer weights',
       edit((t) => t.set('W1', randint([12, 8], new Rng(3), 0, 9))),
-      /weights must be float32 or float64, got int32/,
+      /weights must be float32, float64, F16 or BF16, got int32/,
     ],
     [
-      'half-precision weights',
+      'a half-precision weight among float32 ones',
       edit((t) => t.set('b3', f16)),
-      /tensor 'b3' is F16; only F32 and F64 weights load/,
+      /b3 is F16, expected float32/,
+    ],
+    [
+      'half-precision optimizer tensors',
+      edit((t, m) => {
+        t.set('optimizer.v.W1', f16);
+        m['dl.optimizer'] = '{}';
+      }),
+      /optimizer tensor 'optimizer\.v\.W1' is F16, expected float32 or float64/,
+    ],
+    [
+      'an unknown network dtype',
+      edit((_, m) => (m['dl.dtype'] = 'float16')),
+      /metadata 'dl\.dtype' is "float16", expected 'float32' or 'float64'/,
+    ],
+    [
+      'float64 weights for a float32 network',
+      edit((t, m) => {
+        for (const [name, v] of t) if (!isHalfTensor(v)) t.set(name, v.astype('float64'));
+        m['dl.dtype'] = 'float32';
+      }),
+      /the weights are stored as float64, wider than the network's dtype 'float32'/,
     ],
     [
       'optimizer tensors without a header',

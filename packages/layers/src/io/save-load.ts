@@ -1,4 +1,5 @@
-import type { RngState } from '@dl/tensor';
+import { fromHalf, toHalf, type FloatDType, type HalfFormat, type RngState } from '@dl/tensor';
+import type { WeightPrecision } from '../analysis/reduced-precision.js';
 import type { FloatTensor } from '../layer.js';
 import type { LayerNetwork } from '../networks/layer-network.js';
 import { buildModel } from '../spec/build-model.js';
@@ -16,7 +17,19 @@ import {
 } from './model-metadata.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 import { differences, stateTensors } from './state-tensors.js';
-import { isHalfTensor, type StoredTensor } from './safetensors-types.js';
+import { isHalfTensor, type HalfDType, type HalfTensor, type StoredTensor } from './safetensors-types.js';
+
+/** The precision a file stores a network's tensors in: its own dtype, or a narrower one. */
+export type StoredPrecision = 'float64' | WeightPrecision;
+
+const HALF_DTYPE: { readonly [F in HalfFormat]: HalfDType } = { float16: 'F16', bfloat16: 'BF16' };
+const PRECISION_OF: { readonly [D in StoredTensor['dtype']]?: StoredPrecision } = {
+  float64: 'float64',
+  float32: 'float32',
+  F16: 'float16',
+  BF16: 'bfloat16',
+};
+const PRECISIONS: readonly WeightPrecision[] = ['float32', 'float16', 'bfloat16'];
 
 /**
  * An optimizer's state flattened for a file, as @dl/optim's `optimizerStateToTensors(state)` gives it:
@@ -34,6 +47,17 @@ export interface SaveModelOptions {
   rng?: RngState;
   /** Extra string metadata (JSON-encode structured values); keys must not start with `dl.`. */
   metadata?: Readonly<Record<string, string>>;
+  /**
+   * The precision the network's tensors are stored in (default: its own dtype, exactly): 'float32',
+   * or 'float16' / 'bfloat16' (safetensors `F16` / `BF16`: half the bytes of float32). Every tensor
+   * of the network is rounded (to nearest, ties to even): the parameters and the BatchNorm running
+   * statistics alike, as `withWeightPrecision` rounds them, so the loaded network predicts exactly
+   * as `withWeightPrecision(network, precision, ...)` does. Optimizer tensors are always stored as
+   * given (Adam's tiny second moments would underflow in float16). The network's dtype is recorded
+   * (`dl.dtype`), so `loadModel` widens the weights back to it: a float64 network stays float64.
+   * float16 overflows beyond ±65504: saving a weight that large throws (use 'bfloat16').
+   */
+  precision?: WeightPrecision;
 }
 
 export interface LoadedModel {
@@ -44,13 +68,16 @@ export interface LoadedModel {
   rng?: RngState;
   /** The extra metadata given to `saveModel`. */
   metadata: Record<string, string>;
+  /** The precision the weights were stored in ('float16' when saved so); the network computes in its own dtype. */
+  precision: StoredPrecision;
 }
 
 /**
  * Serialises a network as safetensors: every parameter by its book name (`W1`, `b1`, `gamma1`...),
  * the buffers (`BatchNorm1.running_mean`...), optionally the optimizer's tensors; `__metadata__`
- * holds the spec (`dl.spec`), format and version, the optimizer header and RNG state as JSON. Throws
- * if the network is not what `spec` builds, so every saved file loads.
+ * holds the spec (`dl.spec`), format and version, the network's dtype (`dl.dtype`), the optimizer
+ * header and RNG state as JSON. `options.precision` stores the network in float16 or bfloat16.
+ * Throws if the network is not what `spec` builds, so every saved file loads.
  */
 export function saveModel(
   network: LayerNetwork,
@@ -67,7 +94,14 @@ export function saveModel(
   if (problems.length > 0)
     throw new Error(`saveModel: the network is not what its spec builds: ${problems.join('; ')}`);
 
-  const tensors = new Map<string, StoredTensor>(own.map((t) => [t.name, t.value]));
+  const { precision } = options;
+  if (precision !== undefined && !PRECISIONS.includes(precision))
+    throw new Error(
+      `saveModel: precision must be one of ${PRECISIONS.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(precision)}`,
+    );
+  const tensors = new Map<string, StoredTensor>(
+    own.map((t) => [t.name, storeAs(t.name, t.value, precision)]),
+  );
   for (const [name, t] of Object.entries(options.optimizer?.tensors ?? {})) {
     if (!name.startsWith(OPTIMIZER_PREFIX))
       throw new Error(
@@ -86,6 +120,7 @@ export function saveModel(
   metadata[META.format] = MODEL_FORMAT;
   metadata[META.version] = String(MODEL_FORMAT_VERSION);
   metadata[META.spec] = JSON.stringify(checked);
+  metadata[META.dtype] = dtype;
   if (options.optimizer) {
     const header = JSON.stringify(options.optimizer.header) as string | undefined;
     if (header === undefined) throw new Error('saveModel: optimizer.header must be JSON-serialisable');
@@ -98,10 +133,30 @@ export function saveModel(
   return writeSafetensors(tensors, metadata);
 }
 
+/** A network tensor as the file stores it in `precision` (the tensor itself when no rounding is asked). */
+function storeAs(name: string, value: FloatTensor, precision: WeightPrecision | undefined): StoredTensor {
+  if (precision === undefined || (precision === 'float32' && value.dtype === 'float32')) return value;
+  if (precision === 'float32') return value.astype('float32'); // rounds to nearest, as Math.fround
+  const data = toHalf(value, precision);
+  // Infinity's pattern is the format's all-ones exponent with a zero mantissa, with either sign.
+  const inf = precision === 'float16' ? 0x7c00 : 0x7f80;
+  for (let i = 0; i < data.length; i++) {
+    if ((data[i]! & 0x7fff) === inf && Number.isFinite(value.data[i]!)) {
+      throw new Error(
+        `saveModel: ${name}[${i}] = ${value.data[i]!} is beyond ${precision}'s range and would be stored as ±Infinity` +
+          (precision === 'float16' ? "; use precision 'bfloat16' (float32's range)" : ''),
+      );
+    }
+  }
+  return { dtype: HALF_DTYPE[precision], shape: value.shape, data } satisfies HalfTensor;
+}
+
 /**
- * Reads what `saveModel` wrote: rebuilds the network from its spec, in the dtype of the stored weights,
- * and restores every parameter and buffer after checking names, dtypes and shapes (missing or extra
- * tensors are errors, listed together). `options.file` names the file in errors.
+ * Reads what `saveModel` wrote: rebuilds the network from its spec, in its recorded dtype (`dl.dtype`;
+ * files without it: the stored weights' dtype), and restores every parameter and buffer after
+ * checking names, dtypes and shapes (missing or extra tensors are errors, listed together). Weights
+ * stored in a narrower precision (F32 for a float64 network, F16, BF16) are widened exactly.
+ * `options.file` names the file in errors.
  */
 export function loadModel(bytes: Uint8Array, options: { file?: string } = {}): LoadedModel {
   const { file } = options;
@@ -132,17 +187,17 @@ export function loadModel(bytes: Uint8Array, options: { file?: string } = {}): L
   const model = new Map<string, StoredTensor>();
   const optimizerTensors: Record<string, FloatTensor> = {};
   for (const [name, t] of tensors) {
-    if (isHalfTensor(t))
-      return fail(`tensor '${name}' is ${t.dtype}; only F32 and F64 weights load (for now)`);
     if (!name.startsWith(OPTIMIZER_PREFIX)) model.set(name, t);
     else if (t.dtype === 'float32' || t.dtype === 'float64') optimizerTensors[name] = t as FloatTensor;
     else fail(`optimizer tensor '${name}' is ${t.dtype}, expected float32 or float64`);
   }
-  // The file's weights decide the network's dtype; `differences` then requires every one to agree.
-  const dtype = model.values().next().value?.dtype;
-  if (dtype === undefined) return fail('the file holds no weights');
-  if (dtype !== 'float32' && dtype !== 'float64')
-    return fail(`the weights must be float32 or float64, got ${dtype}`);
+  // The first weight decides the stored precision; `differences` then requires every one to agree.
+  const stored = model.values().next().value?.dtype;
+  if (stored === undefined) return fail('the file holds no weights');
+  const precision = PRECISION_OF[stored];
+  if (precision === undefined)
+    return fail(`the weights must be float32, float64, F16 or BF16, got ${stored}`);
+  const dtype = networkDType(metadata[META.dtype], precision, fail);
 
   let network: LayerNetwork;
   try {
@@ -151,9 +206,9 @@ export function loadModel(bytes: Uint8Array, options: { file?: string } = {}): L
     return specError(e);
   }
   const expected = stateTensors(network);
-  const problems = differences(expected, model);
+  const problems = differences(expected, model, stored);
   if (problems.length > 0) fail(`the tensors do not match the spec's network: ${problems.join('; ')}`);
-  for (const { name, value } of expected) value.data.set(model.get(name)!.data);
+  for (const { name, value } of expected) value.data.set(widen(model.get(name)!));
 
   const header = parseJsonEntry(metadata, META.optimizer, file);
   if (header === undefined && Object.keys(optimizerTensors).length > 0)
@@ -168,7 +223,28 @@ export function loadModel(bytes: Uint8Array, options: { file?: string } = {}): L
     network,
     spec,
     metadata: extra,
+    precision,
     ...(header !== undefined && { optimizer: { header, tensors: optimizerTensors } }),
     ...(rng !== undefined && { rng: parseRngState(rng, file) }),
   };
+}
+
+/** The dtype to build the network in: `dl.dtype`, checked against the stored precision. */
+function networkDType(
+  declared: string | undefined,
+  precision: StoredPrecision,
+  fail: (message: string) => never,
+): FloatDType {
+  if (declared === undefined) return precision === 'float64' ? 'float64' : 'float32'; // older files
+  if (declared !== 'float32' && declared !== 'float64')
+    return fail(`metadata '${META.dtype}' is ${JSON.stringify(declared)}, expected 'float32' or 'float64'`);
+  if (precision === 'float64' && declared === 'float32')
+    return fail(`the weights are stored as float64, wider than the network's dtype '${declared}'`);
+  return declared;
+}
+
+/** A stored weight's values, widened exactly to float32 (half precision) or as stored. */
+function widen(t: StoredTensor): ArrayLike<number> {
+  if (!isHalfTensor(t)) return t.data;
+  return fromHalf(t.data, t.shape, t.dtype === 'F16' ? 'float16' : 'bfloat16').data;
 }

@@ -9,11 +9,13 @@ export function stateTensors(network: LayerNetwork): NamedTensor[] {
 
 /**
  * Lists, at once, every way `actual` differs from `expected` in names, dtypes and shapes
- * (empty when they agree).
+ * (empty when they agree). `storedAs` is the dtype every `actual` tensor must have, when it is not
+ * the expected tensor's own (weights stored in a narrower precision).
  */
 export function differences(
   expected: readonly NamedTensor[],
   actual: ReadonlyMap<string, StoredTensor>,
+  storedAs?: StoredTensor['dtype'],
 ): string[] {
   const problems: string[] = [];
   const names = new Set(expected.map((t) => t.name));
@@ -24,7 +26,8 @@ export function differences(
   for (const { name, value } of expected) {
     const t = actual.get(name);
     if (t === undefined) continue;
-    if (t.dtype !== value.dtype) problems.push(`${name} is ${t.dtype}, expected ${value.dtype}`);
+    const dtype = storedAs ?? value.dtype;
+    if (t.dtype !== dtype) problems.push(`${name} is ${t.dtype}, expected ${dtype}`);
     if (t.shape.join(',') !== value.shape.join(','))
       problems.push(`${name} is [${t.shape.join(',')}], expected [${value.shape.join(',')}]`);
   }

@@ -4,9 +4,12 @@ import { Relu } from '../layers/relu.js';
 import { Sigmoid } from '../layers/sigmoid.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 import type { LayerNetwork } from '../networks/layer-network.js';
+import { DeepConvNet } from '../networks/deep-conv-net.js';
+import { LeNet } from '../networks/lenet.js';
 import { MultiLayerNetExtend } from '../networks/multi-layer-net-extend.js';
 import { MultiLayerNet } from '../networks/multi-layer-net.js';
 import { NetworkBuilder } from '../networks/network-builder.js';
+import { SimpleConvNet } from '../networks/simple-conv-net.js';
 import { TwoLayerNet } from '../networks/two-layer-net.js';
 import type { LayerSpec, LayerType, ModelSpec, SequentialSpec } from './model-spec.js';
 import { ModelSpecError, parseModelSpec } from './validate-spec.js';
@@ -23,13 +26,21 @@ const SPECS = new WeakMap<LayerNetwork, ModelSpec>();
 
 /**
  * Builds the network a spec describes, with fresh weights drawn from `rng` in layer order (the book
- * kinds draw exactly as their constructors do: same seed, same weights). Throws `ModelSpecError` for
- * an invalid spec. The network remembers its spec: `specOf(network)`.
+ * kinds are instances of their classes, `SimpleConvNet`..., drawn exactly as their constructors draw:
+ * same seed, same weights). Throws `ModelSpecError` for an invalid spec, including geometry that does
+ * not fit (a filter larger than its padded input). The network remembers its spec: `specOf(network)`.
  */
 export function buildModel(spec: ModelSpec, options: BuildModelOptions = {}): LayerNetwork {
   const checked = parseModelSpec(spec);
   const { rng = new Rng(0), dtype = 'float32' } = options;
-  const network = construct(checked, rng, dtype);
+  let network: LayerNetwork;
+  try {
+    network = construct(checked, rng, dtype);
+  } catch (e) {
+    if (e instanceof ModelSpecError || !(e instanceof Error)) throw e;
+    // A valid spec whose shapes do not fit (the constructors' ShapeError / RangeError).
+    throw new ModelSpecError(`spec (${checked.kind}): ${e.message}`, { cause: e });
+  }
   SPECS.set(network, deepFreeze(checked));
   return network;
 }
@@ -55,6 +66,18 @@ function construct(spec: ModelSpec, rng: Rng, dtype: FloatDType): LayerNetwork {
       const { kind: _, ...options } = spec;
       return new MultiLayerNetExtend({ ...options, rng, dtype });
     }
+    case 'simple-conv-net': {
+      const { kind: _, ...options } = spec;
+      return new SimpleConvNet({ ...options, rng, dtype });
+    }
+    case 'deep-conv-net': {
+      const { kind: _, ...options } = spec;
+      return new DeepConvNet({ ...options, rng, dtype });
+    }
+    case 'lenet': {
+      const { kind: _, ...options } = spec;
+      return new LeNet({ ...options, rng, dtype });
+    }
     case 'sequential':
       return buildSequential(spec, rng, dtype);
   }
@@ -63,11 +86,13 @@ function construct(spec: ModelSpec, rng: Rng, dtype: FloatDType): LayerNetwork {
 function buildSequential(spec: SequentialSpec, rng: Rng, dtype: FloatDType): LayerNetwork {
   const builder = new NetworkBuilder(spec.input, { rng, dtype });
   const counts = new Map<LayerType, number>();
+  let weights = 0; // convolutions and affines share the W<k>/b<k> counter
   spec.layers.forEach((layer, i) => {
     const k = (counts.get(layer.type) ?? 0) + 1;
     counts.set(layer.type, k);
+    if (layer.type === 'convolution' || layer.type === 'affine') weights++;
     try {
-      addLayer(builder, layer, k);
+      addLayer(builder, layer, k, weights);
     } catch (e) {
       throw new ModelSpecError(`spec.layers[${i}] (${layer.type}): ${(e as Error).message}`);
     }
@@ -81,12 +106,27 @@ function buildSequential(spec: SequentialSpec, rng: Rng, dtype: FloatDType): Lay
   return builder.build(new SoftmaxWithLoss(), { weightDecayLambda: spec.weightDecayLambda ?? 0 });
 }
 
-/** Adds the k-th layer of its type, named as the book names it (`Affine2` with `W2`/`b2`). */
-function addLayer(builder: NetworkBuilder, layer: LayerSpec, k: number): void {
+/**
+ * Adds the k-th layer of its type, named as the book names it: `Affine2` holding `W<w>`/`b<w>`, where
+ * `w` counts convolutions and affines together (`w = k` with no convolutions, `Affine2` with `W2`).
+ */
+function addLayer(builder: NetworkBuilder, layer: LayerSpec, k: number, w: number): void {
   switch (layer.type) {
     case 'affine':
-      builder.affine(k, layer.units, layer.init ?? 'relu');
+      builder.affine(w, layer.units, layer.init ?? 'relu', `Affine${k}`);
       return;
+    case 'convolution': {
+      const { filters: filterNum, size: filterSize, stride = 1, pad = 0 } = layer;
+      builder.convolution(w, { filterNum, filterSize, stride, pad }, layer.init ?? 'relu', `Conv${k}`);
+      return;
+    }
+    case 'pooling': {
+      const { size, pad = 0, mode = 'max' } = layer;
+      // Validation guarantees a square window when no stride is given.
+      const stride = layer.stride ?? (typeof size === 'number' ? size : size[0]);
+      builder.pooling(k, size, { stride, pad, mode });
+      return;
+    }
     case 'relu':
       builder.add(`Relu${k}`, new Relu());
       return;

@@ -1,3 +1,4 @@
+import type { PoolMode } from '@dl/tensor';
 import type { Activation } from '../networks/multi-layer-net.js';
 import type { WeightInitStd } from '../weight-init.js';
 
@@ -7,7 +8,14 @@ import type { WeightInitStd } from '../weight-init.js';
  * network ends in SoftmaxWithLoss. The book's networks keep their own constructors' options; the
  * `sequential` kind lists layers and infers every shape and fan-in.
  */
-export type ModelSpec = TwoLayerNetSpec | MultiLayerNetSpec | MultiLayerNetExtendSpec | SequentialSpec;
+export type ModelSpec =
+  | TwoLayerNetSpec
+  | MultiLayerNetSpec
+  | MultiLayerNetExtendSpec
+  | SimpleConvNetSpec
+  | DeepConvNetSpec
+  | LeNetSpec
+  | SequentialSpec;
 
 /** `TwoLayerNet(inputSize, hiddenSize, outputSize, { weightInitStd })` (chapter 5). */
 export interface TwoLayerNetSpec {
@@ -46,11 +54,82 @@ export interface MultiLayerNetExtendSpec extends Omit<MultiLayerNetSpec, 'kind'>
   readonly invertedDropout?: boolean;
 }
 
+/** A per-sample image shape `[C, H, W]`. */
+export type ImageShape = readonly [number, number, number];
+
+/** A square size, or `[height, width]`. */
+export type Size2d = number | readonly [number, number];
+
+/** A convolution's settings as the conv networks take them (`ConvParam`, the book's `conv_param`). */
+export interface ConvParamSpec {
+  readonly filterNum: number;
+  /** Square `FH = FW`, or `[FH, FW]`. */
+  readonly filterSize: Size2d;
+  /** Default 1. */
+  readonly stride?: number;
+  /** Default 0. */
+  readonly pad?: number;
+}
+
+/** `SimpleConvNet` (chapter 7); every option optional, with the constructor's defaults. */
+export interface SimpleConvNetSpec {
+  readonly kind: 'simple-conv-net';
+  /** Default `[1, 28, 28]`. */
+  readonly inputDim?: ImageShape;
+  /** Default `{ filterNum: 30, filterSize: 5, pad: 0, stride: 1 }`. */
+  readonly convParam?: ConvParamSpec;
+  /** Default 100. */
+  readonly hiddenSize?: number;
+  /** Default 10. */
+  readonly outputSize?: number;
+  /** Default 0.01, the book's. */
+  readonly weightInitStd?: WeightInitStd;
+}
+
+/** `DeepConvNet` (chapter 8); every option optional, with the constructor's defaults. */
+export interface DeepConvNetSpec {
+  readonly kind: 'deep-conv-net';
+  /** Default `[1, 28, 28]`. */
+  readonly inputDim?: ImageShape;
+  /** Exactly six convolutions (default `DEEP_CONV_NET_PARAMS`, the book's). */
+  readonly convParams?: readonly ConvParamSpec[];
+  /** Default 50. */
+  readonly hiddenSize?: number;
+  /** Default 10. */
+  readonly outputSize?: number;
+  /** Default 0.5. */
+  readonly dropoutRatio?: number;
+  /** Default false (the book's non-inverted dropout). */
+  readonly invertedDropout?: boolean;
+  /** Default 'he'. */
+  readonly weightInitStd?: WeightInitStd;
+}
+
+/** `LeNet` (chapter 7.7); every option optional, with the constructor's defaults. */
+export interface LeNetSpec {
+  readonly kind: 'lenet';
+  /** Default `[1, 28, 28]`. */
+  readonly inputDim?: ImageShape;
+  /** Zero padding of the first convolution (default 2). */
+  readonly firstPad?: number;
+  /** Default 10. */
+  readonly outputSize?: number;
+  /** Default 'sigmoid'. */
+  readonly activation?: 'sigmoid' | 'relu';
+  /** Default 'average'. */
+  readonly pooling?: 'average' | 'max';
+  /** Default 'xavier'. */
+  readonly weightInitStd?: WeightInitStd;
+}
+
 /**
- * Any stack of layers on inputs of shape `input` (per sample, e.g. `[784]`), then SoftmaxWithLoss.
- * Parameters get the book's names in order: the k-th affine has `W<k>`/`b<k>`, the k-th batchnorm
- * `gamma<k>`/`beta<k>` (so `[affine, batchnorm, relu]×n + [affine]` names everything as
- * MultiLayerNetExtend does). Layer keys are `Affine<k>`, `BatchNorm<k>`, `Relu<k>`, ...
+ * Any stack of layers on inputs of shape `input` (per sample: `[784]`, or `[C, H, W]` for
+ * convolutions), then SoftmaxWithLoss. Parameters get the book's names in order: convolutions and
+ * affines share one counter, the k-th of them holding `W<k>`/`b<k>` (SimpleConvNet's `Conv1` has
+ * `W1`, its `Affine1` `W2`); the k-th batchnorm has `gamma<k>`/`beta<k>`. Layer keys count per type:
+ * `Conv<i>`, `Affine<j>`, `Pool<m>`, `BatchNorm<k>`, `Relu<n>`, `Sigmoid<n>`, `Dropout<n>`. So
+ * `[affine, batchnorm, relu]×n + [affine]` names everything as MultiLayerNetExtend does, and the
+ * layer lists of SimpleConvNet, DeepConvNet and LeNet name (and draw) everything as those classes do.
  */
 export interface SequentialSpec {
   readonly kind: 'sequential';
@@ -60,8 +139,9 @@ export interface SequentialSpec {
   readonly weightDecayLambda?: number;
 }
 
-/** One layer of a `sequential` spec. New layer types (convolution, pooling) are new members. */
-export type LayerSpec = AffineSpec | ReluSpec | SigmoidSpec | BatchNormSpec | DropoutSpec;
+/** One layer of a `sequential` spec. New layer types are new members. */
+export type LayerSpec =
+  AffineSpec | ConvolutionSpec | PoolingSpec | ReluSpec | SigmoidSpec | BatchNormSpec | DropoutSpec;
 
 export interface AffineSpec {
   readonly type: 'affine';
@@ -69,6 +149,38 @@ export interface AffineSpec {
   readonly units: number;
   /** Initial weight scale (default 'relu', He, as MultiLayerNet's). */
   readonly init?: WeightInitStd;
+}
+
+/** A Convolution layer on `[C, H, W]` per sample; `C` (and so the fan-in `C·FH·FW`) is inferred. */
+export interface ConvolutionSpec {
+  readonly type: 'convolution';
+  /** The number of filters (output channels). */
+  readonly filters: number;
+  /** The filter size: square, or `[FH, FW]`. */
+  readonly size: Size2d;
+  /** Default 1. */
+  readonly stride?: number;
+  /** Zero padding on every side (default 0). */
+  readonly pad?: number;
+  /** Initial weight scale (default 'relu', He). */
+  readonly init?: WeightInitStd;
+}
+
+/**
+ * A Pooling layer on `[C, H, W]` per sample. Unlike the book's `Pooling` (stride 1 unless given),
+ * the stride defaults to the window: `{ size: 2 }` is the usual non-overlapping 2×2 pooling, as
+ * every network of the book uses it. A non-square window has no single default stride: give one.
+ */
+export interface PoolingSpec {
+  readonly type: 'pooling';
+  /** The window: square, or `[PH, PW]`. */
+  readonly size: Size2d;
+  /** Default `size` (non-overlapping windows); required when `size` is `[PH, PW]` with `PH ≠ PW`. */
+  readonly stride?: number;
+  /** Default 0; must be smaller than the window. */
+  readonly pad?: number;
+  /** Default 'max'. */
+  readonly mode?: PoolMode;
 }
 
 export interface ReluSpec {
@@ -103,6 +215,17 @@ export const MODEL_KINDS: readonly ModelKind[] = [
   'two-layer-net',
   'multi-layer-net',
   'multi-layer-net-extend',
+  'simple-conv-net',
+  'deep-conv-net',
+  'lenet',
   'sequential',
 ];
-export const LAYER_TYPES: readonly LayerType[] = ['affine', 'relu', 'sigmoid', 'batchnorm', 'dropout'];
+export const LAYER_TYPES: readonly LayerType[] = [
+  'affine',
+  'convolution',
+  'pooling',
+  'relu',
+  'sigmoid',
+  'batchnorm',
+  'dropout',
+];

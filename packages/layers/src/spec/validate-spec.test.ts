@@ -32,6 +32,65 @@ describe('parseModelSpec', () => {
         invertedDropout: true,
       },
     ],
+    ['simple-conv-net, the defaults', { kind: 'simple-conv-net' }],
+    [
+      'simple-conv-net, every option',
+      {
+        kind: 'simple-conv-net',
+        inputDim: [3, 32, 32],
+        convParam: { filterNum: 8, filterSize: [3, 5], pad: 1, stride: 2 },
+        hiddenSize: 20,
+        outputSize: 4,
+        weightInitStd: 'he',
+      },
+    ],
+    [
+      'deep-conv-net, every option',
+      {
+        kind: 'deep-conv-net',
+        inputDim: [1, 16, 16],
+        convParams: [
+          { filterNum: 2, filterSize: 3, pad: 1 },
+          { filterNum: 2, filterSize: 3 },
+          { filterNum: 2, filterSize: 1, stride: 1 },
+          { filterNum: 2, filterSize: 1 },
+          { filterNum: 2, filterSize: 1 },
+          { filterNum: 2, filterSize: 1, pad: 0 },
+        ],
+        hiddenSize: 5,
+        outputSize: 3,
+        dropoutRatio: 0.25,
+        invertedDropout: true,
+        weightInitStd: 0.1,
+      },
+    ],
+    [
+      'lenet, every option',
+      {
+        kind: 'lenet',
+        inputDim: [1, 32, 32],
+        firstPad: 0,
+        outputSize: 10,
+        activation: 'relu',
+        pooling: 'max',
+        weightInitStd: 'xavier',
+      },
+    ],
+    [
+      'sequential, convolutions and pooling',
+      {
+        kind: 'sequential',
+        input: [1, 28, 28],
+        layers: [
+          { type: 'convolution', filters: 6, size: 5, stride: 1, pad: 2, init: 'xavier' },
+          { type: 'pooling', size: 2 },
+          { type: 'convolution', filters: 4, size: [3, 1] },
+          { type: 'pooling', size: [2, 3], stride: 1, pad: 1, mode: 'average' },
+          { type: 'pooling', size: [2, 2], mode: 'max' },
+          { type: 'affine', units: 10 },
+        ],
+      },
+    ],
     [
       'sequential, every layer type',
       {
@@ -119,7 +178,7 @@ describe('parseModelSpec', () => {
     [
       'an unknown layer type',
       seq({ type: 'affine', units: 3 }, { type: 'conv' }),
-      /spec\.layers\[1\]\.type: unknown type "conv" \(known: affine, relu, sigmoid, batchnorm, dropout\)/,
+      /spec\.layers\[1\]\.type: unknown type "conv" \(known: affine, convolution, pooling, relu, sigmoid, batchnorm, dropout\)/,
     ],
     [
       'a layer that is not an object',
@@ -145,6 +204,92 @@ describe('parseModelSpec', () => {
       'an unknown batchnorm mode',
       seq({ type: 'batchnorm', mode: 'per-batch' }),
       /spec\.layers\[0\]\.mode: must be one of "per-activation", "per-channel"/,
+    ],
+    [
+      'a conv net input that is not [C, H, W]',
+      { kind: 'simple-conv-net', inputDim: [784] },
+      /spec\.inputDim: must be an array of 3 integers > 0, got \[784\]/,
+    ],
+    [
+      'a misspelt conv param',
+      { kind: 'simple-conv-net', convParam: { filterNum: 30, filter_size: 5 } },
+      /spec\.convParam\.filter_size: is not an option of a convolution \(options: filterNum, filterSize, stride, pad\)/,
+    ],
+    [
+      'a conv param without a filter size',
+      { kind: 'simple-conv-net', convParam: { filterNum: 30 } },
+      /spec\.convParam\.filterSize: must be an integer > 0 or \[height, width\], got nothing/,
+    ],
+    [
+      'a conv param that is a number',
+      { kind: 'simple-conv-net', convParam: 30 },
+      /spec\.convParam: must be a convolution \(\{ filterNum, filterSize, stride, pad \}\), got 30/,
+    ],
+    [
+      'a negative pad',
+      { kind: 'simple-conv-net', convParam: { filterNum: 3, filterSize: 3, pad: -1 } },
+      /spec\.convParam\.pad: must be an integer >= 0, got -1/,
+    ],
+    [
+      'five convolutions for DeepConvNet',
+      {
+        kind: 'deep-conv-net',
+        convParams: Array.from({ length: 5 }, () => ({ filterNum: 2, filterSize: 3 })),
+      },
+      /spec\.convParams: must be an array of 6 convolutions/,
+    ],
+    [
+      'a bad DeepConvNet convolution',
+      {
+        kind: 'deep-conv-net',
+        convParams: [
+          ...Array.from({ length: 5 }, () => ({ filterNum: 2, filterSize: 3 })),
+          { filterNum: 2, filterSize: [3] },
+        ],
+      },
+      /spec\.convParams\[5\]\.filterSize: must be an integer > 0 or \[height, width\], got \[3\]/,
+    ],
+    [
+      'a SimpleConvNet option on DeepConvNet',
+      { kind: 'deep-conv-net', convParam: { filterNum: 2, filterSize: 3 } },
+      /spec\.convParam: is not an option of 'deep-conv-net' \(options: inputDim, convParams, hiddenSize,/,
+    ],
+    [
+      'an unknown LeNet pooling',
+      { kind: 'lenet', pooling: 'min' },
+      /spec\.pooling: must be one of "average", "max"/,
+    ],
+    ['a LeNet activation of tanh', { kind: 'lenet', activation: 'tanh' }, /spec\.activation: must be one of/],
+    ['a fractional first pad', { kind: 'lenet', firstPad: 1.5 }, /spec\.firstPad: must be an integer >= 0/],
+    [
+      'a convolution without filters',
+      seq({ type: 'convolution', size: 3 }),
+      /spec\.layers\[0\]\.filters: must be an integer > 0, got nothing/,
+    ],
+    [
+      'a convolution with the book’s option names',
+      seq({ type: 'convolution', filterNum: 3, size: 3 }),
+      /spec\.layers\[0\]\.filterNum: is not an option of 'convolution' \(options: filters, size, stride, pad, init\)/,
+    ],
+    [
+      'a zero stride',
+      seq({ type: 'convolution', filters: 3, size: 3, stride: 0 }),
+      /spec\.layers\[0\]\.stride: must be an integer > 0, got 0/,
+    ],
+    [
+      'a three-sided window',
+      seq({ type: 'pooling', size: [2, 2, 2] }),
+      /spec\.layers\[0\]\.size: must be an integer > 0 or \[height, width\], got \[2,2,2\]/,
+    ],
+    [
+      'a non-square pooling window without a stride',
+      seq({ type: 'pooling', size: [2, 3] }),
+      /spec\.layers\[0\]\.stride: is required for a non-square window \[2,3\]/,
+    ],
+    [
+      'an unknown pooling mode',
+      seq({ type: 'pooling', size: 2, mode: 'avg' }),
+      /spec\.layers\[0\]\.mode: must be one of "max", "average", got "avg"/,
     ],
   ])('rejects %s', (_, spec, message) => {
     expect(() => parseModelSpec(spec)).toThrow(ModelSpecError);

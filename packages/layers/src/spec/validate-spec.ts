@@ -1,6 +1,7 @@
 import {
   LAYER_TYPES,
   MODEL_KINDS,
+  type ConvParamSpec,
   type LayerSpec,
   type LayerType,
   type ModelKind,
@@ -9,8 +10,8 @@ import {
 
 /** A spec that is not a valid `ModelSpec`; the message gives the path (`spec.layers[2].units`) and the fix. */
 export class ModelSpecError extends Error {
-  constructor(message: string) {
-    super(`ModelSpec: ${message}`);
+  constructor(message: string, options?: ErrorOptions) {
+    super(`ModelSpec: ${message}`, options);
     this.name = 'ModelSpecError';
   }
 }
@@ -40,6 +41,26 @@ const sizes =
       fail(path, `must be an array of at least ${atLeast} integers > 0, got ${show(v)}`);
     (v as unknown[]).forEach((d, i) => size(d, `${path}[${i}]`));
   };
+/** Exactly `n` sizes (`[C, H, W]` for n = 3). */
+const dims =
+  (n: number): Check =>
+  (v, path) => {
+    if (!Array.isArray(v) || v.length !== n)
+      fail(path, `must be an array of ${n} integers > 0, got ${show(v)}`);
+    (v as unknown[]).forEach((d, i) => size(d, `${path}[${i}]`));
+  };
+/** A square size or `[height, width]`. */
+const size2d: Check = (v, path) => {
+  if (Array.isArray(v)) {
+    if (v.length !== 2) fail(path, `must be an integer > 0 or [height, width], got ${show(v)}`);
+    v.forEach((d, i) => size(d, `${path}[${i}]`));
+  } else if (!(Number.isSafeInteger(v) && (v as number) > 0)) {
+    fail(path, `must be an integer > 0 or [height, width], got ${show(v)}`);
+  }
+};
+const count: Check = (v, path) => {
+  if (!(Number.isSafeInteger(v) && (v as number) >= 0)) fail(path, `must be an integer >= 0, got ${show(v)}`);
+};
 const nonNegative: Check = (v, path) => {
   if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0))
     fail(path, `must be a number >= 0, got ${show(v)}`);
@@ -70,6 +91,22 @@ const weightInit: Check = (v, path) => {
 const req = (check: Check): Field => ({ check, optional: false });
 const opt = (check: Check): Field => ({ check, optional: true });
 
+const CONV_PARAM: Schema<ConvParamSpec> = {
+  filterNum: req(size),
+  filterSize: req(size2d),
+  stride: opt(size),
+  pad: opt(count),
+};
+const convParam: Check = (v, path) => checkFields(v, path, 'a convolution', CONV_PARAM);
+const convParams: Check = (v, path) => {
+  if (!Array.isArray(v) || v.length !== 6)
+    fail(
+      path,
+      `must be an array of 6 convolutions ({ filterNum, filterSize, stride?, pad? }), got ${show(v)}`,
+    );
+  (v as unknown[]).forEach((p, i) => convParam(p, `${path}[${i}]`));
+};
+
 const mlp = {
   inputSize: req(size),
   hiddenSizeList: req(sizes(0)),
@@ -99,11 +136,43 @@ const MODEL_SCHEMAS: { readonly [K in ModelKind]: Schema<Extract<ModelSpec, { ki
     dropoutRatio: opt(ratio),
     invertedDropout: opt(boolean),
   },
+  'simple-conv-net': {
+    inputDim: opt(dims(3)),
+    convParam: opt(convParam),
+    hiddenSize: opt(size),
+    outputSize: opt(size),
+    weightInitStd: opt(weightInit),
+  },
+  'deep-conv-net': {
+    inputDim: opt(dims(3)),
+    convParams: opt(convParams),
+    hiddenSize: opt(size),
+    outputSize: opt(size),
+    dropoutRatio: opt(ratio),
+    invertedDropout: opt(boolean),
+    weightInitStd: opt(weightInit),
+  },
+  lenet: {
+    inputDim: opt(dims(3)),
+    firstPad: opt(count),
+    outputSize: opt(size),
+    activation: opt(oneOf(['sigmoid', 'relu'])),
+    pooling: opt(oneOf(['average', 'max'])),
+    weightInitStd: opt(weightInit),
+  },
   sequential: { input: req(sizes(1)), layers: req(layers), weightDecayLambda: opt(nonNegative) },
 };
 
 const LAYER_SCHEMAS: { readonly [T in LayerType]: Schema<Extract<LayerSpec, { type: T }>> } = {
   affine: { units: req(size), init: opt(weightInit) },
+  convolution: {
+    filters: req(size),
+    size: req(size2d),
+    stride: opt(size),
+    pad: opt(count),
+    init: opt(weightInit),
+  },
+  pooling: { size: req(size2d), stride: opt(size), pad: opt(count), mode: opt(oneOf(['max', 'average'])) },
   relu: {},
   sigmoid: {},
   batchnorm: {
@@ -125,11 +194,23 @@ function checkTagged(
   const name = value[tag];
   const schema = typeof name === 'string' && Object.hasOwn(schemas, name) ? schemas[name] : undefined;
   if (!schema) return fail(`${path}.${tag}`, `unknown ${tag} ${show(name)} (known: ${known.join(', ')})`);
+  checkFields(value, path, `'${name as string}'`, schema, tag);
+  if (tag === 'type' && name === 'pooling') checkPoolingStride(value, path);
+}
+
+/** Checks each field of `schema` and rejects any other key but `tag` (`what` names the object in errors). */
+function checkFields(
+  value: unknown,
+  path: string,
+  what: string,
+  schema: Readonly<Record<string, Field>>,
+  tag?: string,
+): void {
+  const allowed = Object.keys(schema).join(', ') || 'none';
+  if (!isRecord(value)) return fail(path, `must be ${what} ({ ${allowed} }), got ${show(value)}`);
   for (const key of Object.keys(value)) {
-    if (key !== tag && !Object.hasOwn(schema, key)) {
-      const allowed = Object.keys(schema).join(', ') || 'none';
-      fail(`${path}.${key}`, `is not an option of '${name as string}' (options: ${allowed})`);
-    }
+    if (key !== tag && !Object.hasOwn(schema, key))
+      fail(`${path}.${key}`, `is not an option of ${what} (options: ${allowed})`);
   }
   for (const [key, field] of Object.entries(schema)) {
     const v = value[key];
@@ -138,10 +219,22 @@ function checkTagged(
   }
 }
 
+/** A pooling's stride defaults to its window, which is one number only for a square window. */
+function checkPoolingStride(value: Record<string, unknown>, path: string): void {
+  const size = value['size'] as number | [number, number];
+  if (value['stride'] === undefined && Array.isArray(size) && size[0] !== size[1])
+    fail(
+      `${path}.stride`,
+      `is required for a non-square window ${show(size)} (the default stride is the window size, which must be one number)`,
+    );
+}
+
 /**
  * Checks that `value` (parsed JSON, or a typed spec from JS) is a valid `ModelSpec` and returns a
- * deep copy of it: known kind and layer types, every size a positive integer, ratios in [0, 1), no
- * unknown options (a misspelt option is an error, never silently ignored).
+ * deep copy of it: known kind and layer types, every size a positive integer, paddings integers
+ * >= 0, ratios in [0, 1), no unknown options (a misspelt option is an error, never silently
+ * ignored). Geometry (a filter larger than its padded input, a pooling pad not smaller than the
+ * window) depends on the shapes flowing through the network: `buildModel` checks it.
  */
 export function parseModelSpec(value: unknown): ModelSpec {
   checkTagged(value, 'spec', 'kind', MODEL_SCHEMAS);
