@@ -46,6 +46,7 @@ check('build', 'pnpm', ['run', 'build']);
 check('typecheck', 'pnpm', ['run', 'typecheck']);
 check('lint', 'pnpm', ['run', 'lint']);
 check('format', 'pnpm', ['run', 'format:check']);
+check('packages', 'pnpm', ['run', 'check:packages']);
 
 // Unit tests: one vitest run over every project, counted from its JSON report.
 const vitestJson = join(results, 'vitest.json');

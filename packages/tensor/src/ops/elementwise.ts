@@ -69,7 +69,7 @@ function sizeOfShape(shape: readonly number[]): number {
 const same = <D extends DType>(d: D): D => d;
 const mask = (): 'uint8' => 'uint8';
 
-type Operand<D extends DType> = Tensor<D> | number;
+export type Operand<D extends DType> = Tensor<D> | number;
 
 export function add<D extends DType>(a: Operand<D>, b: Operand<D>, out?: Tensor<D>): Tensor<D> {
   return binary('add', a, b, out, same);
