@@ -1,0 +1,37 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+import { SCREENSHOTS_DIR } from './paths.js';
+
+/**
+ * Every test fails if the page logs a console error or throws: "no console errors" is checked on
+ * every page the tests visit, not only on the smoke test.
+ */
+export const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+      await use(errors);
+      expect(errors, 'console errors and uncaught exceptions').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+/** Opens a page by its hash route and waits until it has mounted. */
+export async function openPage(page: Page, path: string): Promise<void> {
+  await page.goto(`/#/${path}`);
+  await expect(page.locator('main#page')).toHaveAttribute('data-page', path === '' ? 'home' : path);
+}
+
+/** Saves a full-page screenshot for people to look at (not compared). */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
+}

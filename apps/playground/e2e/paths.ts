@@ -1,0 +1,17 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The port `vite preview` serves the built app on during the e2e run. */
+export const PREVIEW_PORT = 4391;
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The app's directory (apps/playground). */
+export const APP_DIR = appDir;
+
+/**
+ * Where the e2e run leaves its artefacts: the repository's `.test-results/` (ignored by git, Prettier
+ * and ESLint, and cleared by each `pnpm test`). Screenshots of every page go to `screenshots/`.
+ */
+export const ARTIFACTS_DIR = join(appDir, '..', '..', '.test-results', 'playground');
+export const SCREENSHOTS_DIR = join(ARTIFACTS_DIR, 'screenshots');

@@ -1,0 +1,46 @@
+import { defineConfig } from '@playwright/test';
+import { ARTIFACTS_DIR, PREVIEW_PORT } from './e2e/paths.js';
+
+// End-to-end tests in Debian's Chromium (never `playwright install`: no network for browsers) against
+// `vite preview` of the production build, which sends the COOP/COEP headers. `pnpm run e2e` builds first.
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.e2e.ts',
+  // Under the repository's .test-results/ (ignored by git and Prettier): traces, failure screenshots.
+  outputDir: `${ARTIFACTS_DIR}/output`,
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  // The root test runner reads the JSON report from PLAYWRIGHT_JSON_OUTPUT_NAME; by hand it lands next to the artefacts.
+  reporter: [
+    ['list'],
+    ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? `${ARTIFACTS_DIR}/report.json` }],
+  ],
+  use: {
+    baseURL: `http://localhost:${PREVIEW_PORT}`,
+    viewport: { width: 1366, height: 900 },
+    browserName: 'chromium',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-gpu',
+      ],
+    },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  webServer: {
+    command: `pnpm exec vite preview --port ${PREVIEW_PORT} --strictPort`,
+    url: `http://localhost:${PREVIEW_PORT}/`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+  },
+});
