@@ -1,0 +1,58 @@
+import type { FloatTensor, Model } from '@dl/layers';
+import { datasetLoss, rowsView } from '@dl/optim';
+import { argmax, type Tensor } from '@dl/tensor';
+
+export interface Evaluation {
+  samples: number;
+  accuracy: number;
+  loss: number;
+  /** Accuracy on the examples of each class (NaN for a class with none). */
+  perClass: number[];
+  /** `confusion[label][prediction]`: how many examples of each class went to each prediction. */
+  confusion: number[][];
+}
+
+/** Accuracy, mean loss (test mode), per-class accuracy and the confusion matrix of `model` on `x`, `t`. */
+export function evaluateModel(
+  model: Model,
+  x: FloatTensor,
+  t: Tensor,
+  classes = 10,
+  batchSize = 1000,
+): Evaluation {
+  const n = x.shape[0]!;
+  const labels = t.ndim === 1 ? t : argmax(t, { axis: 1 });
+  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  let correct = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    const end = Math.min(n, start + batchSize);
+    const predicted = argmax(model.predict(rowsView(x, start, end), { train: false }), { axis: 1 });
+    for (let i = 0; i < end - start; i++) {
+      const label = labels.data[start + i]!;
+      const p = predicted.data[i]!;
+      confusion[label]![p]! += 1;
+      if (p === label) correct++;
+    }
+  }
+  const perClass = confusion.map((row, c) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return total === 0 ? Number.NaN : row[c]! / total;
+  });
+  return {
+    samples: n,
+    accuracy: n === 0 ? Number.NaN : correct / n,
+    loss: datasetLoss(model, x, t, { batchSize }),
+    perClass,
+    confusion,
+  };
+}
+
+/** The confusion matrix as aligned text, labels down, predictions across. */
+export function formatConfusion(confusion: readonly (readonly number[])[]): string {
+  const width = Math.max(4, ...confusion.flat().map((v) => String(v).length + 1));
+  const head = `true\\pred${confusion.map((_, c) => String(c).padStart(width)).join('')}`;
+  const rows = confusion.map(
+    (row, c) => `${String(c).padStart(9)}${row.map((v) => String(v).padStart(width)).join('')}`,
+  );
+  return [head, ...rows].join('\n');
+}

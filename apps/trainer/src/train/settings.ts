@@ -1,0 +1,182 @@
+import type { Activation } from '@dl/layers';
+import {
+  OPTIMIZER_NAMES,
+  createOptimizer,
+  isOptimizerName,
+  type OptimizerName,
+  type Sampling,
+} from '@dl/optim';
+import { BACKEND_NAMES, isBackendName, type BackendName } from '../backend.js';
+import { intList, integer, nonNegative, oneOf, positive, positiveInt, type ParsedArgs } from '../cli/args.js';
+import { CliError } from '../cli-error.js';
+import { MODEL_DEFAULTS, MODEL_NAMES, type InitName, type ModelName } from '../models.js';
+
+/** Every setting of a training run, resolved: what run.json records and `--resume` restores. */
+export interface TrainSettings {
+  model: ModelName;
+  hidden: number[];
+  activation: Activation;
+  optimizer: OptimizerName;
+  lr: number;
+  batchSize: number;
+  /** Exactly one of `iterations` and `epochs` is set. */
+  iterations: number | null;
+  epochs: number | null;
+  weightDecay: number;
+  dropout: number;
+  batchNorm: boolean;
+  /** `null`: the model's own default (TwoLayerNet 0.01, the multi-layer nets He). */
+  init: InitName | null;
+  sampling: Sampling;
+  seed: number;
+  /** Absolute path of the IDX directory, or null for the bundled MNIST. */
+  data: string | null;
+  trainSize: number | null;
+  /** Per-epoch accuracies on the first N rows of each set (the book's evaluate_sample_num_per_epoch). */
+  evalSamples: number | null;
+  backend: BackendName;
+  threads: number | null;
+  /** A `step` record in metrics.jsonl every this many steps. */
+  logEvery: number;
+}
+
+export const TRAIN_OPTIONS = {
+  model: { type: 'string' },
+  optimizer: { type: 'string' },
+  lr: { type: 'string' },
+  'batch-size': { type: 'string' },
+  iters: { type: 'string' },
+  epochs: { type: 'string' },
+  hidden: { type: 'string' },
+  activation: { type: 'string' },
+  init: { type: 'string' },
+  'weight-decay': { type: 'string' },
+  'batch-norm': { type: 'boolean' },
+  'no-batch-norm': { type: 'boolean' },
+  dropout: { type: 'string' },
+  sampling: { type: 'string' },
+  seed: { type: 'string' },
+  data: { type: 'string' },
+  'train-size': { type: 'string' },
+  'eval-samples': { type: 'string' },
+  backend: { type: 'string' },
+  threads: { type: 'string' },
+  'log-every': { type: 'string' },
+  out: { type: 'string' },
+  resume: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export type TrainValues = ParsedArgs<typeof TRAIN_OPTIONS>['values'];
+
+/** Flags that pick the run's length: the only settings `--resume` lets you change. */
+export const LENGTH_FLAGS = ['iters', 'epochs'] as const;
+/** Flags about this process, not the run: allowed with `--resume`. */
+export const PROCESS_FLAGS = ['json', 'help', 'resume', 'backend', 'threads'] as const;
+
+function decayLabel(model: ModelName): string {
+  return `--model ${model} has no weight decay (use multi-layer-net or multi-layer-net-extend)`;
+}
+
+/** The run's length from `--iters`/`--epochs`, or undefined when neither is given. */
+export function lengthFromFlags(
+  values: TrainValues,
+): { iterations: number | null; epochs: number | null } | undefined {
+  const iters = positiveInt('iters', values.iters);
+  const epochs = positiveInt('epochs', values.epochs);
+  if (iters !== undefined && epochs !== undefined) throw new CliError('give --iters or --epochs, not both');
+  if (iters !== undefined) return { iterations: iters, epochs: null };
+  if (epochs !== undefined) return { iterations: null, epochs };
+  return undefined;
+}
+
+/** Resolves the flags of `dl train` into settings, with each model's book defaults; throws CliError. */
+export function settingsFromFlags(values: TrainValues, resolvePath: (p: string) => string): TrainSettings {
+  const model: ModelName = oneOf('model', values.model, MODEL_NAMES) ?? 'two-layer-net';
+  const defaults = MODEL_DEFAULTS[model];
+  const optimizer = values.optimizer ?? defaults.optimizer;
+  if (!isOptimizerName(optimizer)) {
+    throw new CliError(`--optimizer must be one of ${OPTIMIZER_NAMES.join(', ')}, got '${optimizer}'`);
+  }
+  // A learning rate of 0 trains nothing: almost surely a mistake.
+  const lrFlag = positive('lr', values.lr);
+  const lr =
+    lrFlag ?? (values.optimizer === undefined ? defaults.lr : createOptimizer(optimizer).getState().hyper.lr);
+  const length = lengthFromFlags(values) ?? {
+    iterations: 'iterations' in defaults.length ? defaults.length.iterations : null,
+    epochs: 'epochs' in defaults.length ? defaults.length.epochs : null,
+  };
+  const hidden = intList('hidden', values.hidden) ?? defaults.hidden;
+  const oneHidden = model === 'two-layer-net' || model === 'simple-conv-net' || model === 'deep-conv-net';
+  if (oneHidden && hidden.length !== 1) {
+    throw new CliError(
+      `--model ${model} has one hidden (fully connected) layer, got --hidden ${values.hidden}`,
+    );
+  }
+  if (model === 'lenet' && values.hidden !== undefined) {
+    throw new CliError('--model lenet has fixed layer sizes; --hidden does not apply');
+  }
+  const activationFlag = oneOf<Activation>('activation', values.activation, ['relu', 'sigmoid']);
+  const activation = activationFlag ?? (model === 'lenet' ? 'sigmoid' : 'relu');
+  if (
+    activationFlag !== undefined &&
+    !['multi-layer-net', 'multi-layer-net-extend', 'lenet'].includes(model)
+  ) {
+    throw new CliError(`--model ${model} uses ReLU; --activation applies to the multi-layer nets and lenet`);
+  }
+  const weightDecay = nonNegative('weight-decay', values['weight-decay']) ?? 0;
+  if (weightDecay > 0 && !['multi-layer-net', 'multi-layer-net-extend'].includes(model)) {
+    throw new CliError(decayLabel(model));
+  }
+  const dropout = nonNegative('dropout', values.dropout) ?? 0;
+  if (dropout >= 1) throw new CliError(`--dropout must be below 1, got ${dropout}`);
+  if (values['batch-norm'] && values['no-batch-norm'])
+    throw new CliError('give --batch-norm or --no-batch-norm, not both');
+  const batchNorm =
+    values['batch-norm'] ?? (values['no-batch-norm'] ? false : model === 'multi-layer-net-extend');
+  if (batchNorm && model !== 'multi-layer-net-extend') {
+    throw new CliError(`--batch-norm needs --model multi-layer-net-extend (got ${model})`);
+  }
+  if (dropout > 0 && model !== 'multi-layer-net-extend' && model !== 'deep-conv-net') {
+    throw new CliError(`--dropout needs --model multi-layer-net-extend or deep-conv-net (got ${model})`);
+  }
+  const backend = values.backend ?? 'js';
+  if (!isBackendName(backend)) {
+    throw new CliError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${backend}'`);
+  }
+  return {
+    model,
+    hidden,
+    activation,
+    optimizer,
+    lr,
+    batchSize: positiveInt('batch-size', values['batch-size']) ?? defaults.batchSize,
+    ...length,
+    weightDecay,
+    dropout,
+    batchNorm,
+    init: oneOf<InitName>('init', values.init, ['std', 'xavier', 'he']) ?? null,
+    sampling: oneOf<Sampling>('sampling', values.sampling, ['replacement', 'shuffle']) ?? 'replacement',
+    seed: integer('seed', values.seed) ?? 0,
+    data: values.data === undefined ? null : resolvePath(values.data),
+    trainSize: positiveInt('train-size', values['train-size']) ?? null,
+    evalSamples: positiveInt('eval-samples', values['eval-samples']) ?? defaults.evalSamples ?? null,
+    backend,
+    threads: positiveInt('threads', values.threads) ?? null,
+    logEvery: positiveInt('log-every', values['log-every']) ?? 10,
+  };
+}
+
+/** `784-50-10`, or the image shape for the convolutional networks (`1x28x28 conv, hidden 100`). */
+export function describeShape(s: TrainSettings, inputShape: readonly number[]): string {
+  if (inputShape.length === 3) {
+    return `${inputShape.join('x')} conv${s.hidden.length > 0 ? `, hidden ${s.hidden.join(',')}` : ''}`;
+  }
+  return [inputShape[0], ...s.hidden, 10].join('-');
+}
+
+/** `10000 iterations` / `20 epochs`. */
+export function describeLength(s: Pick<TrainSettings, 'iterations' | 'epochs'>): string {
+  return s.iterations !== null ? `${s.iterations} iterations` : `${s.epochs} epochs`;
+}
