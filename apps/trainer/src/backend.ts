@@ -1,4 +1,5 @@
-import { jsKernels, setBackend } from '@dl/tensor';
+import { setFlagsFromString } from 'node:v8';
+import { createWasmBackend, hasWasmRelaxedSimd, hasWasmSimd, jsKernels, setBackend } from '@dl/tensor';
 import { CliError } from './cli-error.js';
 
 /** What `--backend NAME` runs on, and how many threads it got. */
@@ -15,10 +16,25 @@ interface BackendEntry {
 }
 
 /**
- * The compute backends `--backend` accepts. Adding one is one entry here (the WebAssembly backend:
- * `wasm: { maxThreads: (n) => n, activate: async (threads) => { setBackend(await createWasmBackend({ threads })); ... } }`).
+ * Relaxed SIMD (fused multiply-add, ~30% faster GEMM) is behind a flag in Node 20's V8. Setting the
+ * flag before the first relaxed module is compiled turns it on for this process; newer engines have
+ * it already.
  */
+function enableRelaxedSimd(): void {
+  if (!hasWasmRelaxedSimd()) setFlagsFromString('--experimental-wasm-relaxed-simd');
+}
+
+/** The compute backends `--backend` accepts. Adding one is one entry here. */
 const BACKENDS = {
+  wasm: {
+    maxThreads: (_available: number) => 1,
+    activate: async (_threads: number) => {
+      enableRelaxedSimd();
+      const kernels = await createWasmBackend();
+      setBackend(kernels);
+      return `WebAssembly (${kernels.features.variant})`;
+    },
+  },
   js: {
     maxThreads: (_available: number) => 1,
     activate: (_threads: number) => {
@@ -30,6 +46,11 @@ const BACKENDS = {
 
 export type BackendName = keyof typeof BACKENDS;
 export const BACKEND_NAMES = Object.keys(BACKENDS) as BackendName[];
+
+/** The fastest backend this engine runs: WebAssembly where it has SIMD (every current engine), else js. */
+export function defaultBackendName(): BackendName {
+  return hasWasmSimd() ? 'wasm' : 'js';
+}
 
 export function isBackendName(name: string): name is BackendName {
   return Object.hasOwn(BACKENDS, name);

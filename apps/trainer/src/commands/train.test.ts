@@ -30,7 +30,7 @@ describe('dl train', () => {
       type: 'summary',
       epochs: 4,
       steps: 40,
-      backend: 'js',
+      backend: 'wasm',
       threads: 1,
       aborted: false,
     });
@@ -67,7 +67,7 @@ describe('dl train', () => {
         seed: 7,
         data,
       },
-      backend: { name: 'js', threads: 1 },
+      backend: { name: 'wasm', threads: 1 },
       model: { shape: '784-50-10', params: 784 * 50 + 50 + 50 * 10 + 10 },
       data: { train: 200, test: 100 },
       result: { steps: 30 },
@@ -97,7 +97,7 @@ describe('dl train', () => {
     expect(plain.stdout).toMatch(/^data: .* 200 training and 100 test images/m);
     expect(plain.stdout).toMatch(/^epoch +2 +step +11 +loss [\d.]+ +train acc [\d.]+% +test acc [\d.]+%/m);
     expect(plain.stdout).toMatch(
-      /^test accuracy: [\d.]+% +test loss: [\d.]+ +\(20 steps, .*backend js, 1 thread\)$/m,
+      /^test accuracy: [\d.]+% +test loss: [\d.]+ +\(20 steps, .*backend wasm, 1 thread\)$/m,
     );
     expect(plain.stdout).not.toContain('\r');
 
@@ -245,12 +245,12 @@ describe('dl train errors: one line, no stack, an exit code', () => {
       /--dropout needs --model multi-layer-net-extend/,
     );
     expectError(
-      await runDl(['train', '--threads', '4', '--out', out('threads')]),
+      await runDl(['train', '--backend', 'js', '--threads', '4', '--out', out('threads')]),
       2,
       /--threads 4: the js backend runs on one thread/,
     );
     expect(existsSync(out('threads'))).toBe(false);
-    expectError(await runDl(['train', '--backend', 'cuda']), 2, /--backend must be one of js/);
+    expectError(await runDl(['train', '--backend', 'cuda']), 2, /--backend must be one of wasm, js/);
   });
 
   it('names a missing or corrupt data file', async () => {

@@ -54,7 +54,7 @@ Data:
   --eval-samples N      per-epoch accuracies on the first N images of each set (default all)
 
 Compute:
-  --backend NAME        ${BACKEND_NAMES.join(' | ')} (js: the reference implementation)
+  --backend NAME        ${BACKEND_NAMES.join(' | ')} (default: the fastest available, wasm; js: the reference)
   --threads N           threads of the backend (js: 1)
 
 Output:

@@ -6,7 +6,7 @@ import {
   type OptimizerName,
   type Sampling,
 } from '@dl/optim';
-import { BACKEND_NAMES, isBackendName, type BackendName } from '../backend.js';
+import { BACKEND_NAMES, defaultBackendName, isBackendName, type BackendName } from '../backend.js';
 import { intList, integer, nonNegative, oneOf, positive, positiveInt, type ParsedArgs } from '../cli/args.js';
 import { CliError } from '../cli-error.js';
 import { MODEL_DEFAULTS, MODEL_NAMES, type InitName, type ModelName } from '../models.js';
@@ -141,7 +141,7 @@ export function settingsFromFlags(values: TrainValues, resolvePath: (p: string) 
   if (dropout > 0 && model !== 'multi-layer-net-extend' && model !== 'deep-conv-net') {
     throw new CliError(`--dropout needs --model multi-layer-net-extend or deep-conv-net (got ${model})`);
   }
-  const backend = values.backend ?? 'js';
+  const backend = values.backend ?? defaultBackendName();
   if (!isBackendName(backend)) {
     throw new CliError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${backend}'`);
   }
