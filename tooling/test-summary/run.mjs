@@ -13,7 +13,12 @@ const results = join(root, '.test-results');
 rmSync(results, { recursive: true, force: true });
 mkdirSync(results, { recursive: true });
 
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', FORCE_COLOR: process.env.CI ? '0' : '1' };
+// Colour on a terminal; none in CI logs (FORCE_COLOR set to anything, even 0, turns colour on in some tools).
+const env = {
+  ...process.env,
+  TURBO_TELEMETRY_DISABLED: '1',
+  ...(process.env.CI ? {} : { FORCE_COLOR: '1' }),
+};
 let passed = 0;
 let failed = 0;
 const failures = [];

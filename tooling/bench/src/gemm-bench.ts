@@ -17,6 +17,7 @@ export const ENGINES = [
   'js packed',
   'wasm simd',
   'wasm relaxed',
+  'wasm threads',
   'numpy 1T',
   'numpy MT',
 ] as const;
@@ -38,13 +39,15 @@ export interface GemmBenchRow {
 export interface GemmBenchOptions {
   quick: boolean;
   numpy: boolean;
+  /** The wasm backend on every core (relaxed SIMD where the engine has it). */
+  threaded: WasmKernels;
   /** Called after each workload, for progress lines. */
   onRow?: (row: GemmBenchRow) => void;
 }
 
 export interface GemmBenchReport {
   mode: 'quick' | 'full';
-  wasm: { simd: string; relaxed: string };
+  wasm: { simd: string; relaxed: string; threads: string };
   numpy: { single: string; multi: string };
   rows: GemmBenchRow[];
 }
@@ -78,7 +81,12 @@ function numpyLabel(run: NumpyRun): string {
 }
 
 /** Runs every workload on every engine available here; NumPy runs in python3 children. */
-export async function runGemmBench({ quick, numpy, onRow }: GemmBenchOptions): Promise<GemmBenchReport> {
+export async function runGemmBench({
+  quick,
+  numpy,
+  threaded,
+  onRow,
+}: GemmBenchOptions): Promise<GemmBenchReport> {
   const timing: MeasureOptions = quick ? { budgetMs: 50, batchMs: 5 } : { budgetMs: 400, batchMs: 10 };
   // The js loops run at 0.5 (naive) and ~2 (packed) GFLOP/s: past these many FLOP per call they
   // would dominate the run.
@@ -117,13 +125,14 @@ export async function runGemmBench({ quick, numpy, onRow }: GemmBenchOptions): P
         flops(workload) <= packedMaxFlops ? time('js packed', jsKernels.gemm) : { skipped: 'skipped' },
       'wasm simd': time('wasm simd', simd.gemm),
       'wasm relaxed': relaxed ? time('wasm relaxed', relaxed.gemm) : { skipped: 'n/a' },
+      'wasm threads': time('wasm threads', threaded.gemm),
       'numpy 1T': numpyCell(single, workload.name),
       'numpy MT': numpyCell(multi, workload.name),
     };
     // The wasm results against the js kernel's (float64 sums), where it ran.
     const reference = outputs.get('js packed');
     let wasmError: number | undefined;
-    for (const engine of ['wasm simd', 'wasm relaxed'] as const) {
+    for (const engine of ['wasm simd', 'wasm relaxed', 'wasm threads'] as const) {
       const out = outputs.get(engine);
       if (out && reference) wasmError = Math.max(wasmError ?? 0, maxRelativeDiff(out, reference));
     }
@@ -136,6 +145,7 @@ export async function runGemmBench({ quick, numpy, onRow }: GemmBenchOptions): P
     wasm: {
       simd: simd.features.variant,
       relaxed: relaxed?.features.variant ?? 'n/a (this engine has no relaxed SIMD)',
+      threads: `${threaded.features.variant}, ${threaded.features.threads} threads${threaded.features.threadsNote ? ` (${threaded.features.threadsNote})` : ''}`,
     },
     numpy: { single: numpyLabel(single), multi: numpyLabel(multi) },
     rows,

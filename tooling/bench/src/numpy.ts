@@ -16,7 +16,6 @@ interface NumpyReply {
   results: { name: string; msPerCall: number }[];
 }
 
-const SCRIPT = fileURLToPath(new URL('../python/gemm.py', import.meta.url));
 const THREAD_VARS = ['OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'];
 
 function childEnv(threads: NumpyThreads): NodeJS.ProcessEnv {
@@ -31,16 +30,15 @@ function childEnv(threads: NumpyThreads): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Times `a @ b` for each workload in a python3 child (`$PYTHON` overrides the interpreter). */
-export function runNumpy(
-  workloads: readonly GemmWorkload[],
+/** Runs a script of `python/` with a JSON request on stdin; its JSON reply, or why there is none. */
+export function runPython<T>(
+  script: string,
+  request: unknown,
   threads: NumpyThreads,
-  options: MeasureOptions,
-): NumpyRun {
+): { ok: true; reply: T } | { ok: false; reason: string } {
   const python = process.env.PYTHON ?? 'python3';
-  const request = JSON.stringify({ workloads, ...options });
-  const child = spawnSync(python, [SCRIPT], {
-    input: request,
+  const child = spawnSync(python, [fileURLToPath(new URL(`../python/${script}`, import.meta.url))], {
+    input: JSON.stringify(request),
     env: childEnv(threads),
     encoding: 'utf8',
     timeout: 10 * 60_000,
@@ -51,7 +49,18 @@ export function runNumpy(
     const lastLine = child.stderr.trim().split('\n').pop() ?? '';
     return { ok: false, reason: `${python} exited with ${child.status}: ${lastLine}` };
   }
-  const reply = JSON.parse(child.stdout) as NumpyReply;
+  return { ok: true, reply: JSON.parse(child.stdout) as T };
+}
+
+/** Times `a @ b` for each workload in a python3 child (`$PYTHON` overrides the interpreter). */
+export function runNumpy(
+  workloads: readonly GemmWorkload[],
+  threads: NumpyThreads,
+  options: MeasureOptions,
+): NumpyRun {
+  const run = runPython<NumpyReply>('gemm.py', { workloads, ...options }, threads);
+  if (!run.ok) return run;
+  const { reply } = run;
   return {
     ok: true,
     numpy: reply.numpy,

@@ -3,6 +3,15 @@
  * no build needed but the `.wasm`). The naive GEMM is an internal of the package: it is imported
  * from its file, here only.
  */
-export { createWasmBackend, hasWasmRelaxedSimd, jsKernels, Rng } from '../../../packages/tensor/src/index.js';
-export type { GemmArgs, Kernels, WasmKernels } from '../../../packages/tensor/src/index.js';
+export {
+  convGeometry,
+  createWasmBackend,
+  hasWasmRelaxedSimd,
+  jsKernels,
+  randint,
+  randn,
+  Rng,
+  withBackend,
+} from '../../../packages/tensor/src/index.js';
+export type { ConvGeometry, GemmArgs, Kernels, WasmKernels } from '../../../packages/tensor/src/index.js';
 export { naiveGemm } from '../../../packages/tensor/src/backend/naive-gemm.js';

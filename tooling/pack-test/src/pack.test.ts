@@ -223,7 +223,9 @@ describe('in a browser, bundled by Vite', () => {
           const timer = setTimeout(() => reject(new Error(`vite dev did not start:\n${log}`)), 60_000);
           const onData = (s: string): void => {
             log += s;
-            if (log.includes(`:${port}/`)) {
+            // Vite colours the port even without a terminal when FORCE_COLOR is set (to anything).
+            // eslint-disable-next-line no-control-regex
+            if (log.replace(/\x1b\[[0-9;]*m/g, '').includes(`:${port}/`)) {
               clearTimeout(timer);
               resolve();
             }
