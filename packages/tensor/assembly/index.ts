@@ -6,6 +6,15 @@
 export { gemm, gemmScratchBytes } from './gemm';
 export { unaryF32, binaryF32, compareF32 } from './elementwise';
 export { reduceF32 } from './reduce';
+export { convForwardF32, convBackwardF32 } from './conv';
+export {
+  im2colF32,
+  col2imF32,
+  maxPoolF32,
+  maxPoolBackwardF32,
+  avgPoolF32,
+  avgPoolBackwardF32,
+} from './window';
 
 /** First byte JavaScript may use; everything below belongs to the module. */
 export function heapBase(): usize {

@@ -23,4 +23,19 @@ describe('conformance suite', () => {
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.every((r) => r.name.startsWith('gemm'))).toBe(true);
   });
+
+  it('catches a wrong window kernel', () => {
+    const broken: Kernels = {
+      ...jsKernels,
+      name: 'broken',
+      // Forgets that overlapping windows sum: the last write wins.
+      col2im: (col, g, img, accumulate) => {
+        jsKernels.col2im(col, g, img, accumulate);
+        img[img.length - 1] = col[col.length - 1]!;
+      },
+    };
+    const failed = runConformance(broken).filter((r) => !r.passed);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((r) => r.name.startsWith('col2im'))).toBe(true);
+  });
 });

@@ -1,5 +1,5 @@
 import { allocate, type AnyTypedArray, type DType, type FloatArray } from './dtype.js';
-import type { BinaryOp, GemmArgs, Kernels, ReduceOp, UnaryOp } from './backend/kernels.js';
+import type { BinaryOp, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from './backend/kernels.js';
 import { jsKernels } from './backend/js.js';
 import { naiveGemm } from './backend/naive-gemm.js';
 import { broadcastShapes, broadcastStrides, sizeOf, shapeToString } from './shape.js';
@@ -230,6 +230,231 @@ function reduceCases(): Case[] {
   return cases;
 }
 
+// [N, C, H, W, FH, FW, stride, pad]: stride 1 and 2, pad 0/1/2, non-square images and windows,
+// one and several channels; SimpleConvNet's and DeepConvNet's layers; stride-2 pooling rows wide
+// enough for the kernels' four-windows-at-once path.
+type WindowDims = readonly [number, number, number, number, number, number, number, number];
+const windowGeometries: readonly WindowDims[] = [
+  [2, 1, 5, 5, 3, 3, 1, 0],
+  [2, 3, 6, 5, 3, 3, 2, 1],
+  [1, 3, 5, 7, 2, 3, 1, 2],
+  [3, 2, 7, 6, 3, 2, 2, 0],
+  [2, 4, 4, 4, 3, 3, 1, 1],
+  [1, 2, 9, 8, 4, 5, 3, 2],
+  [2, 5, 3, 3, 1, 1, 1, 0],
+  [2, 6, 8, 10, 2, 2, 2, 1],
+  [3, 1, 28, 28, 5, 5, 1, 0],
+  [2, 16, 14, 14, 3, 3, 1, 1],
+  [2, 3, 24, 24, 2, 2, 2, 0],
+  [1, 2, 13, 19, 3, 3, 2, 1],
+];
+
+function windowGeometry([
+  batch,
+  channels,
+  height,
+  width,
+  filterH,
+  filterW,
+  stride,
+  pad,
+]: readonly number[]): ConvGeometry {
+  const outH = Math.floor((height! + 2 * pad! - filterH!) / stride!) + 1;
+  const outW = Math.floor((width! + 2 * pad! - filterW!) / stride!) + 1;
+  return {
+    batch: batch!,
+    channels: channels!,
+    height: height!,
+    width: width!,
+    filterH: filterH!,
+    filterW: filterW!,
+    stride: stride!,
+    pad: pad!,
+    outH,
+    outW,
+  };
+}
+
+const geometryLabel = (g: ConvGeometry): string =>
+  `[${g.batch},${g.channels},${g.height},${g.width}] ${g.filterH}x${g.filterW} stride ${g.stride} pad ${g.pad}`;
+
+/** Random values with about a third clamped to 0, as after a ReLU: max pooling meets ties. */
+function reluLike(dtype: 'float32' | 'float64', n: number, rng: Rng): FloatArray {
+  const a = randomArray(dtype, n, rng) as FloatArray;
+  for (let i = 0; i < n; i++) if (a[i]! < -0.7) a[i] = 0;
+  return a;
+}
+
+function concat(...arrays: ArrayLike<number>[]): Float64Array {
+  const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
+  let at = 0;
+  for (const a of arrays) {
+    out.set(a, at);
+    at += a.length;
+  }
+  return out;
+}
+
+function windowCases(): Case[] {
+  const cases: Case[] = [];
+  for (const dims of windowGeometries) {
+    const g = windowGeometry(dims);
+    const image = g.batch * g.channels * g.height * g.width;
+    const pooled = g.batch * g.channels * g.outH * g.outW;
+    const col = g.batch * g.outH * g.outW * g.channels * g.filterH * g.filterW;
+    // Pooling needs every window to hold a real pixel.
+    const poolable = g.pad < g.filterH && g.pad < g.filterW;
+    for (const dtype of ['float32', 'float64'] as const) {
+      const name = (op: string): string => `${op} ${dtype} ${geometryLabel(g)}`;
+      cases.push({
+        name: name('im2col'),
+        run(kernels, rng) {
+          const x = randomArray(dtype, image, rng) as FloatArray;
+          const actual = allocate(dtype, col).fill(NaN);
+          const expected = allocate(dtype, col);
+          kernels.im2col(x, g, actual);
+          jsKernels.im2col(x, g, expected);
+          return { actual, expected };
+        },
+      });
+      for (const accumulate of [false, true]) {
+        cases.push({
+          name: name(`col2im accumulate=${accumulate}`),
+          run(kernels, rng) {
+            const c = randomArray(dtype, col, rng) as FloatArray;
+            const img0 = randomArray(dtype, image, rng) as FloatArray;
+            const actual = img0.slice();
+            const expected = img0.slice();
+            kernels.col2im(c, g, actual, accumulate);
+            jsKernels.col2im(c, g, expected, accumulate);
+            return { actual, expected };
+          },
+        });
+      }
+      if (!poolable) continue;
+      cases.push({
+        name: name('maxPool'),
+        run(kernels, rng) {
+          const x = reluLike(dtype, image, rng);
+          const [out, argmax] = [allocate(dtype, pooled), new Int32Array(pooled)];
+          const [outRef, argmaxRef] = [allocate(dtype, pooled), new Int32Array(pooled)];
+          kernels.maxPool(x, g, out, argmax);
+          jsKernels.maxPool(x, g, outRef, argmaxRef);
+          return { actual: concat(out, argmax), expected: concat(outRef, argmaxRef) };
+        },
+      });
+      cases.push({
+        name: name('maxPoolBackward'),
+        run(kernels, rng) {
+          const x = reluLike(dtype, image, rng);
+          const argmax = new Int32Array(pooled);
+          jsKernels.maxPool(x, g, allocate(dtype, pooled), argmax);
+          const dout = randomArray(dtype, pooled, rng) as FloatArray;
+          const actual = allocate(dtype, image).fill(NaN);
+          const expected = allocate(dtype, image);
+          kernels.maxPoolBackward(dout, argmax, actual);
+          jsKernels.maxPoolBackward(dout, argmax, expected);
+          return { actual, expected };
+        },
+      });
+      cases.push({
+        name: name('avgPool'),
+        run(kernels, rng) {
+          const x = randomArray(dtype, image, rng) as FloatArray;
+          const actual = allocate(dtype, pooled);
+          const expected = allocate(dtype, pooled);
+          kernels.avgPool(x, g, actual);
+          jsKernels.avgPool(x, g, expected);
+          return { actual, expected };
+        },
+      });
+      cases.push({
+        name: name('avgPoolBackward'),
+        run(kernels, rng) {
+          const dout = randomArray(dtype, pooled, rng) as FloatArray;
+          const actual = allocate(dtype, image).fill(NaN);
+          const expected = allocate(dtype, image);
+          kernels.avgPoolBackward(dout, g, actual);
+          jsKernels.avgPoolBackward(dout, g, expected);
+          return { actual, expected };
+        },
+      });
+    }
+  }
+  return cases;
+}
+
+function absolute(a: FloatArray): FloatArray {
+  return a.map(Math.abs);
+}
+
+/**
+ * The convolution kernels on the same random inputs; `filters` 4. The allowed rounding error is the
+ * GEMM's (see `gemmBound`), taken from the js kernel run on |inputs|: float32 backends may sum each
+ * output's K + 1 terms (forward), N·S terms (dw) or FN·FH·FW terms (dx) in float32.
+ */
+function convCases(): Case[] {
+  const cases: Case[] = [];
+  const filters = 4;
+  for (const dims of windowGeometries) {
+    const g = windowGeometry(dims);
+    const image = g.batch * g.channels * g.height * g.width;
+    const S = g.outH * g.outW;
+    const K = g.channels * g.filterH * g.filterW;
+    for (const dtype of ['float32', 'float64'] as const) {
+      const u = dtype === 'float32' ? FLOAT32_UNIT_ROUNDOFF : 2 ** -53;
+      const random = (n: number, rng: Rng): FloatArray => randomArray(dtype, n, rng) as FloatArray;
+      cases.push({
+        name: `convForward ${dtype} ${geometryLabel(g)} filters ${filters}`,
+        run(kernels, rng) {
+          const [x, w, b] = [random(image, rng), random(filters * K, rng), random(filters, rng)];
+          const actual = allocate(dtype, g.batch * filters * S).fill(NaN);
+          const expected = allocate(dtype, g.batch * filters * S);
+          kernels.convForward({ g, filters, x, w, b, out: actual });
+          jsKernels.convForward({ g, filters, x, w, b, out: expected });
+          const bound = allocate(dtype, expected.length);
+          jsKernels.convForward({ g, filters, x: absolute(x), w: absolute(w), b: absolute(b), out: bound });
+          return { actual, expected, bound: bound.map((v) => v * (K + 1) * u) };
+        },
+      });
+      for (const accumulate of [false, true]) {
+        cases.push({
+          name: `convBackward ${dtype} ${geometryLabel(g)} filters ${filters} accumulate=${accumulate}`,
+          run(kernels, rng) {
+            const [x, w] = [random(image, rng), random(filters * K, rng)];
+            const dout = random(g.batch * filters * S, rng);
+            const [dw0, db0] = [random(filters * K, rng), random(filters, rng)];
+            const backward = (
+              k: Kernels,
+              args: Record<'x' | 'w' | 'dout' | 'dw' | 'db', FloatArray>,
+            ): Float64Array => {
+              const dx = allocate(dtype, image).fill(NaN);
+              k.convBackward({ g, filters, accumulate, ...args, dx });
+              return concat(args.dw, args.db, dx);
+            };
+            const actual = backward(kernels, { x, w, dout, dw: dw0.slice(), db: db0.slice() });
+            const expected = backward(jsKernels, { x, w, dout, dw: dw0.slice(), db: db0.slice() });
+            const bound = backward(jsKernels, {
+              x: absolute(x),
+              w: absolute(w),
+              dout: absolute(dout),
+              dw: absolute(dw0),
+              db: absolute(db0),
+            });
+            const terms = [g.batch * S, g.batch * S, filters * g.filterH * g.filterW];
+            const ends = [filters * K, filters * K + filters];
+            for (let i = 0; i < bound.length; i++) {
+              bound[i] = bound[i]! * terms[i < ends[0]! ? 0 : i < ends[1]! ? 1 : 2]! * u;
+            }
+            return { actual, expected, bound };
+          },
+        });
+      }
+    }
+  }
+  return cases;
+}
+
 function compare({ actual, expected, bound }: CaseResult, rtol: number, atol: number): number {
   if (actual.length !== expected.length) return Infinity;
   let worst = 0;
@@ -247,15 +472,17 @@ function compare({ actual, expected, bound }: CaseResult, rtol: number, atol: nu
 export function runConformance(kernels: Kernels, options: ConformanceOptions = {}): ConformanceResult[] {
   const { rtol = 1e-5, atol = 1e-6, seed = 20240101 } = options;
   const rng = new Rng(seed);
-  return [...gemmCases(), ...elementwiseCases(), ...reduceCases()].map((c) => {
-    try {
-      const worst = compare(c.run(kernels, rng), rtol, atol);
-      const passed = worst <= 1;
-      return passed
-        ? { name: c.name, passed, worst }
-        : { name: c.name, passed, worst, message: `error ${worst.toExponential(2)}x tolerance` };
-    } catch (error) {
-      return { name: c.name, passed: false, worst: Infinity, message: String(error) };
-    }
-  });
+  return [...gemmCases(), ...elementwiseCases(), ...reduceCases(), ...windowCases(), ...convCases()].map(
+    (c) => {
+      try {
+        const worst = compare(c.run(kernels, rng), rtol, atol);
+        const passed = worst <= 1;
+        return passed
+          ? { name: c.name, passed, worst }
+          : { name: c.name, passed, worst, message: `error ${worst.toExponential(2)}x tolerance` };
+      } catch (error) {
+        return { name: c.name, passed: false, worst: Infinity, message: String(error) };
+      }
+    },
+  );
 }

@@ -38,3 +38,5 @@ export type { HalfFormat } from './precision/half-format.js';
 export * from './precision/float16.js';
 export * from './precision/bfloat16.js';
 export * from './precision/half-tensor.js';
+export type { ConvForwardArgs, ConvBackwardArgs } from './backend/kernels.js';
+export { enableRelaxedSimdInNode } from './backend/wasm-node-flags.js';

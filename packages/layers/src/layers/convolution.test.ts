@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { Rng, randn, zeros } from '@dl/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createWasmBackend, jsKernels, Rng, randn, withBackend, zeros, type Kernels } from '@dl/tensor';
 import { Convolution } from './convolution.js';
 import { checkLayer } from '../testing/check-layer.js';
 import { expectClose, f64, loadCases, named } from '../testing/fixtures.js';
@@ -97,4 +97,34 @@ describe('Convolution', () => {
     expect(() => layer.backward(zeros([1, 2, 2, 2], 'float64'))).toThrow(/does not match the forward output/);
     expect(() => new Convolution(zeros([2, 3, 3]), zeros([2]))).toThrow(/W must be \[FN, C, FH, FW\]/);
   });
+});
+
+describe('Convolution on the wasm backend', () => {
+  let wasm: Kernels;
+  beforeAll(async () => {
+    wasm = await createWasmBackend({ simd: 'plain' });
+  });
+
+  it.each(GEOMETRIES)(
+    'matches the js backend in float32: N%i C%i %ix%i, %i filters %ix%i, stride %i, pad %i',
+    (N, C, H, W, FN, FH, FW, stride, pad) => {
+      const rng = new Rng(N + C * 10 + H * 100 + W * 1000 + pad + 7);
+      const [Wt, b] = [randn([FN, C, FH, FW], rng), randn([FN], rng)];
+      const x = randn([N, C, H, W], rng);
+      const run = (kernels: Kernels, maxColElements?: number): number[][] =>
+        withBackend(kernels, () => {
+          const layer = new Convolution(Wt, b, { stride, pad, maxColElements });
+          const out = layer.forward(x);
+          const dx = layer.backward(randn(out.shape, new Rng(5)));
+          return [out, dx, layer.W.grad, layer.b.grad].map((t) => [...t.data]);
+        });
+      const expected = run(jsKernels);
+      // Whole batch, then one sample per call (the chunks accumulate dW and db).
+      for (const actual of [run(wasm), run(wasm, 1)]) {
+        ['out', 'dx', 'dW', 'db'].forEach((what, i) =>
+          expectClose(actual[i]!, expected[i], { rtol: 1e-5, atol: 1e-5 }, what),
+        );
+      }
+    },
+  );
 });

@@ -1,9 +1,7 @@
 import {
   allocate,
-  col2imInto,
   convGeometry,
-  im2colInto,
-  matmul,
+  getBackend,
   ShapeError,
   Tensor,
   zerosLike,
@@ -21,20 +19,20 @@ export interface ConvolutionOptions {
   /** The names the network gives the parameters (default `W` and `b`). */
   names?: { W: string; b: string };
   /**
-   * The most im2col elements held at once (default 2^23). Larger batches are processed in chunks of
-   * samples, so evaluating 10 000 images does not need a gigabyte-sized im2col matrix.
+   * Bounds one backend call to this many im2col elements' worth of samples (default 2^23). Larger
+   * batches are processed in chunks of samples, so evaluating 10 000 images does not copy gigabytes
+   * into the wasm backend's memory at once.
    */
   maxColElements?: number;
 }
 
 /**
  * The convolution layer (`common/layers.py:Convolution`): filters `W` `[FN, C, FH, FW]`, bias `b`
- * `[FN]`, input `[N, C, H, W]`, output `[N, FN, OH, OW]`. Forward is im2col and one GEMM per chunk of
- * samples, `col · Wmatᵀ` as the book's `np.dot(col, col_W)` (`Wmat` is `W` viewed as
- * `[FN, C·FH·FW]`), copied into NCHW with the bias. Backward regroups `dout` as `[FN, rows]`
- * (contiguous block copies) and writes `dW = dout · col`, `db = Σ dout`, `dx = col2im(doutᵀ · Wmat)`.
- * Transposes are GEMM flags, the layouts the ones the js GEMM runs fastest. The im2col matrix of the
- * last forward is reused by backward when it held the whole batch, otherwise recomputed per chunk.
+ * `[FN]`, input `[N, C, H, W]`, output `[N, FN, OH, OW]`. The math is the book's (im2col, then a GEMM
+ * with `W` viewed as `[FN, C·FH·FW]`; backward `dW = dout · col`, `db = Σ dout`,
+ * `dx = col2im(doutᵀ · W)`), done by the backend's fused `convForward`/`convBackward` kernels one
+ * sample at a time, so the im2col matrix never leaves the kernel (nor WebAssembly on the wasm
+ * backend) and the output comes out in NCHW order without a transpose.
  */
 export class Convolution implements Layer {
   readonly kind = 'Convolution';
@@ -45,11 +43,6 @@ export class Convolution implements Layer {
   private readonly maxColElements: number;
   private x: FloatTensor | undefined;
   private geometry: ConvGeometry | undefined;
-  private col: FloatArray = new Float32Array(0);
-  /** GEMM scratch: the `[rows, FN]` result in forward, dout regrouped as `[FN, rows]` in backward. */
-  private scratch: FloatArray = new Float32Array(0);
-  /** True while `col` holds the whole last forward's im2col. */
-  private colValid = false;
 
   constructor(W: FloatTensor, b: FloatTensor, options: ConvolutionOptions = {}) {
     if (W.ndim !== 4 || b.ndim !== 1 || b.shape[0] !== W.shape[0] || W.dtype !== b.dtype) {
@@ -78,70 +71,49 @@ export class Convolution implements Layer {
       );
     }
     const [FN] = this.filterShape;
-    const S = g.outH * g.outW;
-    const out = allocate(x.dtype, g.batch * FN * S);
-    const bias = this.b.value.data;
-    const chunk = this.samplesPerChunk(g);
-    for (let n0 = 0; n0 < g.batch; n0 += chunk) {
-      const count = Math.min(chunk, g.batch - n0);
-      const col = this.im2colChunk(x, g, n0, count);
-      const y = this.scratchTensor(x.dtype, count * S, FN);
-      matmul(col, this.wMat(), { transB: true, out: y }); // [rows, FN], rows = (n, oy, ox)
-      // [count, S, FN] → [count, FN, S], adding the bias on the way.
-      const yd = y.data;
-      for (let n = 0; n < count; n++) {
-        for (let f = 0; f < FN; f++) {
-          const bf = bias[f]!;
-          const to = ((n0 + n) * FN + f) * S;
-          for (let s = 0, from = n * S * FN + f; s < S; s++, from += FN) out[to + s] = yd[from]! + bf;
-        }
-      }
-    }
+    const outPlane = FN * g.outH * g.outW;
+    const out = allocate(x.dtype, g.batch * outPlane);
+    const kernels = getBackend();
+    this.forEachChunk(g, (n0, count, chunk) => {
+      kernels.convForward({
+        g: chunk,
+        filters: FN,
+        x: this.samples(x.data, g, n0, count),
+        w: this.W.value.data,
+        b: this.b.value.data,
+        out: out.subarray(n0 * outPlane, (n0 + count) * outPlane),
+      });
+    });
     this.x = x;
     this.geometry = g;
-    this.colValid = chunk >= g.batch;
     return new Tensor(out, [g.batch, FN, g.outH, g.outW], x.dtype);
   }
 
   backward(dout: FloatTensor): FloatTensor {
     const { x, geometry: g } = this;
     if (!x || !g) throw new Error(`Convolution.backward (${this.W.name}): call forward first`);
-    const [FN, C, FH, FW] = this.filterShape;
-    const S = g.outH * g.outW;
-    if (dout.size !== g.batch * FN * S) {
+    const [FN] = this.filterShape;
+    const outPlane = FN * g.outH * g.outW;
+    if (dout.size !== g.batch * outPlane || dout.dtype !== x.dtype) {
       throw new ShapeError(
-        `Convolution.backward (${this.W.name}): dout [${dout.shape.join(',')}] does not match the forward output [${g.batch},${FN},${g.outH},${g.outW}]`,
+        `Convolution.backward (${this.W.name}): dout ${dout.dtype} [${dout.shape.join(',')}] does not match the forward output ${x.dtype} [${g.batch},${FN},${g.outH},${g.outW}]`,
       );
     }
-    const d = dout.data;
-    const db = this.b.grad.data;
-    for (let f = 0; f < FN; f++) {
-      let s = 0;
-      for (let n = 0; n < g.batch; n++) for (let i = (n * FN + f) * S, e = i + S; i < e; i++) s += d[i]!;
-      db[f] = s;
-    }
     const dx = allocate(x.dtype, x.size);
-    const dW = this.W.grad.reshape(FN, C * FH * FW);
-    const chunk = this.samplesPerChunk(g);
-    for (let n0 = 0; n0 < g.batch; n0 += chunk) {
-      const count = Math.min(chunk, g.batch - n0);
-      const col = this.colValid
-        ? this.colTensor(x.dtype, count * S, C * FH * FW)
-        : this.im2colChunk(x, g, n0, count);
-      // dout [count, FN, S] → [FN, count·S] by block copies: dW = dy · col, dcol = dyᵀ · Wmat.
-      const dy = this.scratchTensor(x.dtype, FN, count * S);
-      for (let f = 0; f < FN; f++)
-        for (let n = 0; n < count; n++) {
-          const from = ((n0 + n) * FN + f) * S;
-          dy.data.set(d.subarray(from, from + S), (f * count + n) * S);
-        }
-      matmul(dy, col, { out: dW, accumulate: n0 > 0 });
-      matmul(dy, this.wMat(), { transA: true, out: col }); // dcol [rows, C·FH·FW], over col
-      const chunkGeometry = { ...g, batch: count };
-      const plane = C * g.height * g.width;
-      col2imInto(col.data, chunkGeometry, dx.subarray(n0 * plane, (n0 + count) * plane));
-    }
-    this.colValid = false; // col now holds dcol
+    const kernels = getBackend();
+    this.forEachChunk(g, (n0, count, chunk) => {
+      kernels.convBackward({
+        g: chunk,
+        filters: FN,
+        x: this.samples(x.data, g, n0, count),
+        w: this.W.value.data,
+        dout: dout.data.subarray(n0 * outPlane, (n0 + count) * outPlane),
+        dw: this.W.grad.data,
+        db: this.b.grad.data,
+        dx: this.samples(dx, g, n0, count),
+        accumulate: n0 > 0,
+      });
+    });
     return new Tensor(dx, x.shape, x.dtype);
   }
 
@@ -164,37 +136,19 @@ export class Convolution implements Layer {
     return g;
   }
 
-  private wMat(): FloatTensor {
-    const [FN, C, FH, FW] = this.filterShape;
-    return this.W.value.reshape(FN, C * FH * FW);
-  }
-
-  private samplesPerChunk(g: ConvGeometry): number {
+  /** Calls `fn` for each chunk of samples `[n0, n0 + count)`, with the chunk's geometry. */
+  private forEachChunk(g: ConvGeometry, fn: (n0: number, count: number, chunk: ConvGeometry) => void): void {
     const perSample = g.outH * g.outW * g.channels * g.filterH * g.filterW;
-    return Math.max(1, Math.min(g.batch, Math.floor(this.maxColElements / perSample)));
+    const size = Math.max(1, Math.min(g.batch, Math.floor(this.maxColElements / perSample)));
+    for (let n0 = 0; n0 < g.batch; n0 += size) {
+      const count = Math.min(size, g.batch - n0);
+      fn(n0, count, count === g.batch ? g : { ...g, batch: count });
+    }
   }
 
-  /** im2col of samples `[n0, n0 + count)` into the reused col buffer. */
-  private im2colChunk(x: FloatTensor, g: ConvGeometry, n0: number, count: number): FloatTensor {
+  /** Samples `[n0, n0 + count)` of an `[N, C, H, W]` array (a view, no copy). */
+  private samples(data: FloatArray, g: ConvGeometry, n0: number, count: number): FloatArray {
     const plane = g.channels * g.height * g.width;
-    const col = this.colTensor(x.dtype, count * g.outH * g.outW, g.channels * g.filterH * g.filterW);
-    im2colInto(x.data.subarray(n0 * plane, (n0 + count) * plane), { ...g, batch: count }, col.data);
-    return col;
+    return count === g.batch ? data : data.subarray(n0 * plane, (n0 + count) * plane);
   }
-
-  private colTensor(dtype: FloatTensor['dtype'], rows: number, cols: number): FloatTensor {
-    this.col = grow(this.col, dtype, rows * cols);
-    return new Tensor(this.col.subarray(0, rows * cols), [rows, cols], dtype);
-  }
-
-  private scratchTensor(dtype: FloatTensor['dtype'], rows: number, cols: number): FloatTensor {
-    this.scratch = grow(this.scratch, dtype, rows * cols);
-    return new Tensor(this.scratch.subarray(0, rows * cols), [rows, cols], dtype);
-  }
-}
-
-/** `buffer` if it has the dtype and room for `length` elements, else a new one. */
-function grow(buffer: FloatArray, dtype: FloatTensor['dtype'], length: number): FloatArray {
-  const fits = buffer.length >= length && (dtype === 'float32') === buffer instanceof Float32Array;
-  return fits ? buffer : allocate(dtype, length);
 }

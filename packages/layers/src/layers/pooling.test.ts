@@ -1,5 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { Rng, randn, zeros } from '@dl/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  createWasmBackend,
+  jsKernels,
+  maximum,
+  Rng,
+  randn,
+  withBackend,
+  zeros,
+  type Kernels,
+} from '@dl/tensor';
 import { Pooling } from './pooling.js';
 import { checkLayer } from '../testing/check-layer.js';
 import { expectClose, f64, loadCases, named } from '../testing/fixtures.js';
@@ -62,5 +71,29 @@ describe('Pooling', () => {
       /Pooling \(max 4x4, stride 1, pad 0\): a 4x4 window/,
     );
     expect(() => layer.backward(zeros([1, 1, 1, 1]))).toThrow(/call forward first/);
+  });
+});
+
+describe('Pooling on the wasm backend', () => {
+  let wasm: Kernels;
+  beforeAll(async () => {
+    wasm = await createWasmBackend({ simd: 'plain' });
+  });
+
+  it.each([
+    ['max 2x2 stride 2', 2, 2, { stride: 2 }],
+    ['max 3x3 stride 2 pad 1', 3, 3, { stride: 2, pad: 1 }],
+    ['average 3x2 stride 1 pad 1', 3, 2, { pad: 1, mode: 'average' }],
+  ] as const)("gives the js backend's numbers exactly in float32: %s", (_, ph, pw, options) => {
+    const rng = new Rng(ph * 10 + pw + 1);
+    const x = maximum(randn([3, 4, 9, 8], rng), 0); // ReLU zeros: ties, the first maximum wins
+    const run = (kernels: Kernels): number[][] =>
+      withBackend(kernels, () => {
+        const layer = new Pooling(ph, pw, options);
+        const out = layer.forward(x);
+        const dx = layer.backward(randn(out.shape, new Rng(5)));
+        return [[...out.data], [...dx.data], [...(layer.lastArgmax?.data ?? [])]];
+      });
+    expect(run(wasm)).toEqual(run(jsKernels));
   });
 });

@@ -1,6 +1,15 @@
 import type { AnyTypedArray } from '../dtype.js';
 import type { BinaryArgs, BinaryOp, Kernels, ReduceArgs, UnaryOp } from './kernels.js';
+import { convBackwardJs, convForwardJs } from './js-conv.js';
 import { gemmJs } from './js-gemm.js';
+import {
+  avgPoolBackwardInto,
+  avgPoolInto,
+  col2imInto,
+  im2colInto,
+  maxPoolBackwardInto,
+  maxPoolInto,
+} from './js-window.js';
 
 /**
  * The reference backend: plain loops over typed arrays. It defines what every kernel means; other
@@ -176,4 +185,18 @@ function reduce({ op, x, outer, length, inner, out }: ReduceArgs): void {
   }
 }
 
-export const jsKernels: Kernels = { name: 'js', gemm: gemmJs, unary, binary, reduce };
+export const jsKernels: Kernels = {
+  name: 'js',
+  gemm: gemmJs,
+  unary,
+  binary,
+  reduce,
+  im2col: im2colInto,
+  col2im: col2imInto,
+  maxPool: maxPoolInto,
+  maxPoolBackward: maxPoolBackwardInto,
+  avgPool: avgPoolInto,
+  avgPoolBackward: avgPoolBackwardInto,
+  convForward: convForwardJs,
+  convBackward: convBackwardJs,
+};

@@ -72,6 +72,66 @@ export interface ReduceArgs {
   out: AnyTypedArray;
 }
 
+/**
+ * The geometry of a sliding 2-D window over `[N, C, H, W]` input: what im2col, col2im and pooling
+ * share. Output sizes use the book's formula `out = floor((size + 2·pad - filter) / stride) + 1`
+ * (`convGeometry` in `ops/im2col.ts` validates and builds one).
+ */
+export interface ConvGeometry {
+  readonly batch: number;
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  readonly filterH: number;
+  readonly filterW: number;
+  readonly stride: number;
+  readonly pad: number;
+  readonly outH: number;
+  readonly outW: number;
+}
+
+/**
+ * A convolution's forward: `out[n, f] = w[f] ⋆ x[n] + b[f]` for `filters` filters of `C×FH×FW`
+ * (the book's `Convolution.forward`: im2col, then a GEMM with the filters viewed as a matrix).
+ */
+export interface ConvForwardArgs {
+  /** The input and window geometry (`g.channels` = C, `g.filterH`×`g.filterW`, stride, pad). */
+  g: ConvGeometry;
+  /** FN, the number of filters. */
+  filters: number;
+  /** `[N, C, H, W]`. */
+  x: FloatArray;
+  /** `[FN, C·FH·FW]` (a `[FN, C, FH, FW]` tensor's data). */
+  w: FloatArray;
+  /** `[FN]`. */
+  b: FloatArray;
+  /** `[N, FN, outH, outW]`, overwritten. */
+  out: FloatArray;
+}
+
+/**
+ * A convolution's backward for `dout` `[N, FN, outH, outW]`: `dw = Σn dout[n] · im2col(x[n])`,
+ * `db = Σ dout` over samples and positions, `dx = col2im(doutᵀ · w)`.
+ */
+export interface ConvBackwardArgs {
+  g: ConvGeometry;
+  filters: number;
+  /** The forward's input `[N, C, H, W]`. */
+  x: FloatArray;
+  /** `[FN, C·FH·FW]`. */
+  w: FloatArray;
+  /** `[N, FN, outH, outW]`. */
+  dout: FloatArray;
+  /** `[FN, C·FH·FW]`: overwritten, or added to when `accumulate`. */
+  dw: FloatArray;
+  /** `[FN]`: overwritten, or added to when `accumulate`. */
+  db: FloatArray;
+  /** `[N, C, H, W]`, overwritten. */
+  dx: FloatArray;
+  /** Add to `dw` and `db` (a batch processed in chunks of samples). */
+  accumulate: boolean;
+}
+
 export interface Kernels {
   /** A short name shown to users (`js`, `wasm`). */
   readonly name: string;
@@ -80,4 +140,22 @@ export interface Kernels {
   readonly unary: (op: UnaryOp, x: AnyTypedArray, out: AnyTypedArray) => void;
   readonly binary: (args: BinaryArgs) => void;
   readonly reduce: (args: ReduceArgs) => void;
+  // Sliding-window kernels of the convolution and pooling layers; `x` and `dx`/`img` are
+  // `[N, C, H, W]`, pooled arrays `[N, C, outH, outW]` (see `js-window.ts` for the exact semantics).
+  /** Writes `col` `[N·outH·outW, C·FH·FW]`, rows `(n, oy, ox)`, columns `(c, fy, fx)`; padding reads 0. */
+  readonly im2col: (x: FloatArray, g: ConvGeometry, col: FloatArray) => void;
+  /** im2col's adjoint: sums every `col` entry into the pixel it came from (overwrites `img` unless `accumulate`). */
+  readonly col2im: (col: FloatArray, g: ConvGeometry, img: FloatArray, accumulate: boolean) => void;
+  /** Max pooling; `argmax` gets the flat index into `x` of each maximum (the first wins a tie; NaN wins). */
+  readonly maxPool: (x: FloatArray, g: ConvGeometry, out: FloatArray, argmax: Int32Array) => void;
+  /** Overwrites `dx` (the input's size) with each `dout` entry added at its `argmax`. */
+  readonly maxPoolBackward: (dout: FloatArray, argmax: Int32Array, dx: FloatArray) => void;
+  /** Average pooling: each window's sum over `FH·FW` (padding counts as zeros). */
+  readonly avgPool: (x: FloatArray, g: ConvGeometry, out: FloatArray) => void;
+  /** Overwrites `dx` with each `dout` entry spread evenly over its window. */
+  readonly avgPoolBackward: (dout: FloatArray, g: ConvGeometry, dx: FloatArray) => void;
+  /** A whole convolution forward (im2col and GEMM fused: no im2col matrix leaves the kernel). */
+  readonly convForward: (args: ConvForwardArgs) => void;
+  /** A whole convolution backward: `dw`, `db` and `dx` in one call. */
+  readonly convBackward: (args: ConvBackwardArgs) => void;
 }

@@ -13,12 +13,17 @@ export interface WasmInstance {
   readonly exports: Record<string, unknown>;
 }
 
+/** A compiled module: what worker threads receive to instantiate the same code. */
+export type WasmModuleObject = object;
+
+export type WasmImports = Record<string, Record<string, unknown>>;
+
 export interface WasmApi {
   validate(bytes: Uint8Array | ArrayBuffer): boolean;
-  instantiate(
-    bytes: Uint8Array | ArrayBuffer,
-    imports: Record<string, Record<string, unknown>>,
-  ): Promise<{ instance: WasmInstance }>;
+  compile(bytes: Uint8Array | ArrayBuffer): Promise<WasmModuleObject>;
+  instantiate(module: WasmModuleObject, imports: WasmImports): Promise<WasmInstance>;
+  /** Shared memory (`shared: true`) needs `maximum`; its `buffer` is a SharedArrayBuffer. */
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 
 export const WASM_PAGE_BYTES = 65536;

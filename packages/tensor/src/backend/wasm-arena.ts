@@ -18,12 +18,14 @@ export class WasmArena {
   /** First usable byte (the module's own data ends below it). */
   readonly base: number;
   #f32: Float32Array;
+  #i32: Int32Array;
   #u8: Uint8Array;
 
   constructor(memory: WasmMemory, heapBase: number, initialBytes: number) {
     this.#memory = memory;
     this.base = alignUp(heapBase);
     this.#f32 = new Float32Array(memory.buffer);
+    this.#i32 = new Int32Array(memory.buffer);
     this.#u8 = new Uint8Array(memory.buffer);
     this.reserve(initialBytes);
   }
@@ -31,6 +33,11 @@ export class WasmArena {
   /** The whole memory as float32 (re-created after growth, which detaches the old buffer). */
   get f32(): Float32Array {
     return this.#f32;
+  }
+
+  /** The whole memory as int32. */
+  get i32(): Int32Array {
+    return this.#i32;
   }
 
   /** The whole memory as bytes. */
@@ -52,6 +59,7 @@ export class WasmArena {
     const want = Math.max(end, Math.floor(had * 1.5));
     this.#memory.grow(Math.ceil((want - had) / WASM_PAGE_BYTES));
     this.#f32 = new Float32Array(this.#memory.buffer);
+    this.#i32 = new Int32Array(this.#memory.buffer);
     this.#u8 = new Uint8Array(this.#memory.buffer);
     this.#f32.fill(0, had >> 2);
   }

@@ -8,8 +8,10 @@ export interface WasmFeatures {
   readonly variant: WasmVariant;
   /** Whether this engine has relaxed SIMD (Node 20 needs `--experimental-wasm-relaxed-simd`). */
   readonly relaxedSimd: boolean;
-  /** Threads the GEMM runs on (1: the threaded build is still to come). */
+  /** Threads GEMMs and convolutions run on, the calling one included. */
   readonly threads: number;
+  /** Why fewer threads run than were asked for (a page without cross-origin isolation, ...). */
+  readonly threadsNote?: string;
 }
 
 // The smallest modules using one instruction of each proposal: func (v128, v128[, v128]) -> v128

@@ -4,7 +4,12 @@ import type { WasmVariant } from './wasm-features.js';
  * Where each build lives. The literal `new URL('...', import.meta.url)` form lets bundlers (Vite)
  * see and emit the asset; the path is the same from `src/backend/` and `dist/backend/`.
  */
-function wasmUrl(variant: WasmVariant): URL {
+function wasmUrl(variant: WasmVariant, threaded: boolean): URL {
+  if (threaded) {
+    return variant === 'wasm-relaxed-simd'
+      ? new URL('../../wasm/kernels-relaxed-simd-threads.wasm', import.meta.url)
+      : new URL('../../wasm/kernels-simd-threads.wasm', import.meta.url);
+  }
   return variant === 'wasm-relaxed-simd'
     ? new URL('../../wasm/kernels-relaxed-simd.wasm', import.meta.url)
     : new URL('../../wasm/kernels-simd.wasm', import.meta.url);
@@ -20,9 +25,15 @@ interface NodeFs {
 // Held in a variable so bundlers do not try to resolve a Node module for browser builds.
 const NODE_FS = 'node:fs/promises';
 
-/** The bytes of a build: read from disk in Node (its fetch has no file: URLs), fetched elsewhere. */
-export async function loadWasmBytes(variant: WasmVariant): Promise<Uint8Array | ArrayBuffer> {
-  const url = wasmUrl(variant);
+/**
+ * The bytes of a build (`threaded`: the one that imports a shared memory): read from disk in Node
+ * (its fetch has no file: URLs), fetched elsewhere.
+ */
+export async function loadWasmBytes(
+  variant: WasmVariant,
+  threaded = false,
+): Promise<Uint8Array | ArrayBuffer> {
+  const url = wasmUrl(variant, threaded);
   const process = (globalThis as { process?: NodeProcess }).process;
   try {
     if (typeof process?.versions?.node === 'string') {

@@ -1,4 +1,5 @@
-import type { WasmMemory } from './wasm-api.js';
+import type { ConvGeometry } from './kernels.js';
+import type { WasmMemory, WasmModuleObject } from './wasm-api.js';
 import { wasmApi } from './wasm-api.js';
 
 /**
@@ -40,6 +41,50 @@ export interface KernelModule {
     out: number,
     scratch: number,
   ): void;
+  // Window kernels (assembly/window.ts); `...g` is the geometry as 10 integers, see geometryArgs.
+  im2colF32(x: number, ...rest: [...GeometryArgs, col: number]): void;
+  col2imF32(col: number, ...rest: [...GeometryArgs, img: number, accumulate: number]): void;
+  maxPoolF32(x: number, ...rest: [...GeometryArgs, out: number, argmax: number]): void;
+  /** Returns -1, or the first index whose argmax lies outside dx. */
+  maxPoolBackwardF32(dout: number, argmax: number, count: number, dx: number, dxLength: number): number;
+  avgPoolF32(x: number, ...rest: [...GeometryArgs, out: number]): void;
+  avgPoolBackwardF32(dout: number, ...rest: [...GeometryArgs, dx: number]): void;
+  // Fused convolution (assembly/conv.ts).
+  convForwardF32(
+    x: number,
+    ...rest: [
+      ...GeometryArgs,
+      filters: number,
+      w: number,
+      b: number,
+      out: number,
+      col: number,
+      scratch: number,
+    ]
+  ): void;
+  convBackwardF32(
+    x: number,
+    ...rest: [
+      ...GeometryArgs,
+      filters: number,
+      w: number,
+      dout: number,
+      dw: number,
+      db: number,
+      dx: number,
+      accumulate: number,
+      col: number,
+      scratch: number,
+      sums: number,
+    ]
+  ): void;
+}
+
+/** A `ConvGeometry` as the kernels take it: batch, channels, height, width, filterH, filterW, stride, pad, outH, outW. */
+export type GeometryArgs = [number, number, number, number, number, number, number, number, number, number];
+
+export function geometryArgs(g: ConvGeometry): GeometryArgs {
+  return [g.batch, g.channels, g.height, g.width, g.filterH, g.filterW, g.stride, g.pad, g.outH, g.outW];
 }
 
 /** A WebAssembly export: a plain function that uses no `this`. */
@@ -56,7 +101,8 @@ export type BinaryBlockKernel = (
   out: number,
 ) => void;
 
-const FUNCTIONS = [
+/** The exports every build has, in a fixed order: worker threads call them by index. */
+export const FUNCTIONS = [
   'heapBase',
   'gemm',
   'gemmScratchBytes',
@@ -64,13 +110,40 @@ const FUNCTIONS = [
   'binaryF32',
   'compareF32',
   'reduceF32',
+  'im2colF32',
+  'col2imF32',
+  'maxPoolF32',
+  'maxPoolBackwardF32',
+  'avgPoolF32',
+  'avgPoolBackwardF32',
+  'convForwardF32',
+  'convBackwardF32',
 ] as const;
 
-/** Compiles and instantiates a kernels build; checks its exports so a stale `.wasm` fails loudly. */
-export async function instantiateKernels(bytes: Uint8Array | ArrayBuffer): Promise<KernelModule> {
+export type KernelFunction = (typeof FUNCTIONS)[number];
+
+/** Compiles a kernels build once: the main thread and every worker instantiate the same module. */
+export async function compileKernels(bytes: Uint8Array | ArrayBuffer): Promise<WasmModuleObject> {
   const api = wasmApi();
   if (api === undefined) throw new Error('wasm backend: this JavaScript engine has no WebAssembly');
-  const { instance } = await api.instantiate(bytes, {});
+  return api.compile(bytes);
+}
+
+/**
+ * Instantiates a compiled build (with `memory` for a threaded build, which imports it) and checks
+ * its exports, so a stale `.wasm` fails loudly.
+ */
+export async function instantiateKernels(
+  compiled: WasmModuleObject | Uint8Array | ArrayBuffer,
+  memory?: WasmMemory,
+): Promise<KernelModule> {
+  const api = wasmApi();
+  if (api === undefined) throw new Error('wasm backend: this JavaScript engine has no WebAssembly');
+  const module =
+    compiled instanceof Uint8Array || compiled instanceof ArrayBuffer
+      ? await api.compile(compiled)
+      : compiled;
+  const instance = await api.instantiate(module, memory ? { env: { memory } } : {});
   const exports = instance.exports;
   const missing = FUNCTIONS.filter((name) => typeof exports[name] !== 'function');
   if (typeof exports.memory !== 'object' || missing.length > 0) {

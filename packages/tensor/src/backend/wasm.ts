@@ -1,11 +1,15 @@
 import type { Kernels } from './kernels.js';
 import { WasmArena } from './wasm-arena.js';
 import { hasWasmRelaxedSimd, hasWasmSimd, type WasmFeatures, type WasmVariant } from './wasm-features.js';
+import { createWasmConv } from './wasm-conv.js';
 import { createWasmBinary, createWasmUnary } from './wasm-elementwise.js';
 import { createWasmGemm } from './wasm-gemm.js';
+import { wasmApi } from './wasm-api.js';
 import { loadWasmBytes } from './wasm-load.js';
-import { instantiateKernels } from './wasm-module.js';
+import { compileKernels, instantiateKernels, type KernelModule } from './wasm-module.js';
+import { hardwareThreads, threadsUnavailable, WasmThreadPool } from './wasm-threads.js';
 import { createWasmReduce } from './wasm-reduce.js';
+import { createWasmWindow } from './wasm-window.js';
 
 export interface WasmBackendOptions {
   /**
@@ -14,6 +18,14 @@ export interface WasmBackendOptions {
    * same results on every engine).
    */
   simd?: 'auto' | 'relaxed' | 'plain';
+  /**
+   * Threads the GEMMs and convolutions run on, counting the calling thread: `'auto'` takes one per
+   * core (never more busy threads than cores), a number asks for exactly that many (default 1).
+   * Where threads are impossible (no SharedArrayBuffer; a page that is not cross-origin isolated)
+   * the backend runs on one thread and says why in `features.threadsNote`. Workers are unref'd in
+   * Node: they never keep a process alive; `close()` ends them earlier.
+   */
+  threads?: 'auto' | number;
 }
 
 /** The `wasm` backend: `Kernels`, plus what it runs with and how much memory it holds. */
@@ -22,10 +34,19 @@ export interface WasmKernels extends Kernels {
   readonly features: WasmFeatures;
   /** Bytes of WebAssembly memory held: the arena grows to the largest call so far, never shrinks. */
   readonly memoryBytes: () => number;
+  /** Ends the worker threads (no-op with one thread); the backend must not be used afterwards. */
+  readonly close: () => Promise<void>;
 }
 
 /** Arena reserved and touched at load: a 100×784·784×50 product needs ~0.7 MiB. */
 const INITIAL_ARENA_BYTES = 4 << 20;
+/**
+ * The most a threaded backend's shared memory may grow to: 1 GiB (16384 pages of 64 KiB). Shared
+ * memory cannot move, so engines reserve its maximum up front; the Convolution layer's chunks keep
+ * a training step of the book's networks far below it.
+ */
+const SHARED_MEMORY_MAX_PAGES = 16384;
+const MAX_THREADS = 64;
 
 function chooseVariant(simd: WasmBackendOptions['simd'] = 'auto'): WasmVariant {
   if (!hasWasmSimd()) {
@@ -57,23 +78,60 @@ function warmUp(kernels: Kernels): void {
   }
 }
 
+/** How many threads to run, and why fewer than asked for. */
+async function chooseThreads(
+  option: WasmBackendOptions['threads'] = 1,
+): Promise<{ threads: number; note?: string }> {
+  if (option !== 'auto' && !(Number.isInteger(option) && option >= 1 && option <= MAX_THREADS)) {
+    throw new RangeError(
+      `wasm backend: threads must be 'auto' or an integer 1..${MAX_THREADS}, got ${String(option)}`,
+    );
+  }
+  const wanted = option === 'auto' ? await hardwareThreads() : option;
+  if (wanted === 1) return { threads: 1 };
+  const unavailable = threadsUnavailable();
+  if (unavailable !== undefined) return { threads: 1, note: `running on one thread: ${unavailable}` };
+  return { threads: wanted };
+}
+
 /**
  * Loads the WebAssembly kernels (async: the `.wasm` is read or fetched once) and returns a backend
- * for `setBackend`. float32 GEMM, elementwise ops and reductions run in WebAssembly (3-13× the js
- * loops, copies included); float64, integer operands and a few rare ops run on the js kernels.
+ * for `setBackend`. float32 GEMM, the convolution and pooling kernels, elementwise ops and reductions
+ * run in WebAssembly (3-13× the js loops, copies included); float64, integer operands and a few rare
+ * ops run on the js kernels. With `threads`, GEMMs and convolutions are shared among worker threads.
  */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmKernels> {
   const variant = chooseVariant(options.simd);
-  const module = await instantiateKernels(await loadWasmBytes(variant));
+  const { threads, note } = await chooseThreads(options.threads);
+  let module: KernelModule;
+  let pool: WasmThreadPool | undefined;
+  if (threads > 1) {
+    const compiled = await compileKernels(await loadWasmBytes(variant, true));
+    const api = wasmApi()!;
+    const memory = new api.Memory({ initial: 1, maximum: SHARED_MEMORY_MAX_PAGES, shared: true });
+    module = await instantiateKernels(compiled, memory);
+    pool = await WasmThreadPool.create(compiled, memory, threads - 1);
+  } else {
+    module = await instantiateKernels(await loadWasmBytes(variant));
+  }
   const arena = new WasmArena(module.memory, module.heapBase(), INITIAL_ARENA_BYTES);
+  const features: WasmFeatures = {
+    variant,
+    relaxedSimd: hasWasmRelaxedSimd(),
+    threads,
+    ...(note === undefined ? {} : { threadsNote: note }),
+  };
   const kernels: WasmKernels = {
     name: 'wasm',
-    features: { variant, relaxedSimd: hasWasmRelaxedSimd(), threads: 1 },
+    features,
     memoryBytes: () => arena.byteLength,
-    gemm: createWasmGemm(module, arena),
+    close: () => pool?.close() ?? Promise.resolve(),
+    gemm: createWasmGemm(module, arena, pool),
     unary: createWasmUnary(module, arena),
     binary: createWasmBinary(module, arena),
     reduce: createWasmReduce(module, arena),
+    ...createWasmWindow(module, arena),
+    ...createWasmConv(module, arena, pool),
   };
   warmUp(kernels);
   return kernels;

@@ -1,23 +1,16 @@
-import { allocate, isFloatDType, type DType, type FloatArray, type FloatDType } from '../dtype.js';
+import { allocate, isFloatDType, type DType, type FloatDType } from '../dtype.js';
 import { ShapeError, shapeToString, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { getBackend } from '../backend/index.js';
+import type { ConvGeometry } from '../backend/kernels.js';
 
+export type { ConvGeometry } from '../backend/kernels.js';
 /**
- * The geometry of a sliding 2-D window over `[N, C, H, W]` input: what im2col, col2im and pooling
- * share. Output sizes use the book's formula `out = floor((size + 2·pad - filter) / stride) + 1`.
+ * The `js` backend's window kernels on flat arrays, exported as the readable reference (they were
+ * the public kernels before backends had them). Ops and layers call `getBackend().im2col` etc.,
+ * which run them on the `js` backend and in WebAssembly on the `wasm` one.
  */
-export interface ConvGeometry {
-  readonly batch: number;
-  readonly channels: number;
-  readonly height: number;
-  readonly width: number;
-  readonly filterH: number;
-  readonly filterW: number;
-  readonly stride: number;
-  readonly pad: number;
-  readonly outH: number;
-  readonly outW: number;
-}
+export { im2colInto, col2imInto } from '../backend/js-window.js';
 
 /** A window's size, step and zero padding (stride 1 and pad 0 by default, as the book's). */
 export interface WindowOptions {
@@ -67,87 +60,6 @@ export function convGeometry(
   return { batch, channels, height, width, filterH, filterW, stride, pad, outH, outW };
 }
 
-/**
- * im2col on flat arrays (the kernel): writes `col` `[N·outH·outW, C·FH·FW]` from `x` `[N, C, H, W]`,
- * rows ordered `(n, oy, ox)` and columns `(c, fy, fx)`, the book's layout. Padding reads as 0.
- * `col` must hold exactly that many elements; every one is written.
- */
-export function im2colInto(x: FloatArray, g: ConvGeometry, col: FloatArray): void {
-  const { batch, channels, height: H, width: W, filterH: FH, filterW: FW, stride, pad, outH, outW } = g;
-  const plane = H * W;
-  let r = 0;
-  for (let n = 0; n < batch; n++) {
-    const xn = n * channels * plane;
-    for (let oy = 0; oy < outH; oy++) {
-      const y0 = oy * stride - pad;
-      for (let ox = 0; ox < outW; ox++) {
-        const x0 = ox * stride - pad;
-        const inside = x0 >= 0 && x0 + FW <= W; // no column of this window is padding
-        for (let c = 0; c < channels; c++) {
-          const xc = xn + c * plane;
-          for (let fy = 0; fy < FH; fy++) {
-            const iy = y0 + fy;
-            if (iy < 0 || iy >= H) {
-              for (let fx = 0; fx < FW; fx++) col[r++] = 0;
-              continue;
-            }
-            const row = xc + iy * W + x0;
-            if (inside) {
-              for (let fx = 0; fx < FW; fx++) col[r++] = x[row + fx]!;
-            } else {
-              for (let fx = 0; fx < FW; fx++) {
-                const ix = x0 + fx;
-                col[r++] = ix >= 0 && ix < W ? x[row + fx]! : 0;
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-/**
- * col2im on flat arrays (the kernel), the adjoint of `im2colInto`: adds every entry of `col` back to
- * the pixel it was read from, so overlapping windows **sum**; entries that came from padding are
- * dropped. Overwrites `img` `[N, C, H, W]` unless `accumulate` is true.
- */
-export function col2imInto(col: FloatArray, g: ConvGeometry, img: FloatArray, accumulate = false): void {
-  const { batch, channels, height: H, width: W, filterH: FH, filterW: FW, stride, pad, outH, outW } = g;
-  if (!accumulate) img.fill(0);
-  const plane = H * W;
-  let r = 0;
-  for (let n = 0; n < batch; n++) {
-    const xn = n * channels * plane;
-    for (let oy = 0; oy < outH; oy++) {
-      const y0 = oy * stride - pad;
-      for (let ox = 0; ox < outW; ox++) {
-        const x0 = ox * stride - pad;
-        const inside = x0 >= 0 && x0 + FW <= W;
-        for (let c = 0; c < channels; c++) {
-          const xc = xn + c * plane;
-          for (let fy = 0; fy < FH; fy++) {
-            const iy = y0 + fy;
-            if (iy < 0 || iy >= H) {
-              r += FW;
-              continue;
-            }
-            const row = xc + iy * W + x0;
-            if (inside) {
-              for (let fx = 0; fx < FW; fx++) img[row + fx] = img[row + fx]! + col[r++]!;
-            } else {
-              for (let fx = 0; fx < FW; fx++, r++) {
-                const ix = x0 + fx;
-                if (ix >= 0 && ix < W) img[row + fx] = img[row + fx]! + col[r]!;
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
 /** `[N·outH·outW, C·FH·FW]`: the shape of im2col's result. */
 export function colShape(g: ConvGeometry): [number, number] {
   return [g.batch * g.outH * g.outW, g.channels * g.filterH * g.filterW];
@@ -187,7 +99,7 @@ export function im2col<D extends FloatDType>(
   const shape = colShape(g);
   if (options.out) checkOut('im2col', options.out, x.dtype, shape);
   const col = options.out ?? new Tensor(allocate(x.dtype, shape[0] * shape[1]), shape, x.dtype);
-  im2colInto(x.data, g, col.data);
+  getBackend().im2col(x.data, g, col.data);
   return col;
 }
 
@@ -221,6 +133,6 @@ export function col2im<D extends FloatDType>(
   }
   if (options.out) checkOut('col2im', options.out, col.dtype, inputShape);
   const img = options.out ?? new Tensor(allocate(col.dtype, sizeOf(inputShape)), inputShape, col.dtype);
-  col2imInto(col.data, g, img.data, options.accumulate ?? false);
+  getBackend().col2im(col.data, g, img.data, options.accumulate ?? false);
   return img;
 }

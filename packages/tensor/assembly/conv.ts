@@ -1,0 +1,232 @@
+import { gemm } from './gemm';
+
+/**
+ * A whole convolution layer's forward and backward, one sample at a time, the math of the js
+ * reference (src/backend/js-conv.ts) with the sample's im2col matrix kept transposed: colT [K, S]
+ * (K = C·FH·FW rows (c, fy, fx), S = outH·outW columns (oy, ox)), Caffe's layout. Its rows are runs
+ * of outW pixels of one input row (contiguous for stride 1), so unfolding and folding back move whole
+ * runs with v128 loads instead of FW floats at a time: measured on DeepConvNet's 3×3 layers, the
+ * whole forward went 1.6-3.2× faster than with the book's layout, the backward 1.3-2.2×. The GEMMs
+ * read it through their transpose flags. Nothing leaves WebAssembly but the
+ * results: out[n] = w · colT comes out in NCHW order. `colT` holds S·K floats and 16 bytes; `scratch`
+ * the largest gemmScratchBytes of the products below; out, dw and dx are followed by 16 readable bytes
+ * (the GEMM's edge tiles load whole v128s).
+ */
+
+/** The first ox whose column ox·stride - pad + fx is ≥ 0, and one past the last that is < width. */
+// @ts-ignore: decorator
+@inline
+function firstInside(fx: i32, stride: i32, pad: i32): i32 {
+  const need = pad - fx; // ox·stride ≥ need
+  return need <= 0 ? 0 : (need + stride - 1) / stride;
+}
+
+// @ts-ignore: decorator
+@inline
+function endInside(fx: i32, stride: i32, pad: i32, width: i32, outW: i32): i32 {
+  const last = width - 1 + pad - fx; // ox·stride ≤ last
+  return last < 0 ? 0 : min(outW, last / stride + 1);
+}
+
+/** colT [K, S] of one sample x [C, H, W] (padding reads 0). */
+function im2colT(
+  x: usize,
+  channels: i32,
+  height: i32,
+  width: i32,
+  filterH: i32,
+  filterW: i32,
+  stride: i32,
+  pad: i32,
+  outH: i32,
+  outW: i32,
+  colT: usize,
+): void {
+  let dst = colT;
+  for (let c = 0; c < channels; c++) {
+    const xc = x + ((<usize>c * height * width) << 2);
+    for (let fy = 0; fy < filterH; fy++) {
+      for (let fx = 0; fx < filterW; fx++) {
+        const lo = min(firstInside(fx, stride, pad), outW);
+        const hi = max(endInside(fx, stride, pad, width, outW), lo);
+        for (let oy = 0; oy < outH; oy++) {
+          const iy = oy * stride - pad + fy;
+          if (iy < 0 || iy >= height) {
+            memory.fill(dst, 0, (<usize>outW) << 2);
+          } else {
+            const src = xc + ((<usize>(iy * width + lo * stride - pad + fx)) << 2);
+            for (let ox = 0; ox < lo; ox++) store<f32>(dst + (<usize>ox << 2), 0);
+            const run = dst + (<usize>lo << 2);
+            const count = hi - lo;
+            if (stride == 1) {
+              let i = 0;
+              for (; i + 4 <= count; i += 4) {
+                v128.store(run + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+              }
+              for (; i < count; i++) store<f32>(run + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+            } else {
+              for (let i = 0; i < count; i++) {
+                store<f32>(run + (<usize>i << 2), load<f32>(src + (<usize>(i * stride) << 2)));
+              }
+            }
+            for (let ox = hi; ox < outW; ox++) store<f32>(dst + (<usize>ox << 2), 0);
+          }
+          dst += (<usize>outW) << 2;
+        }
+      }
+    }
+  }
+}
+
+/** dx [C, H, W] = 0, then every colT entry added to the pixel it came from (padding dropped). */
+function col2imT(
+  colT: usize,
+  channels: i32,
+  height: i32,
+  width: i32,
+  filterH: i32,
+  filterW: i32,
+  stride: i32,
+  pad: i32,
+  outH: i32,
+  outW: i32,
+  dx: usize,
+): void {
+  memory.fill(dx, 0, (<usize>channels * height * width) << 2);
+  let src = colT;
+  for (let c = 0; c < channels; c++) {
+    const xc = dx + ((<usize>c * height * width) << 2);
+    for (let fy = 0; fy < filterH; fy++) {
+      for (let fx = 0; fx < filterW; fx++) {
+        const lo = min(firstInside(fx, stride, pad), outW);
+        const hi = max(endInside(fx, stride, pad, width, outW), lo);
+        for (let oy = 0; oy < outH; oy++) {
+          const iy = oy * stride - pad + fy;
+          if (iy >= 0 && iy < height) {
+            const dst = xc + ((<usize>(iy * width + lo * stride - pad + fx)) << 2);
+            const run = src + (<usize>lo << 2);
+            const count = hi - lo;
+            if (stride == 1) {
+              let i = 0;
+              for (; i + 4 <= count; i += 4) {
+                const at = <usize>i << 2;
+                v128.store(dst + at, f32x4.add(v128.load(dst + at), v128.load(run + at)));
+              }
+              for (; i < count; i++) {
+                const at = <usize>i << 2;
+                store<f32>(dst + at, load<f32>(dst + at) + load<f32>(run + at));
+              }
+            } else {
+              for (let i = 0; i < count; i++) {
+                const at = dst + (<usize>(i * stride) << 2);
+                store<f32>(at, load<f32>(at) + load<f32>(run + (<usize>i << 2)));
+              }
+            }
+          }
+          src += (<usize>outW) << 2;
+        }
+      }
+    }
+  }
+}
+
+/** out [batch, filters, S] = w · colT(x[n]) + b, sample by sample. */
+export function convForwardF32(
+  x: usize,
+  batch: i32,
+  channels: i32,
+  height: i32,
+  width: i32,
+  filterH: i32,
+  filterW: i32,
+  stride: i32,
+  pad: i32,
+  outH: i32,
+  outW: i32,
+  filters: i32,
+  w: usize,
+  b: usize,
+  out: usize,
+  colT: usize,
+  scratch: usize,
+): void {
+  const S = outH * outW;
+  const K = channels * filterH * filterW;
+  const planeBytes = (<usize>channels * height * width) << 2;
+  const outBytes = (<usize>filters * S) << 2;
+  for (let n = 0; n < batch; n++) {
+    const xn = x + <usize>n * planeBytes;
+    im2colT(xn, channels, height, width, filterH, filterW, stride, pad, outH, outW, colT);
+    const o = out + <usize>n * outBytes;
+    // The bias first, then the product is added to it (beta = 1).
+    for (let f = 0; f < filters; f++) {
+      const row = o + ((<usize>f * S) << 2);
+      const bias = load<f32>(b + (<usize>f << 2));
+      const v = f32x4.splat(bias);
+      let s = 0;
+      for (; s + 4 <= S; s += 4) v128.store(row + (<usize>s << 2), v);
+      for (; s < S; s++) store<f32>(row + (<usize>s << 2), bias);
+    }
+    gemm(filters, S, K, false, false, 1, 1, w, K, colT, S, o, S, scratch);
+  }
+}
+
+/**
+ * dw [filters, K] (+)= Σn dout[n] · colT(x[n])ᵀ; db [filters] (+)= Σ dout (float64 sums in `sums`,
+ * `filters` doubles, in the js kernel's order); dx[n] = col2im(wᵀ · dout[n]). `accumulate` adds to
+ * dw and db.
+ */
+export function convBackwardF32(
+  x: usize,
+  batch: i32,
+  channels: i32,
+  height: i32,
+  width: i32,
+  filterH: i32,
+  filterW: i32,
+  stride: i32,
+  pad: i32,
+  outH: i32,
+  outW: i32,
+  filters: i32,
+  w: usize,
+  dout: usize,
+  dw: usize,
+  db: usize,
+  dx: usize,
+  accumulate: bool,
+  colT: usize,
+  scratch: usize,
+  sums: usize,
+): void {
+  const S = outH * outW;
+  const K = channels * filterH * filterW;
+  const planeBytes = (<usize>channels * height * width) << 2;
+  const outBytes = (<usize>filters * S) << 2;
+  for (let f = 0; f < filters; f++) {
+    store<f64>(sums + (<usize>f << 3), accumulate ? <f64>load<f32>(db + (<usize>f << 2)) : 0);
+  }
+  for (let n = 0; n < batch; n++) {
+    const d = dout + <usize>n * outBytes;
+    for (let f = 0; f < filters; f++) {
+      const row = d + ((<usize>f * S) << 2);
+      let s = load<f64>(sums + (<usize>f << 3));
+      for (let i = 0; i < S; i++) s += <f64>load<f32>(row + (<usize>i << 2));
+      store<f64>(sums + (<usize>f << 3), s);
+    }
+  }
+  for (let f = 0; f < filters; f++) store<f32>(db + (<usize>f << 2), <f32>load<f64>(sums + (<usize>f << 3)));
+  // Every sample adds to dw (beta = 1), so a fresh dw starts at zero (and stays so for no samples).
+  if (!accumulate) memory.fill(dw, 0, (<usize>filters * K) << 2);
+  for (let n = 0; n < batch; n++) {
+    const d = dout + <usize>n * outBytes;
+    const xn = x + <usize>n * planeBytes;
+    im2colT(xn, channels, height, width, filterH, filterW, stride, pad, outH, outW, colT);
+    // dw [FN, K] += dout[n] [FN, S] · colTᵀ [S, K].
+    gemm(filters, K, S, false, true, 1, 1, d, S, colT, S, dw, K, scratch);
+    // dcolT [K, S] = wᵀ [K, FN] · dout[n] [FN, S], over colT, then folded back into dx[n].
+    gemm(K, S, filters, true, false, 1, 0, w, K, d, S, colT, S, scratch);
+    const dxn = dx + <usize>n * planeBytes;
+    col2imT(colT, channels, height, width, filterH, filterW, stride, pad, outH, outW, dxn);
+  }
+}
