@@ -52,6 +52,7 @@ check('typecheck', 'pnpm', ['run', 'typecheck']);
 check('lint', 'pnpm', ['run', 'lint']);
 check('format', 'pnpm', ['run', 'format:check']);
 check('packages', 'pnpm', ['run', 'check:packages']);
+check('docs', 'pnpm', ['run', 'docs']);
 
 // Unit tests: one vitest run over every project, counted from its JSON report.
 const vitestJson = join(results, 'vitest.json');
