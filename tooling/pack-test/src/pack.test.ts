@@ -152,7 +152,7 @@ function expectPageWorked(outcome: PageOutcome): void {
 describe('in a browser, bundled by Vite', () => {
   const vite = (): string => join(consumer, 'node_modules', 'vite', 'bin', 'vite.js');
 
-  it('vite build, with no configuration, emits both wasm kernels and the bundle points at them', async () => {
+  it('vite build, with no configuration, emits every wasm kernel build and the bundle points at them', async () => {
     const r = await run(process.execPath, [vite(), 'build', 'page'], { cwd: consumer, env: cleanNpmEnv() });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     // A browser bundle must not pull Node built-ins (Vite would stub them and warn).
@@ -162,8 +162,14 @@ describe('in a browser, bundled by Vite', () => {
     const code = (
       await Promise.all(bundles.map((f) => readFile(join(consumer, 'page', 'dist', 'assets', f), 'utf8')))
     ).join('\n');
-    for (const build of ['kernels-simd', 'kernels-relaxed-simd']) {
-      const emitted = assets.filter((f) => new RegExp(`^${build}-[\\w-]+\\.wasm$`).test(f));
+    for (const build of [
+      'kernels-simd',
+      'kernels-relaxed-simd',
+      'kernels-simd-threads',
+      'kernels-relaxed-simd-threads',
+    ]) {
+      // Vite names an asset `<name>-<8-character hash>.wasm`.
+      const emitted = assets.filter((f) => new RegExp(`^${build}-[\\w-]{8}\\.wasm$`).test(f));
       expect(emitted, `${build}.wasm among ${assets.join(', ')}`).toHaveLength(1);
       const bytes = await readFile(join(consumer, 'page', 'dist', 'assets', emitted[0]!));
       const shipped = await readFile(
