@@ -6,7 +6,10 @@ import { convGeometry } from '../ops/im2col.js';
 import { Rng } from '../rng.js';
 import type { GemmArgs } from './kernels.js';
 import { planGemm, planSamples, splitRange } from './wasm-split.js';
-import { threadsUnavailable } from './wasm-threads.js';
+import { wasmApi } from './wasm-api.js';
+import { loadWasmBytes } from './wasm-load.js';
+import { compileKernels, instantiateKernels } from './wasm-module.js';
+import { threadsUnavailable, WasmThreadPool } from './wasm-threads.js';
 import { createWasmBackend, type WasmKernels } from './wasm.js';
 
 function randomFloat32(n: number, rng: Rng): Float32Array {
@@ -155,6 +158,32 @@ describe.each([2, 3])('wasm backend on %i threads', (threads) => {
 
   it('passes the conformance suite', () => {
     expect(runConformance(threaded).filter((r) => !r.passed)).toEqual([]);
+  });
+});
+
+describe('the thread pool', () => {
+  it('runs every call once, on the worker or taken back by the caller when the worker has not started', async () => {
+    const bytes = await loadWasmBytes('wasm-simd', true);
+    const compiled = await compileKernels(bytes);
+    const memory = new (wasmApi()!.Memory)({ initial: 2, maximum: 64, shared: true });
+    const local = await instantiateKernels(compiled, memory);
+    const pool = await WasmThreadPool.create(compiled, memory, 1, local);
+    try {
+      const f32 = new Float32Array(memory.buffer);
+      const base = Math.ceil(local.heapBase() / 64) * 64;
+      for (let i = 0; i < 100; i++) {
+        // out[j] = a[j] + b, b a scalar: 16 floats at base + 128 = 1 + i.
+        f32[base / 4] = i;
+        f32.fill(1, base / 4 + 16, base / 4 + 32);
+        pool.run(0, 'binaryF32', [0, 1, 16, base + 64, 0, 1, base, 0, 0, base + 128]);
+        if (i % 2 === 1) for (let spin = 0; spin < 2e5; spin++); // sometimes give the worker time to start
+        pool.wait(0);
+        expect([...f32.subarray(base / 4 + 32, base / 4 + 48)]).toEqual(new Array(16).fill(1 + i));
+      }
+      expect(pool.counts.worker + pool.counts.main).toBe(100);
+    } finally {
+      await pool.close();
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import type { WasmMemory, WasmModuleObject } from './wasm-api.js';
-import { FUNCTIONS, type KernelFunction } from './wasm-module.js';
+import { FUNCTIONS, type KernelFunction, type KernelModule } from './wasm-module.js';
 
 /**
  * Worker threads for the `wasm` backend: each instantiates the threaded kernels build on the one shared
@@ -7,6 +7,10 @@ import { FUNCTIONS, type KernelFunction } from './wasm-module.js';
  * `SharedArrayBuffer`) for a call: which export, its arguments. The main thread writes a slot, bumps
  * its sequence number and notifies; the worker spins briefly (a call usually follows soon after the
  * last one), then sleeps in `Atomics.wait`; when done it stores the sequence number in `DONE`.
+ * A call is claimed before it runs (`CLAIM` goes from its sequence number - 1 to it): when the main
+ * thread has finished its own share and the worker has not even started (asleep, or its core taken
+ * by another process), the main thread claims the call and runs it itself. So threads never make a
+ * call much slower than one thread would, however busy the machine.
  * Node runs them as `worker_threads` (unref'd: they never keep a process alive), browsers as Web
  * Workers, which need cross-origin isolation for shared memory.
  */
@@ -18,13 +22,14 @@ const DONE = 1;
 const FN = 2;
 const MASK = 3;
 const STATUS = 4;
+const CLAIM = 5;
 const ARGS = 8;
 /** Arguments a call may take (the widest export, convBackwardF32, has 21). */
 export const MAX_ARGS = 24;
 const EXIT = -1;
 /** Loads of the control word before sleeping: ~10-50 µs, about one small kernel's time. */
 const WORKER_SPIN = 20_000;
-const MAIN_SPIN = 100_000;
+const MAIN_SPIN = 20_000;
 
 /**
  * The worker, as source text so it needs no separate file (bundlers, `tsx` and `vitest` all load it
@@ -32,6 +37,7 @@ const MAIN_SPIN = 100_000;
  */
 const WORKER_SOURCE = `'use strict';
 const SLOT = ${SLOT}, SEQ = ${SEQ}, DONE = ${DONE}, FN = ${FN}, MASK = ${MASK}, STATUS = ${STATUS};
+const CLAIM = ${CLAIM};
 const ARGS = ${ARGS}, MAX_ARGS = ${MAX_ARGS}, EXIT = ${EXIT}, SPIN = ${WORKER_SPIN};
 let post;
 function start({ module, memory, control, index, names }) {
@@ -57,6 +63,8 @@ function start({ module, memory, control, index, names }) {
       seq = Atomics.load(ctl, base + SEQ);
     }
     seen = seq;
+    // The main thread may have run this call itself already (and even posted later ones).
+    if (Atomics.compareExchange(ctl, base + CLAIM, (seq - 1) | 0, seq) !== ((seq - 1) | 0)) continue;
     const fn = ctl[base + FN];
     if (fn === EXIT) break;
     const mask = ctl[base + MASK];
@@ -222,18 +230,33 @@ export class WasmThreadPool {
   readonly #f32: Float32Array;
   readonly #seq: Int32Array;
   readonly #block = mayBlock();
+  /** The main thread's instance, for calls it takes back from a worker that has not started them. */
+  readonly #local: Record<KernelFunction, (...args: number[]) => unknown>;
+  readonly #args = new Array<number>(MAX_ARGS).fill(0);
   #closed: Promise<void> | undefined;
+  /** Calls run by a worker, and calls the main thread took back (for measurements). */
+  readonly counts = { worker: 0, main: 0 };
 
-  private constructor(workers: WorkerHandle[], control: SharedArrayBuffer) {
+  private constructor(workers: WorkerHandle[], control: SharedArrayBuffer, local: KernelModule) {
     this.size = workers.length;
     this.#workers = workers;
     this.#ctl = new Int32Array(control);
     this.#f32 = new Float32Array(control);
     this.#seq = new Int32Array(workers.length);
+    // WebAssembly exports are plain functions: calling them by name needs no `this`.
+    this.#local = local;
   }
 
-  /** Starts `size` workers and waits until each has instantiated the module on `memory`. */
-  static async create(module: WasmModuleObject, memory: WasmMemory, size: number): Promise<WasmThreadPool> {
+  /**
+   * Starts `size` workers and waits until each has instantiated the module on `memory`; `local` is
+   * the main thread's instance of it.
+   */
+  static async create(
+    module: WasmModuleObject,
+    memory: WasmMemory,
+    size: number,
+    local: KernelModule,
+  ): Promise<WasmThreadPool> {
     const control = new SharedArrayBuffer(Math.max(1, size) * SLOT * 4);
     const workers = await Promise.all(Array.from({ length: size }, () => spawnWorker()));
     try {
@@ -250,7 +273,7 @@ export class WasmThreadPool {
       throw new Error(`wasm backend: a worker thread failed to start (${String(cause)})`, { cause });
     }
     for (const worker of workers) worker.unref();
-    return new WasmThreadPool(workers, control);
+    return new WasmThreadPool(workers, control, local);
   }
 
   /**
@@ -273,11 +296,24 @@ export class WasmThreadPool {
     Atomics.notify(ctl, base + SEQ);
   }
 
-  /** Waits until worker `worker` has finished its call; throws if the call trapped. */
+  /**
+   * Returns once worker `worker`'s call has run: at once if the worker has not started it yet (this
+   * thread runs it here instead), else when the worker is done. Throws if the call trapped.
+   */
   wait(worker: number): void {
     const base = worker * SLOT;
     const ctl = this.#ctl;
     const seq = this.#seq[worker]!;
+    if (Atomics.compareExchange(ctl, base + CLAIM, (seq - 1) | 0, seq) === ((seq - 1) | 0)) {
+      this.counts.main++;
+      const mask = ctl[base + MASK]!;
+      const args = this.#args;
+      for (let i = 0; i < MAX_ARGS; i++)
+        args[i] = (mask >>> i) & 1 ? this.#f32[base + ARGS + i]! : ctl[base + ARGS + i]!;
+      this.#local[FUNCTIONS[ctl[base + FN]!]!](...args);
+      return;
+    }
+    this.counts.worker++;
     let done = Atomics.load(ctl, base + DONE);
     for (let i = 0; done !== seq && i < MAIN_SPIN; i++) done = Atomics.load(ctl, base + DONE);
     while (done !== seq) {

@@ -36,6 +36,11 @@ export interface WasmKernels extends Kernels {
   readonly memoryBytes: () => number;
   /** Ends the worker threads (no-op with one thread); the backend must not be used afterwards. */
   readonly close: () => Promise<void>;
+  /**
+   * Diagnostics of the threads: worker calls run by a worker, and those the calling thread ran itself
+   * because the worker had not started them when its own share was done (a busy machine).
+   */
+  readonly threadCalls: () => { worker: number; main: number };
 }
 
 /** Arena reserved and touched at load: a 100×784·784×50 product needs ~0.7 MiB. */
@@ -110,7 +115,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     const api = wasmApi()!;
     const memory = new api.Memory({ initial: 1, maximum: SHARED_MEMORY_MAX_PAGES, shared: true });
     module = await instantiateKernels(compiled, memory);
-    pool = await WasmThreadPool.create(compiled, memory, threads - 1);
+    pool = await WasmThreadPool.create(compiled, memory, threads - 1, module);
   } else {
     module = await instantiateKernels(await loadWasmBytes(variant));
   }
@@ -126,6 +131,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     features,
     memoryBytes: () => arena.byteLength,
     close: () => pool?.close() ?? Promise.resolve(),
+    threadCalls: () => ({ worker: pool?.counts.worker ?? 0, main: pool?.counts.main ?? 0 }),
     gemm: createWasmGemm(module, arena, pool),
     unary: createWasmUnary(module, arena),
     binary: createWasmBinary(module, arena),

@@ -1,0 +1,73 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWasmBackend, randint, randn, Rng, withBackend, type WasmKernels } from '@dl/tensor';
+import type { LayerNetwork } from './layer-network.js';
+import { SimpleConvNet } from './simple-conv-net.js';
+import { TwoLayerNet } from './two-layer-net.js';
+
+// `global.gc` without a config change: the flag exposes it to contexts created after it is set.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** JS heap and array-buffer bytes still held after two full collections. */
+function retainedBytes(): number {
+  gc();
+  gc();
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
+}
+
+/** One SGD training step (batch 100) on the current backend. */
+function stepper(net: LayerNetwork, sample: number[]): () => void {
+  const rng = new Rng(1);
+  const x = randn([100, ...sample], rng);
+  const t = randint([100], rng, 0, 10);
+  return () => {
+    net.gradient(x, t, { train: true, rng });
+    for (const p of net.params()) {
+      const [w, g] = [p.value.data, p.grad.data];
+      for (let i = 0; i < w.length; i++) w[i] = w[i]! - 0.1 * g[i]!;
+    }
+  };
+}
+
+/**
+ * A training step in steady state allocates nothing that stays: the wasm backend's arena reaches its
+ * size on the first step and the retained JS heap does not grow. Layers do return fresh output arrays
+ * every step (garbage the collector takes back), so "nothing new" is asserted on what survives a GC.
+ */
+describe.each([1, 2])('steady state on the wasm backend, %i thread(s)', (threads) => {
+  let wasm: WasmKernels;
+  beforeAll(async () => {
+    wasm = await createWasmBackend({ simd: 'plain', threads });
+  });
+  afterAll(() => wasm.close());
+
+  it('200 TwoLayerNet steps: the arena and the retained heap do not grow after warm-up', () => {
+    withBackend(wasm, () => {
+      const step = stepper(new TwoLayerNet(784, 50, 10), [784]);
+      for (let i = 0; i < 20; i++) step();
+      const arena = wasm.memoryBytes();
+      const heap = retainedBytes();
+      for (let i = 0; i < 200; i++) {
+        step();
+        if (wasm.memoryBytes() !== arena) throw new Error(`the arena grew at step ${i}`);
+      }
+      const grown = retainedBytes() - heap;
+      // Noise: JIT code and feedback, vitest's bookkeeping (measured: well under 100 KB).
+      expect(grown).toBeLessThan(512 * 1024);
+      expect(wasm.memoryBytes()).toBe(arena);
+    });
+  });
+
+  it('SimpleConvNet steps do not grow the arena after the first', () => {
+    withBackend(wasm, () => {
+      const step = stepper(new SimpleConvNet(), [1, 28, 28]);
+      step();
+      const arena = wasm.memoryBytes();
+      for (let i = 0; i < 5; i++) step();
+      expect(wasm.memoryBytes()).toBe(arena);
+    });
+  });
+});
