@@ -27,12 +27,14 @@ function enableRelaxedSimd(): void {
 /** The compute backends `--backend` accepts. Adding one is one entry here. */
 const BACKENDS = {
   wasm: {
-    maxThreads: (_available: number) => 1,
-    activate: async (_threads: number) => {
+    // Worker threads share the GEMMs and convolutions; more busy threads than cores only slows down.
+    maxThreads: (available: number) => available,
+    activate: async (threads: number) => {
       enableRelaxedSimd();
-      const kernels = await createWasmBackend();
+      const kernels = await createWasmBackend({ threads });
       setBackend(kernels);
-      return `WebAssembly (${kernels.features.variant})`;
+      const note = kernels.features.threadsNote === undefined ? '' : `; ${kernels.features.threadsNote}`;
+      return `WebAssembly (${kernels.features.variant}${note})`;
     },
   },
   js: {
@@ -56,14 +58,20 @@ export function isBackendName(name: string): name is BackendName {
   return Object.hasOwn(BACKENDS, name);
 }
 
-/** Checks `--threads` against what the backend can use (default: all it can). */
+/**
+ * Checks `--threads` against what the backend can use: at most one per core. The default is one
+ * thread: threads split the weight gradients' sums, so the last bits of a run depend on the thread
+ * count, and a run should give the same numbers on every machine unless asked otherwise.
+ */
 export function resolveThreads(name: BackendName, requested: number | undefined, available: number): number {
   const max = BACKENDS[name].maxThreads(available);
-  if (requested === undefined) return max;
+  if (requested === undefined) return 1;
   if (requested > max) {
     throw new CliError(
       `--threads ${requested}: the ${name} backend runs on ${max === 1 ? 'one thread' : `at most ${max} threads`}` +
-        (name === 'js' ? ' (multi-threaded backends: see --backend)' : ''),
+        (name === 'js'
+          ? ' (multi-threaded backends: see --backend)'
+          : ` (this machine has ${available} cores)`),
     );
   }
   return requested;

@@ -1,4 +1,12 @@
-import { allocate, ShapeError, Tensor, tanh as tanhOp, type FloatDType } from '@dl/tensor';
+import {
+  allocate,
+  relu as reluOp,
+  ShapeError,
+  sigmoid as sigmoidOp,
+  Tensor,
+  tanh as tanhOp,
+  type FloatDType,
+} from '@dl/tensor';
 
 /**
  * Activation functions of chapter 3 (`common/functions.py`), elementwise on tensors of any shape.
@@ -23,35 +31,18 @@ export function stepFunction(x: Tensor): Tensor<'int32'> {
 }
 
 /**
- * `1 / (1 + exp(-x))`. For negative x it is computed as `exp(x) / (1 + exp(x))`, which never evaluates
+ * `1 / (1 + exp(-x))`, on the backend's kernel (as `relu`). For negative x it is computed as `exp(x) / (1 + exp(x))`, which never evaluates
  * `exp` of a large positive number: `sigmoid(-1000)` is 0 and `sigmoid(1000)` is 1, with no overflow.
  */
 export function sigmoid<D extends FloatDType>(x: Tensor<D>, out?: Tensor<D>): Tensor<D> {
   const y = output('sigmoid', x, out);
-  const a = x.data;
-  const o = y.data;
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i]!;
-    if (v >= 0) {
-      o[i] = 1 / (1 + Math.exp(-v));
-    } else {
-      const e = Math.exp(v);
-      o[i] = e / (1 + e);
-    }
-  }
-  return y;
+  return sigmoidOp(x.reshape(y.shape), y);
 }
 
 /** `max(0, x)`. NaN stays NaN, as in the book's `np.maximum(0, x)`. */
 export function relu<D extends FloatDType>(x: Tensor<D>, out?: Tensor<D>): Tensor<D> {
   const y = output('relu', x, out);
-  const a = x.data;
-  const o = y.data;
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i]!;
-    o[i] = v <= 0 ? 0 : v;
-  }
-  return y;
+  return reluOp(x.reshape(y.shape), y);
 }
 
 /** Hyperbolic tangent. */

@@ -38,4 +38,20 @@ describe('conformance suite', () => {
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.every((r) => r.name.startsWith('col2im'))).toBe(true);
   });
+
+  it('catches a ReLU backward that lets the gradient through at exactly 0', () => {
+    const broken: Kernels = {
+      ...jsKernels,
+      name: 'broken',
+      activationBackward: (op, saved, dout, dx) => {
+        jsKernels.activationBackward(op, saved, dout, dx);
+        if (op === 'relu') for (let i = 0; i < dx.length; i++) if (saved[i] === 0) dx[i] = dout[i]!;
+      },
+    };
+    const failed = runConformance(broken).filter((r) => !r.passed);
+    expect(failed.map((r) => r.name)).toEqual([
+      'activationBackward relu float32',
+      'activationBackward relu float64',
+    ]);
+  });
 });

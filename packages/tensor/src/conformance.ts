@@ -200,6 +200,38 @@ function elementwiseCases(): Case[] {
       });
     }
   }
+  for (const op of ['relu', 'sigmoid'] as const) {
+    for (const dtype of ['float32', 'float64'] as const) {
+      // 1 027 elements: the vector loop and a scalar tail; wide enough for sigmoid's two branches.
+      cases.push({
+        name: `activation ${op} ${dtype}`,
+        run(kernels, rng) {
+          const x = randomArray(dtype, 1027, rng, -12, 12) as FloatArray;
+          x[7] = 0; // ReLU's boundary: the gradient at exactly 0 is 0
+          const actual = allocate(dtype, x.length);
+          const expected = allocate(dtype, x.length);
+          kernels.activation(op, x, actual);
+          jsKernels.activation(op, x, expected);
+          return { actual, expected };
+        },
+      });
+      cases.push({
+        name: `activationBackward ${op} ${dtype}`,
+        run(kernels, rng) {
+          const saved = (
+            op === 'relu' ? randomArray(dtype, 1027, rng) : randomArray(dtype, 1027, rng, 0, 1)
+          ) as FloatArray;
+          saved[7] = 0;
+          const dout = randomArray(dtype, saved.length, rng) as FloatArray;
+          const actual = allocate(dtype, saved.length);
+          const expected = allocate(dtype, saved.length);
+          kernels.activationBackward(op, saved, dout, actual);
+          jsKernels.activationBackward(op, saved, dout, expected);
+          return { actual, expected };
+        },
+      });
+    }
+  }
   return cases;
 }
 

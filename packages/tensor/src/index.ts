@@ -13,6 +13,7 @@ export * from './ops/elementwise.js';
 export * from './ops/reduce.js';
 export * from './ops/matmul.js';
 export * from './ops/manipulate.js';
+export * from './ops/activation.js';
 export type {
   Kernels,
   GemmArgs,
@@ -21,6 +22,7 @@ export type {
   UnaryOp,
   BinaryOp,
   ReduceOp,
+  ActivationOp,
 } from './backend/kernels.js';
 export { jsKernels } from './backend/js.js';
 export { getBackend, setBackend, withBackend } from './backend/index.js';

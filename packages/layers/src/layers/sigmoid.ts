@@ -1,4 +1,4 @@
-import { allocate, Tensor, type Shape } from '@dl/tensor';
+import { sigmoidBackward, type Shape } from '@dl/tensor';
 import { sigmoid } from '../activations.js';
 import type { FloatTensor, ForwardContext, Layer, Param } from '../layer.js';
 
@@ -19,11 +19,7 @@ export class Sigmoid implements Layer {
         `Sigmoid.backward: dout [${dout.shape.join(',')}] does not match the last forward (call forward first)`,
       );
     }
-    const dx = allocate(dout.dtype, dout.size);
-    const y = out.data;
-    const d = dout.data;
-    for (let i = 0; i < dx.length; i++) dx[i] = d[i]! * (1 - y[i]!) * y[i]!;
-    return new Tensor(dx, dout.shape, dout.dtype);
+    return sigmoidBackward(out, dout.reshape(out.shape)).reshape(dout.shape);
   }
 
   params(): Param[] {

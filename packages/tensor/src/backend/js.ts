@@ -1,5 +1,6 @@
 import type { AnyTypedArray } from '../dtype.js';
 import type { BinaryArgs, BinaryOp, Kernels, ReduceArgs, UnaryOp } from './kernels.js';
+import { activationBackwardJs, activationJs } from './js-activation.js';
 import { convBackwardJs, convForwardJs } from './js-conv.js';
 import { gemmJs } from './js-gemm.js';
 import {
@@ -191,6 +192,8 @@ export const jsKernels: Kernels = {
   unary,
   binary,
   reduce,
+  activation: activationJs,
+  activationBackward: activationBackwardJs,
   im2col: im2colInto,
   col2im: col2imInto,
   maxPool: maxPoolInto,

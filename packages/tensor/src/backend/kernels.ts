@@ -25,6 +25,9 @@ export type BinaryOp =
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'argmax' | 'argmin';
 
+/** The activation layers' functions: `relu` (max(0, x), NaN kept) and `sigmoid` (1 / (1 + e^-x)). */
+export type ActivationOp = 'relu' | 'sigmoid';
+
 /** `c = alpha * op(a) · op(b) + beta * c`, all row-major; `op(x)` is `x` or its transpose. */
 export interface GemmArgs {
   /** Rows of op(a) and of c. */
@@ -140,6 +143,19 @@ export interface Kernels {
   readonly unary: (op: UnaryOp, x: AnyTypedArray, out: AnyTypedArray) => void;
   readonly binary: (args: BinaryArgs) => void;
   readonly reduce: (args: ReduceArgs) => void;
+  /** `out = f(x)` for an activation layer's forward (`x` and `out` may be one array). */
+  readonly activation: (op: ActivationOp, x: FloatArray, out: FloatArray) => void;
+  /**
+   * An activation layer's backward, `dx = dout · f'`: for `relu`, `saved` is the forward's input and
+   * the gradient is 0 where it is `<= 0` (the book's mask); for `sigmoid`, `saved` is the forward's
+   * output y and `dx = dout · (1 - y) · y`.
+   */
+  readonly activationBackward: (
+    op: ActivationOp,
+    saved: FloatArray,
+    dout: FloatArray,
+    dx: FloatArray,
+  ) => void;
   // Sliding-window kernels of the convolution and pooling layers; `x` and `dx`/`img` are
   // `[N, C, H, W]`, pooled arrays `[N, C, outH, outW]` (see `js-window.ts` for the exact semantics).
   /** Writes `col` `[N·outH·outW, C·FH·FW]`, rows `(n, oy, ox)`, columns `(c, fy, fx)`; padding reads 0. */

@@ -28,6 +28,9 @@ export interface KernelModule {
   ): void;
   gemmScratchBytes(m: number, n: number, k: number): number;
   unaryF32(op: number, x: number, out: number, n: number): void;
+  /** ReLU/sigmoid (assembly/activation.ts); `saved` is ReLU's input or sigmoid's output. */
+  activationF32(op: number, x: number, out: number, n: number): void;
+  activationBackwardF32(op: number, saved: number, dout: number, dx: number, n: number): void;
   /** out[o·inner + i] = a[o·sa + i·ia] op b[o·sb + i·ib], ia and ib 0 or 1; float32 out. */
   binaryF32: BinaryBlockKernel;
   /** As binaryF32 for comparisons; uint8 out. */
@@ -118,6 +121,8 @@ export const FUNCTIONS = [
   'avgPoolBackwardF32',
   'convForwardF32',
   'convBackwardF32',
+  'activationF32',
+  'activationBackwardF32',
 ] as const;
 
 export type KernelFunction = (typeof FUNCTIONS)[number];

@@ -1,6 +1,7 @@
 import type { Kernels } from './kernels.js';
 import { WasmArena } from './wasm-arena.js';
 import { hasWasmRelaxedSimd, hasWasmSimd, type WasmFeatures, type WasmVariant } from './wasm-features.js';
+import { createWasmActivation } from './wasm-activation.js';
 import { createWasmConv } from './wasm-conv.js';
 import { createWasmBinary, createWasmUnary } from './wasm-elementwise.js';
 import { createWasmGemm } from './wasm-gemm.js';
@@ -136,6 +137,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     unary: createWasmUnary(module, arena),
     binary: createWasmBinary(module, arena),
     reduce: createWasmReduce(module, arena),
+    ...createWasmActivation(module, arena),
     ...createWasmWindow(module, arena),
     ...createWasmConv(module, arena, pool),
   };

@@ -1,0 +1,68 @@
+/**
+ * Where a training step's time goes: each layer's forward and backward, and the optimizer update,
+ * for one network on one backend (median over steps). `node --experimental-wasm-relaxed-simd
+ * --conditions=source --import tsx tooling/bench/src/profile-step.ts deep|simple|two [threads]`.
+ */
+import { createWasmBackend, randint, randn, Rng, withBackend } from './tensor.js';
+
+const lib = await import('./networks.js');
+const which = process.argv[2] ?? 'deep';
+const threads = Number(process.argv[3] ?? 1);
+const kernels = await createWasmBackend({ simd: 'auto', threads });
+const rng = new Rng(1);
+const net =
+  which === 'deep'
+    ? new lib.DeepConvNet()
+    : which === 'simple'
+      ? new lib.SimpleConvNet()
+      : new lib.TwoLayerNet(784, 50, 10);
+const sample = which === 'two' ? [784] : [1, 28, 28];
+const x = randn([100, ...sample], rng);
+const t = randint([100], rng, 0, 10);
+const adam = new lib.Adam({ lr: 0.001 });
+type AnyLayer = { forward: (x: unknown, ctx?: unknown) => unknown; backward: (d: unknown) => unknown };
+const times = new Map<string, number[]>();
+const add = (k: string, ms: number): void => {
+  const list = times.get(k) ?? [];
+  list.push(ms);
+  times.set(k, list);
+};
+// Wrap every layer's forward/backward with a timer.
+const layers = (net as unknown as { layers: Map<string, AnyLayer> }).layers;
+for (const [name, layer] of layers) {
+  const f = layer.forward.bind(layer);
+  const b = layer.backward.bind(layer);
+  layer.forward = (a, c) => {
+    const s = performance.now();
+    const r = f(a, c);
+    add(`${name}.forward`, performance.now() - s);
+    return r;
+  };
+  layer.backward = (d) => {
+    const s = performance.now();
+    const r = b(d);
+    add(`${name}.backward`, performance.now() - s);
+    return r;
+  };
+}
+const steps = Number(process.env.STEPS ?? 8);
+withBackend(kernels, () => {
+  for (let i = 0; i < steps; i++) {
+    const s = performance.now();
+    (net as unknown as { gradient: (x: unknown, t: unknown, c: unknown) => void }).gradient(x, t, {
+      train: true,
+      rng,
+    });
+    const u = performance.now();
+    adam.update(net.params());
+    add('Adam.update', performance.now() - u);
+    add('step', performance.now() - s);
+  }
+});
+const median = (a: number[]): number => [...a].sort((p, q) => p - q)[a.length >> 1]!;
+const total = median(times.get('step')!);
+for (const [k, v] of times)
+  console.log(
+    `${k.padEnd(28)} ${median(v).toFixed(2).padStart(8)} ms ${((100 * median(v)) / total).toFixed(1).padStart(5)}%`,
+  );
+process.exit(0);
