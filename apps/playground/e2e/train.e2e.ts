@@ -84,4 +84,54 @@ test.describe('training in the browser', () => {
     await expect(page.getByTestId('stat-backend')).toContainText('js, 1 thread');
     await expect(page.getByTestId('stat-step')).toHaveText('10 / 10');
   });
+
+  test('the WebAssembly backend trains on worker threads in the cross-origin isolated page', async ({
+    page,
+  }, testInfo) => {
+    await openPage(page, 'train');
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await page.getByTestId('train-threads').selectOption('2');
+    await page.getByTestId('train-size').selectOption('1000');
+    await page.getByTestId('train-test-size').selectOption('1000');
+    await page.getByTestId('train-epochs').fill('3');
+    await page.getByTestId('train-start').click();
+    await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+    const backend = page.getByTestId('stat-backend');
+    await expect(backend).toContainText(/wasm-(relaxed-)?simd, 2 threads/);
+    await expect(backend).toContainText('cross-origin isolated: yes');
+    await expect(page.getByTestId('stat-step')).toHaveText('30 / 30');
+    // Threads change where the work runs, not what is learnt.
+    const accuracy = Number(await page.getByTestId('stat-accuracy').getAttribute('data-final'));
+    testInfo.annotations.push({
+      type: 'result',
+      description: `2 threads: ${(accuracy * 100).toFixed(1)}% on 1000 held-out images; ${await backend.textContent()}`,
+    });
+    console.log(testInfo.annotations.at(-1)!.description);
+    expect(accuracy).toBeGreaterThan(0.6);
+  });
+
+  test('without cross-origin isolation it runs on one thread and says why', async ({ page }) => {
+    // Serve the page without the COOP/COEP headers: no SharedArrayBuffer for it or its workers
+    // (isolation is decided by the document; other requests pass untouched, at full speed).
+    await page.route('**/*', async (route) => {
+      if (route.request().resourceType() !== 'document') return route.continue();
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['cross-origin-opener-policy'];
+      delete headers['cross-origin-embedder-policy'];
+      await route.fulfill({ response, headers });
+    });
+    await openPage(page, 'train');
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    await page.getByTestId('train-threads').selectOption('2');
+    await page.getByTestId('train-size').selectOption('1000');
+    await page.getByTestId('train-test-size').selectOption('1000');
+    await page.getByTestId('train-epochs').fill('1');
+    await page.getByTestId('train-start').click();
+    await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+    const backend = page.getByTestId('stat-backend');
+    await expect(backend).toContainText(/wasm-(relaxed-)?simd, 1 thread /);
+    await expect(backend).toContainText('cross-origin isolated: no');
+    await expect(backend).toContainText('cross-origin isolation');
+  });
 });

@@ -212,6 +212,7 @@ export function mount(root: HTMLElement): Cleanup {
       evalSamples: 1000,
       seed: 0,
       backend: 'auto',
+      threads: 'auto',
       dataUrl: new URL(`${import.meta.env.BASE_URL}data/mnist/`, location.href).href,
     };
     session.start(config);

@@ -14,7 +14,7 @@ import { downsample } from '../lib/scale.js';
 import { countParameters, specFromForm, type NetworkForm } from '../lib/train-form.js';
 import { trainingSession as session } from '../lib/training-session.js';
 import type { Cleanup } from '../routes.js';
-import type { BackendChoice, TrainConfig, TrainOptimizer } from '../worker/protocol.js';
+import type { BackendChoice, ThreadsChoice, TrainConfig, TrainOptimizer } from '../worker/protocol.js';
 
 const OPTIMIZERS: readonly { value: TrainOptimizer; label: string; lr: number }[] = [
   { value: 'sgd', label: 'SGD', lr: 0.1 },
@@ -30,6 +30,12 @@ const BACKENDS: readonly { value: BackendChoice; label: string }[] = [
   { value: 'auto', label: 'auto (WebAssembly if available)' },
   { value: 'wasm', label: 'WebAssembly' },
   { value: 'js', label: 'JavaScript (reference)' },
+];
+const THREADS: readonly { value: ThreadsChoice; label: string }[] = [
+  { value: 'auto', label: 'auto (one per core)' },
+  { value: '1', label: '1' },
+  { value: '2', label: '2' },
+  { value: '4', label: '4' },
 ];
 
 function downloadBytes(bytes: Uint8Array, name: string): void {
@@ -121,6 +127,7 @@ export function mount(root: HTMLElement): Cleanup {
   );
   const seed = numberInput({ value: 0, step: 1, min: 0, testid: 'train-seed' });
   const backend = select(BACKENDS, 'auto', 'train-backend');
+  const threads = select(THREADS, 'auto', 'train-threads');
 
   const start = h('button', {
     attrs: { type: 'button' },
@@ -233,6 +240,10 @@ export function mount(root: HTMLElement): Cleanup {
         backend,
         BACKENDS.map((b) => b.value),
       ),
+      threads: selectedValue(
+        threads,
+        THREADS.map((t) => t.value),
+      ),
       dataUrl: new URL(`${import.meta.env.BASE_URL}data/mnist/`, location.href).href,
     };
   }
@@ -269,7 +280,8 @@ export function mount(root: HTMLElement): Cleanup {
     stats.backend.textContent = b
       ? `${b.variant}, ${b.threads} thread${b.threads === 1 ? '' : 's'}` +
         ` (${navigator.hardwareConcurrency} cores, cross-origin isolated: ${s.ready?.crossOriginIsolated ? 'yes' : 'no'})` +
-        (b.fallback ? `; ${b.fallback}` : '')
+        (b.fallback ? `; ${b.fallback}` : '') +
+        (b.threadsNote ? `; ${b.threadsNote}` : '')
       : '–';
     stats.step.textContent = s.totalSteps > 0 ? `${s.losses.length} / ${s.totalSteps}` : '–';
     stats.epoch.textContent = s.currentEpoch > 0 ? String(s.currentEpoch) : '–';
@@ -347,6 +359,7 @@ export function mount(root: HTMLElement): Cleanup {
     testSize,
     seed,
     backend,
+    threads,
   ]) {
     el.addEventListener('input', refreshForm);
     el.addEventListener('change', refreshForm);
@@ -399,6 +412,7 @@ export function mount(root: HTMLElement): Cleanup {
         labelled('test set (held out)', testSize),
         labelled('seed', seed),
         labelled('backend', backend),
+        labelled('threads', threads),
       ),
       sizeInfo,
       formError,

@@ -9,6 +9,12 @@ export type TrainOptimizer = 'sgd' | 'momentum' | 'adagrad' | 'rmsprop' | 'adam'
 /** `auto`: WebAssembly when the engine has SIMD, else the `js` reference backend. */
 export type BackendChoice = 'auto' | 'wasm' | 'js';
 
+/**
+ * Threads of the WebAssembly backend: `auto` is one per core. More than one needs a cross-origin
+ * isolated page (shared memory); without it the backend runs on one thread and says why.
+ */
+export type ThreadsChoice = 'auto' | '1' | '2' | '4';
+
 export interface TrainConfig {
   spec: ModelSpec;
   optimizer: TrainOptimizer;
@@ -23,6 +29,7 @@ export interface TrainConfig {
   evalSamples: number;
   seed: number;
   backend: BackendChoice;
+  threads: ThreadsChoice;
   /** Absolute URL of the directory with the MNIST asset files (ends with `/`). */
   dataUrl: string;
 }
@@ -34,6 +41,8 @@ export interface BackendInfo {
   threads: number;
   /** Why `auto` or `wasm` ended on `js`, if it did. */
   fallback?: string;
+  /** Why fewer threads run than were asked for (e.g. the page is not cross-origin isolated). */
+  threadsNote?: string;
 }
 
 export interface TrainSummary {

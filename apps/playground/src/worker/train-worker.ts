@@ -15,6 +15,7 @@ import {
 } from '../lib/mnist-asset.js';
 import type {
   BackendChoice,
+  ThreadsChoice,
   BackendInfo,
   FromWorker,
   ToWorker,
@@ -62,7 +63,7 @@ async function loadSplit(
   };
 }
 
-async function chooseBackend(choice: BackendChoice): Promise<BackendInfo> {
+async function chooseBackend(choice: BackendChoice, threadsChoice: ThreadsChoice): Promise<BackendInfo> {
   if (choice === 'js') {
     setBackend(jsKernels);
     return { name: 'js', variant: 'js', threads: 1 };
@@ -72,9 +73,18 @@ async function chooseBackend(choice: BackendChoice): Promise<BackendInfo> {
     return { name: 'js', variant: 'js', threads: 1, fallback: 'this browser has no WebAssembly SIMD' };
   }
   try {
-    const wasm = await createWasmBackend();
+    // This worker is the pool's calling thread: a dedicated worker may block in Atomics.wait, which
+    // the page's main thread may not.
+    const threads = threadsChoice === 'auto' ? 'auto' : Number(threadsChoice);
+    const wasm = await createWasmBackend({ threads });
     setBackend(wasm);
-    return { name: 'wasm', variant: wasm.features.variant, threads: wasm.features.threads };
+    const { variant, threadsNote } = wasm.features;
+    return {
+      name: 'wasm',
+      variant,
+      threads: wasm.features.threads,
+      ...(threadsNote === undefined ? {} : { threadsNote }),
+    };
   } catch (e) {
     setBackend(jsKernels);
     return {
@@ -94,7 +104,7 @@ let controller: AbortController | null = null;
 
 async function train(config: TrainConfig, signal: AbortSignal): Promise<void> {
   post({ type: 'progress', text: 'Loading the backend…' });
-  const backend = await chooseBackend(config.backend);
+  const backend = await chooseBackend(config.backend, config.threads);
   const train = await loadSplit(config.dataUrl, 'train', config.trainSize);
   const test = await loadSplit(config.dataUrl, 'test', config.testSize);
   const network = buildModel(config.spec, { rng: new Rng(config.seed) });
