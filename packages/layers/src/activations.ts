@@ -1,5 +1,6 @@
 import {
   allocate,
+  getBackend,
   relu as reluOp,
   ShapeError,
   sigmoid as sigmoidOp,
@@ -56,25 +57,14 @@ export function identity<D extends FloatDType>(x: Tensor<D>): Tensor<D> {
 }
 
 /**
- * Softmax along the last axis: a 1-D vector, or every row of a batch. The row maximum is subtracted
- * before `exp` (softmax is invariant to it), so `softmax([1010, 1000, 990])` does not overflow.
+ * Softmax along the last axis: a 1-D vector, or every row of a batch, on the backend's kernel. The row
+ * maximum is subtracted before `exp` (softmax is invariant to it), so `softmax([1010, 1000, 990])`
+ * does not overflow.
  */
 export function softmax<D extends FloatDType>(x: Tensor<D>, out?: Tensor<D>): Tensor<D> {
   if (x.ndim === 0) throw new ShapeError('softmax: needs at least one axis, got a 0-d tensor');
   const y = output('softmax', x, out);
-  const n = x.shape[x.ndim - 1]!;
-  const a = x.data;
-  const o = y.data;
-  for (let row = 0; row < a.length; row += n) {
-    let max = -Infinity;
-    for (let j = 0; j < n; j++) max = Math.max(max, a[row + j]!);
-    let sum = 0;
-    for (let j = 0; j < n; j++) {
-      const e = Math.exp(a[row + j]! - max);
-      o[row + j] = e;
-      sum += e;
-    }
-    for (let j = 0; j < n; j++) o[row + j] = o[row + j]! / sum;
-  }
+  const classes = x.shape[x.ndim - 1]!;
+  if (x.size > 0) getBackend().softmax(x.data, x.size / classes, classes, y.data);
   return y;
 }

@@ -1,3 +1,4 @@
+import { getBackend } from '@dl/tensor';
 import type { Param } from '@dl/layers';
 import { BaseOptimizer } from './base-optimizer.js';
 import type { OptimizerOptions } from './optimizer.js';
@@ -18,14 +19,10 @@ export class AdaGrad extends BaseOptimizer<'adagrad'> {
 
   protected step(params: readonly Param[]): void {
     const { lr, eps } = this.hyper;
+    const kernels = getBackend();
     for (const p of params) {
       const h = this.slot('h', p).data;
-      const w = p.value.data;
-      const g = p.grad.data;
-      for (let i = 0; i < w.length; i++) {
-        h[i] = h[i]! + g[i]! * g[i]!;
-        w[i] = w[i]! - (lr * g[i]!) / (Math.sqrt(h[i]!) + eps);
-      }
+      kernels.optimizerUpdate({ kind: 'adagrad', lr, eps, h }, p.value.data, p.grad.data);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { getBackend } from '@dl/tensor';
 import type { Param } from '@dl/layers';
 import { BaseOptimizer } from './base-optimizer.js';
 import type { AdamVariant, OptimizerOptions } from './optimizer.js';
@@ -36,29 +37,12 @@ export class Adam extends BaseOptimizer<'adam'> {
 
   protected step(params: readonly Param[], t: number): void {
     const { lr, beta1, beta2, eps, variant } = this.hyper;
-    const c1 = 1 - beta1 ** t;
-    const c2 = 1 - beta2 ** t;
-    const a1 = 1 - beta1;
-    const a2 = 1 - beta2;
-    const lrT = (lr * Math.sqrt(c2)) / c1;
+    const kernels = getBackend();
     for (const p of params) {
       const m = this.slot('m', p).data;
       const v = this.slot('v', p).data;
-      const w = p.value.data;
-      const g = p.grad.data;
-      if (variant === 'book') {
-        for (let i = 0; i < w.length; i++) {
-          m[i] = m[i]! + a1 * (g[i]! - m[i]!);
-          v[i] = v[i]! + a2 * (g[i]! * g[i]! - v[i]!);
-          w[i] = w[i]! - (lrT * m[i]!) / (Math.sqrt(v[i]!) + eps);
-        }
-      } else {
-        for (let i = 0; i < w.length; i++) {
-          m[i] = beta1 * m[i]! + a1 * g[i]!;
-          v[i] = beta2 * v[i]! + a2 * g[i]! * g[i]!;
-          w[i] = w[i]! - (lr * (m[i]! / c1)) / (Math.sqrt(v[i]! / c2) + eps);
-        }
-      }
+      const update = { kind: 'adam', variant, lr, beta1, beta2, eps, t, m, v } as const;
+      kernels.optimizerUpdate(update, p.value.data, p.grad.data);
     }
   }
 }

@@ -21,8 +21,9 @@ function sameShape(a: Shape, b: Shape): boolean {
 /**
  * What every optimizer shares: hyper-parameters, the update counter, and slots (`v`, `h`, `m`)
  * keyed by parameter name, created lazily (zeros like the parameter) at its first update, as the
- * book's `if self.v is None` does. Subclasses implement `step`: one plain loop per parameter over
- * `value.data`/`grad.data`, in place, with no allocation after the first update.
+ * book's `if self.v is None` does. Subclasses implement `step`: one call per parameter of the
+ * backend's `optimizerUpdate` kernel on `value.data`/`grad.data`, in place (the js kernel keeps
+ * NumPy's operation order, so float64 matches the book bit for bit).
  */
 export abstract class BaseOptimizer<K extends OptimizerName> implements Optimizer<K> {
   protected hyper: OptimizerHyperMap[K];

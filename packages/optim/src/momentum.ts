@@ -1,3 +1,4 @@
+import { getBackend } from '@dl/tensor';
 import type { Param } from '@dl/layers';
 import { BaseOptimizer } from './base-optimizer.js';
 import type { OptimizerOptions } from './optimizer.js';
@@ -17,14 +18,10 @@ export class Momentum extends BaseOptimizer<'momentum'> {
 
   protected step(params: readonly Param[]): void {
     const { lr, momentum } = this.hyper;
+    const kernels = getBackend();
     for (const p of params) {
       const v = this.slot('v', p).data;
-      const w = p.value.data;
-      const g = p.grad.data;
-      for (let i = 0; i < w.length; i++) {
-        v[i] = momentum * v[i]! - lr * g[i]!;
-        w[i] = w[i]! + v[i]!;
-      }
+      kernels.optimizerUpdate({ kind: 'momentum', lr, momentum, v }, p.value.data, p.grad.data);
     }
   }
 }

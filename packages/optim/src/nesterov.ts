@@ -1,3 +1,4 @@
+import { getBackend } from '@dl/tensor';
 import type { Param } from '@dl/layers';
 import { BaseOptimizer } from './base-optimizer.js';
 import type { OptimizerOptions } from './optimizer.js';
@@ -19,19 +20,10 @@ export class Nesterov extends BaseOptimizer<'nesterov'> {
 
   protected step(params: readonly Param[]): void {
     const { lr, momentum } = this.hyper;
-    // Same operation order as NumPy evaluates the book's lines, so float64 results match bit for bit.
-    const m2 = momentum * momentum;
-    const gradScale = (1 + momentum) * lr;
+    const kernels = getBackend();
     for (const p of params) {
       const v = this.slot('v', p).data;
-      const w = p.value.data;
-      const g = p.grad.data;
-      for (let i = 0; i < w.length; i++) {
-        w[i] = w[i]! + m2 * v[i]!;
-        w[i] = w[i]! - gradScale * g[i]!;
-        v[i] = v[i]! * momentum;
-        v[i] = v[i]! - lr * g[i]!;
-      }
+      kernels.optimizerUpdate({ kind: 'nesterov', lr, momentum, v }, p.value.data, p.grad.data);
     }
   }
 }

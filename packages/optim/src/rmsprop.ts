@@ -1,3 +1,4 @@
+import { getBackend } from '@dl/tensor';
 import type { Param } from '@dl/layers';
 import { BaseOptimizer } from './base-optimizer.js';
 import type { OptimizerOptions } from './optimizer.js';
@@ -23,16 +24,10 @@ export class RMSprop extends BaseOptimizer<'rmsprop'> {
 
   protected step(params: readonly Param[]): void {
     const { lr, decayRate, eps } = this.hyper;
-    const keep = 1 - decayRate;
+    const kernels = getBackend();
     for (const p of params) {
       const h = this.slot('h', p).data;
-      const w = p.value.data;
-      const g = p.grad.data;
-      for (let i = 0; i < w.length; i++) {
-        h[i] = h[i]! * decayRate;
-        h[i] = h[i]! + keep * g[i]! * g[i]!;
-        w[i] = w[i]! - (lr * g[i]!) / (Math.sqrt(h[i]!) + eps);
-      }
+      kernels.optimizerUpdate({ kind: 'rmsprop', lr, decayRate, eps, h }, p.value.data, p.grad.data);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { getBackend } from '@dl/tensor';
 import type { Param } from '@dl/layers';
 import { BaseOptimizer } from './base-optimizer.js';
 import type { OptimizerOptions } from './optimizer.js';
@@ -9,11 +10,8 @@ export class SGD extends BaseOptimizer<'sgd'> {
   }
 
   protected step(params: readonly Param[]): void {
-    const lr = this.hyper.lr;
-    for (const p of params) {
-      const w = p.value.data;
-      const g = p.grad.data;
-      for (let i = 0; i < w.length; i++) w[i] = w[i]! - lr * g[i]!;
-    }
+    const update = { kind: 'sgd', lr: this.hyper.lr } as const;
+    const kernels = getBackend();
+    for (const p of params) kernels.optimizerUpdate(update, p.value.data, p.grad.data);
   }
 }

@@ -21,3 +21,8 @@ export {
 export function heapBase(): usize {
   return __heap_base;
 }
+
+export { softmaxF32, softmaxCrossEntropyBackwardF32 } from './softmax';
+export { batchNormForwardF32, batchNormBackwardF32 } from './batchnorm';
+export { dropoutF32 } from './dropout';
+export { optimizerUpdateF32 } from './optimizer';

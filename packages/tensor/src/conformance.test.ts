@@ -54,4 +54,41 @@ describe('conformance suite', () => {
       'activationBackward relu float64',
     ]);
   });
+
+  it('catches a softmax that does not subtract the row maximum', () => {
+    const broken: Kernels = {
+      ...jsKernels,
+      name: 'broken',
+      softmax: (x, rows, classes, out) => {
+        for (let row = 0; row < rows * classes; row += classes) {
+          let sum = 0;
+          for (let j = 0; j < classes; j++) sum += Math.exp(x[row + j]!);
+          for (let j = 0; j < classes; j++) out[row + j] = Math.exp(x[row + j]!) / sum;
+        }
+      },
+    };
+    const failed = runConformance(broken).filter((r) => !r.passed);
+    expect(failed.length).toBe(8);
+    expect(failed.every((r) => r.name.startsWith('softmax '))).toBe(true);
+  });
+
+  it('catches an optimizer update that swaps the Adam variants', () => {
+    const broken: Kernels = {
+      ...jsKernels,
+      name: 'broken',
+      optimizerUpdate: (u, w, g) =>
+        jsKernels.optimizerUpdate(
+          u.kind === 'adam' ? { ...u, variant: u.variant === 'book' ? 'standard' : 'book' } : u,
+          w,
+          g,
+        ),
+    };
+    const failed = runConformance(broken).filter((r) => !r.passed);
+    expect(failed.map((r) => r.name).sort()).toEqual([
+      'optimizerUpdate adam book float32',
+      'optimizerUpdate adam book float64',
+      'optimizerUpdate adam standard float32',
+      'optimizerUpdate adam standard float64',
+    ]);
+  });
 });

@@ -1,5 +1,14 @@
 import { allocate, type AnyTypedArray, type DType, type FloatArray } from './dtype.js';
-import type { BinaryOp, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from './backend/kernels.js';
+import type {
+  BatchNormView,
+  BinaryOp,
+  ConvGeometry,
+  GemmArgs,
+  Kernels,
+  OptimizerUpdate,
+  ReduceOp,
+  UnaryOp,
+} from './backend/kernels.js';
 import { jsKernels } from './backend/js.js';
 import { naiveGemm } from './backend/naive-gemm.js';
 import { broadcastShapes, broadcastStrides, sizeOf, shapeToString } from './shape.js';
@@ -487,6 +496,212 @@ function convCases(): Case[] {
   return cases;
 }
 
+/** [rows, classes]: whole vectors and a tail, a row shorter than a vector, a wide row. */
+const softmaxShapes: readonly [number, number][] = [
+  [7, 10],
+  [3, 13],
+  [5, 3],
+  [2, 100],
+];
+
+/** `[n, D, S]`: per activation (S = 1; D a multiple of 4 and not), per channel (S with and without a tail). */
+const batchNormViews: readonly BatchNormView[] = [
+  { n: 7, D: 13, S: 1 },
+  { n: 5, D: 8, S: 1 },
+  { n: 3, D: 5, S: 42 },
+  { n: 4, D: 3, S: 6 },
+];
+
+const viewLabel = ({ n, D, S }: BatchNormView): string => `[${n},${D},${S}]`;
+
+const TINY = 8;
+
+/** Every optimizer of book 6.1 and both Adam variants, with the book's hyper-parameters. */
+function optimizerUpdates(dtype: 'float32' | 'float64', n: number, rng: Rng): OptimizerUpdate[] {
+  // Squared-gradient slots are non-negative.
+  const slot = (positive = false): FloatArray =>
+    randomArray(dtype, n, rng, positive ? 0 : -1, 1) as FloatArray;
+  // The first weights' gradients and second moments are tiny (as a dead unit's): there eps decides the step.
+  const tiny = (a: FloatArray, scale: number): FloatArray => {
+    for (let i = 0; i < TINY; i++) a[i] = a[i]! * scale;
+    return a;
+  };
+  return [
+    { kind: 'sgd', lr: 0.01 },
+    { kind: 'momentum', lr: 0.01, momentum: 0.9, v: slot() },
+    { kind: 'nesterov', lr: 0.01, momentum: 0.9, v: slot() },
+    { kind: 'adagrad', lr: 0.01, eps: 1e-7, h: slot(true) },
+    { kind: 'rmsprop', lr: 0.01, decayRate: 0.99, eps: 1e-7, h: slot(true) },
+    ...(['book', 'standard'] as const).map((variant): OptimizerUpdate => ({
+      kind: 'adam',
+      variant,
+      lr: 0.001,
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: variant === 'book' ? 1e-7 : 1e-8,
+      t: 3,
+      m: slot(),
+      v: tiny(slot(true), 1e-14),
+    })),
+  ];
+}
+
+/** The slots of an update, in a fixed order. */
+function updateSlots(u: OptimizerUpdate): FloatArray[] {
+  switch (u.kind) {
+    case 'sgd':
+      return [];
+    case 'momentum':
+    case 'nesterov':
+      return [u.v];
+    case 'adagrad':
+    case 'rmsprop':
+      return [u.h];
+    case 'adam':
+      return [u.m, u.v];
+  }
+}
+
+/** A copy of an update with its own slot arrays (each backend updates them in place). */
+function cloneUpdate(u: OptimizerUpdate): OptimizerUpdate {
+  switch (u.kind) {
+    case 'sgd':
+      return { ...u };
+    case 'momentum':
+    case 'nesterov':
+      return { ...u, v: u.v.slice() };
+    case 'adagrad':
+    case 'rmsprop':
+      return { ...u, h: u.h.slice() };
+    case 'adam':
+      return { ...u, m: u.m.slice(), v: u.v.slice() };
+  }
+}
+
+/** Softmax (+ cross-entropy backward), BatchNormalization, Dropout and the optimizer updates. */
+function layerCases(): Case[] {
+  const cases: Case[] = [];
+  for (const dtype of ['float32', 'float64'] as const) {
+    const random = (n: number, rng: Rng, low = -2, high = 2): FloatArray =>
+      randomArray(dtype, n, rng, low, high) as FloatArray;
+    for (const [rows, classes] of softmaxShapes) {
+      cases.push({
+        name: `softmax ${dtype} rows=${rows} classes=${classes}`,
+        run(kernels, rng) {
+          const x = random(rows * classes, rng, -12, 12);
+          for (let j = 0; j < classes; j++) x[j] = x[j]! + 1000; // would overflow exp without the max
+          const actual = allocate(dtype, x.length).fill(NaN);
+          const expected = allocate(dtype, x.length);
+          kernels.softmax(x, rows, classes, actual);
+          jsKernels.softmax(x, rows, classes, expected);
+          return { actual, expected };
+        },
+      });
+      cases.push({
+        name: `softmaxCrossEntropyBackward ${dtype} rows=${rows} classes=${classes}`,
+        run(kernels, rng) {
+          const y = random(rows * classes, rng, 0, 1);
+          const labels = Int32Array.from({ length: rows }, () => Math.floor(rng.random() * classes));
+          const actual = allocate(dtype, y.length).fill(NaN);
+          const expected = allocate(dtype, y.length);
+          kernels.softmaxCrossEntropyBackward(y, labels, rows, classes, actual);
+          jsKernels.softmaxCrossEntropyBackward(y, labels, rows, classes, expected);
+          return { actual, expected };
+        },
+      });
+    }
+    for (const view of batchNormViews) {
+      const size = view.n * view.D * view.S;
+      for (const train of [true, false]) {
+        cases.push({
+          name: `batchNormForward ${dtype} ${viewLabel(view)} train=${train}`,
+          run(kernels, rng) {
+            // Features with a mean far from 0, as after an affine layer.
+            const x = random(size, rng, 1, 4);
+            const [gamma, beta] = [random(view.D, rng), random(view.D, rng)];
+            const runningMean = random(view.D, rng);
+            const runningVar = random(view.D, rng, 0.5, 2);
+            const forward = (k: Kernels): Float64Array => {
+              const [rm, rv] = [runningMean.slice(), runningVar.slice()];
+              const [xc, xn, out] = [allocate(dtype, size), allocate(dtype, size), allocate(dtype, size)];
+              const std = allocate(dtype, view.D);
+              const args = { view, train, momentum: 0.9, eps: 1e-6, x, gamma, beta };
+              k.batchNormForward({ ...args, runningMean: rm, runningVar: rv, xc, xn, std, out });
+              return concat(xc, xn, std, out, rm, rv);
+            };
+            return { actual: forward(kernels), expected: forward(jsKernels) };
+          },
+        });
+        cases.push({
+          name: `batchNormBackward ${dtype} ${viewLabel(view)} train=${train}`,
+          run(kernels, rng) {
+            // What a forward saves, from the js kernel.
+            const [xc, xn, std] = [allocate(dtype, size), allocate(dtype, size), allocate(dtype, view.D)];
+            const gamma = random(view.D, rng);
+            jsKernels.batchNormForward({
+              view,
+              train,
+              momentum: 0.9,
+              eps: 1e-6,
+              x: random(size, rng),
+              gamma,
+              beta: random(view.D, rng),
+              runningMean: random(view.D, rng),
+              runningVar: random(view.D, rng, 0.5, 2),
+              xc,
+              xn,
+              std,
+              out: allocate(dtype, size),
+            });
+            const dout = random(size, rng);
+            const backward = (k: Kernels): Float64Array => {
+              const [dgamma, dbeta] = [allocate(dtype, view.D).fill(NaN), allocate(dtype, view.D).fill(NaN)];
+              const dx = allocate(dtype, size).fill(NaN);
+              k.batchNormBackward({ view, train, dout, gamma, xc, xn, std, dgamma, dbeta, dx });
+              return concat(dgamma, dbeta, dx);
+            };
+            return { actual: backward(kernels), expected: backward(jsKernels) };
+          },
+        });
+      }
+    }
+    for (const masked of [true, false]) {
+      cases.push({
+        name: `dropout ${dtype} mask=${masked}`,
+        run(kernels, rng) {
+          const x = random(1027, rng);
+          const mask = masked ? Uint8Array.from(x, () => (rng.random() > 0.3 ? 1 : 0)) : undefined;
+          const scale = masked ? 1 / (1 - 0.3) : 1 - 0.3;
+          const actual = allocate(dtype, x.length).fill(NaN);
+          const expected = allocate(dtype, x.length);
+          kernels.dropout(x, mask, scale, actual);
+          jsKernels.dropout(x, mask, scale, expected);
+          return { actual, expected };
+        },
+      });
+    }
+    // 1 027 weights: whole vectors and a tail.
+    for (const update of optimizerUpdates(dtype, 1027, new Rng(7))) {
+      const variant = update.kind === 'adam' ? ` ${update.variant}` : '';
+      cases.push({
+        name: `optimizerUpdate ${update.kind}${variant} ${dtype}`,
+        run(kernels, rng) {
+          const w = random(1027, rng);
+          const g = random(1027, rng);
+          for (let i = 0; i < TINY; i++) g[i] = g[i]! * 1e-7;
+          const step = (k: Kernels): Float64Array => {
+            const [u, w1] = [cloneUpdate(update), w.slice()];
+            k.optimizerUpdate(u, w1, g);
+            return concat(w1, ...updateSlots(u));
+          };
+          return { actual: step(kernels), expected: step(jsKernels) };
+        },
+      });
+    }
+  }
+  return cases;
+}
+
 function compare({ actual, expected, bound }: CaseResult, rtol: number, atol: number): number {
   if (actual.length !== expected.length) return Infinity;
   let worst = 0;
@@ -495,7 +710,8 @@ function compare({ actual, expected, bound }: CaseResult, rtol: number, atol: nu
     const a = actual[i]!;
     if (Number.isNaN(e) && Number.isNaN(a)) continue;
     const err = Math.abs(a - e) / (atol + rtol * Math.abs(e) + (bound?.[i] ?? 0));
-    if (!(err <= worst)) worst = err; // NaN in actual counts as a failure
+    // NaN in actual counts as a failure (Infinity, so a later finite error cannot replace it).
+    if (!(err <= worst)) worst = Number.isNaN(err) ? Infinity : err;
   }
   return worst;
 }
@@ -504,17 +720,22 @@ function compare({ actual, expected, bound }: CaseResult, rtol: number, atol: nu
 export function runConformance(kernels: Kernels, options: ConformanceOptions = {}): ConformanceResult[] {
   const { rtol = 1e-5, atol = 1e-6, seed = 20240101 } = options;
   const rng = new Rng(seed);
-  return [...gemmCases(), ...elementwiseCases(), ...reduceCases(), ...windowCases(), ...convCases()].map(
-    (c) => {
-      try {
-        const worst = compare(c.run(kernels, rng), rtol, atol);
-        const passed = worst <= 1;
-        return passed
-          ? { name: c.name, passed, worst }
-          : { name: c.name, passed, worst, message: `error ${worst.toExponential(2)}x tolerance` };
-      } catch (error) {
-        return { name: c.name, passed: false, worst: Infinity, message: String(error) };
-      }
-    },
-  );
+  return [
+    ...gemmCases(),
+    ...elementwiseCases(),
+    ...reduceCases(),
+    ...windowCases(),
+    ...convCases(),
+    ...layerCases(),
+  ].map((c) => {
+    try {
+      const worst = compare(c.run(kernels, rng), rtol, atol);
+      const passed = worst <= 1;
+      return passed
+        ? { name: c.name, passed, worst }
+        : { name: c.name, passed, worst, message: `error ${worst.toExponential(2)}x tolerance` };
+    } catch (error) {
+      return { name: c.name, passed: false, worst: Infinity, message: String(error) };
+    }
+  });
 }

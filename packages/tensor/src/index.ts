@@ -23,6 +23,10 @@ export type {
   BinaryOp,
   ReduceOp,
   ActivationOp,
+  BatchNormView,
+  BatchNormForwardArgs,
+  BatchNormBackwardArgs,
+  OptimizerUpdate,
 } from './backend/kernels.js';
 export { jsKernels } from './backend/js.js';
 export { getBackend, setBackend, withBackend } from './backend/index.js';

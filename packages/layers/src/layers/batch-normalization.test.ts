@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { Rng, ones, randn, zeros } from '@dl/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createWasmBackend, jsKernels, Rng, ones, randn, withBackend, zeros, type Kernels } from '@dl/tensor';
 import { BatchNormalization } from './batch-normalization.js';
 import { checkLayer } from '../testing/check-layer.js';
 import { expectClose, f64, loadCases, named } from '../testing/fixtures.js';
@@ -127,5 +127,37 @@ describe('BatchNormalization per channel', () => {
       const report = checkLayer(layer, randn([3, 2, 2, 3], rng, { dtype: 'float64' }), rng, () => ctx);
       expect(report.maxRelError).toBeLessThan(1e-6);
     }
+  });
+});
+
+describe('BatchNormalization on the wasm backend', () => {
+  let wasm: Kernels;
+  beforeAll(async () => {
+    wasm = await createWasmBackend({ simd: 'plain' });
+  });
+
+  it.each([
+    ['per-activation', [20, 13]],
+    ['per-channel', [6, 5, 7, 9]],
+  ] as const)('matches the js backend in float32 (%s %j), train then test', (mode, shape) => {
+    const features = shape[1];
+    const rng = new Rng(31);
+    const x = randn([...shape], rng, { mean: 2, std: 3 });
+    const dout = randn([...shape], rng);
+    const [gamma, beta] = [randn([features], rng), randn([features], rng)];
+    const run = (kernels: Kernels): number[][] =>
+      withBackend(kernels, () => {
+        const layer = new BatchNormalization(gamma.clone(), beta.clone(), { mode });
+        const out = layer.forward(x, TRAIN);
+        const dx = layer.backward(dout);
+        const grads = [layer.gamma.grad.clone(), layer.beta.grad.clone()];
+        const test = layer.forward(x, TEST);
+        const dxTest = layer.backward(dout);
+        return [out, dx, ...grads, layer.runningMean, layer.runningVar, test, dxTest].map((t) => [...t.data]);
+      });
+    const expected = run(jsKernels);
+    const actual = run(wasm);
+    const names = ['out', 'dx', 'dgamma', 'dbeta', 'running_mean', 'running_var', 'out (test)', 'dx (test)'];
+    names.forEach((what, i) => expectClose(actual[i]!, expected[i], { rtol: 1e-5, atol: 1e-5 }, what));
   });
 });

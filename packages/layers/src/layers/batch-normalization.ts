@@ -1,5 +1,12 @@
-import { allocate, ShapeError, Tensor, zerosLike, type Shape } from '@dl/tensor';
-import { batchNormBackward, batchNormForward, type BatchNormView } from './batch-norm-kernels.js';
+import {
+  allocate,
+  getBackend,
+  ShapeError,
+  Tensor,
+  zerosLike,
+  type BatchNormView,
+  type Shape,
+} from '@dl/tensor';
 import type { FloatTensor, Layer, NamedTensor, ForwardContext, Param } from '../layer.js';
 
 export interface BatchNormalizationOptions {
@@ -26,7 +33,8 @@ export interface BatchNormalizationOptions {
  * (`running = momentum * running + (1 - momentum) * batch`); test mode uses the running statistics.
  * The running statistics are buffers, not params: `buffers()` names them `running_mean`/`running_var`.
  * The input is viewed as `[N, D, S]` (S = 1 per activation, S = H·W per channel): statistics for each
- * `d` over `N·S` values.
+ * `d` over `N·S` values. The arithmetic runs on the backend's kernels (`batchNormForward`,
+ * `batchNormBackward`; the js reference keeps the book's order of operations).
  */
 export class BatchNormalization implements Layer {
   readonly kind = 'BatchNormalization';
@@ -99,7 +107,7 @@ export class BatchNormalization implements Layer {
     const xn = allocate(x.dtype, x.size);
     const out = allocate(x.dtype, x.size);
     const std = allocate(x.dtype, view.D);
-    batchNormForward({
+    getBackend().batchNormForward({
       view,
       train: ctx.train,
       momentum: this.momentum,
@@ -133,7 +141,7 @@ export class BatchNormalization implements Layer {
       );
     }
     const dx = allocate(dout.dtype, dout.size);
-    batchNormBackward({
+    getBackend().batchNormBackward({
       view: this.view(cache.shape),
       train: cache.train,
       dout: dout.data,

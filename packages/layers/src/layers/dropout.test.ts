@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { Rng, randn, tensor } from '@dl/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createWasmBackend, jsKernels, Rng, randn, tensor, withBackend, type Kernels } from '@dl/tensor';
 import { Dropout } from './dropout.js';
 import { checkLayer } from '../testing/check-layer.js';
 import { expectClose, f64, loadCases, named } from '../testing/fixtures.js';
@@ -72,5 +72,30 @@ describe('Dropout (book form: not inverted)', () => {
 
   it('rejects a ratio outside [0, 1)', () => {
     expect(() => new Dropout(1)).toThrow(/ratio must be in \[0, 1\)/);
+  });
+});
+
+describe('Dropout on the wasm backend', () => {
+  let wasm: Kernels;
+  beforeAll(async () => {
+    wasm = await createWasmBackend({ simd: 'plain' });
+  });
+
+  it.each([[false], [true]])('draws the same mask and matches the js backend (inverted: %s)', (inverted) => {
+    const x = randn([7, 33], new Rng(3));
+    const dout = randn([7, 33], new Rng(4));
+    const run = (kernels: Kernels): number[][] =>
+      withBackend(kernels, () => {
+        const layer = new Dropout(0.3, { inverted });
+        // The mask is drawn in JS from ctx.rng: one seed, one mask, whatever the backend.
+        const out = layer.forward(x, { train: true, rng: new Rng(11) });
+        const dx = layer.backward(dout);
+        const test = layer.forward(x, { train: false });
+        return [layer.mask!, out, dx, test].map((t) => [...t.data]);
+      });
+    const expected = run(jsKernels);
+    const actual = run(wasm);
+    expect(actual[0]).toEqual(expected[0]);
+    for (let i = 1; i < 4; i++) expectClose(actual[i]!, expected[i], { rtol: 1e-6, atol: 1e-7 });
   });
 });

@@ -1,4 +1,4 @@
-import { allocate, ShapeError, Tensor, type Shape } from '@dl/tensor';
+import { allocate, getBackend, ShapeError, Tensor, type Shape } from '@dl/tensor';
 import type { FloatTensor, ForwardContext, Layer, Param } from '../layer.js';
 
 export interface DropoutOptions {
@@ -13,7 +13,9 @@ export interface DropoutOptions {
  * Dropout (`common/layers.py:Dropout`): in train mode each unit is kept where a uniform draw from
  * `ctx.rng` exceeds `ratio` (the book's `np.random.rand(*x.shape) > ratio`, drawn in row-major order).
  * For book-parity tests and numerical gradients the draw can be fixed (`setFixedUniforms`,
- * `setFixedMask`): every train forward then uses that mask and needs no `rng`.
+ * `setFixedMask`): every train forward then uses that mask and needs no `rng`. The mask is drawn in
+ * JS on `ctx.rng` on every backend (so masks, and the book-parity fixtures, are the same on all of
+ * them); only applying it runs on the backend's `dropout` kernel.
  */
 export class Dropout implements Layer {
   readonly kind = 'Dropout';
@@ -54,25 +56,20 @@ export class Dropout implements Layer {
   forward(x: FloatTensor, ctx: ForwardContext): FloatTensor {
     this.lastTrain = ctx.train;
     const out = allocate(x.dtype, x.size);
-    const a = x.data;
     if (!ctx.train) {
-      const scale = this.inverted ? 1 : 1 - this.ratio;
-      for (let i = 0; i < a.length; i++) out[i] = a[i]! * scale;
+      getBackend().dropout(x.data, undefined, this.inverted ? 1 : 1 - this.ratio, out);
       return new Tensor(out, x.shape, x.dtype);
     }
     const keep = this.drawMask(x, ctx);
-    const scale = this.inverted ? 1 / (1 - this.ratio) : 1;
-    for (let i = 0; i < a.length; i++) out[i] = keep[i] ? a[i]! * scale : a[i]! * 0;
+    getBackend().dropout(x.data, keep, this.inverted ? 1 / (1 - this.ratio) : 1, out);
     return new Tensor(out, x.shape, x.dtype);
   }
 
   /** `dout · mask` after a train forward; `dout · (1 - ratio)` (identity when inverted) after a test forward. */
   backward(dout: FloatTensor): FloatTensor {
     const dx = allocate(dout.dtype, dout.size);
-    const d = dout.data;
     if (!this.lastTrain) {
-      const scale = this.inverted ? 1 : 1 - this.ratio;
-      for (let i = 0; i < d.length; i++) dx[i] = d[i]! * scale;
+      getBackend().dropout(dout.data, undefined, this.inverted ? 1 : 1 - this.ratio, dx);
       return new Tensor(dx, dout.shape, dout.dtype);
     }
     const keep = this.keep;
@@ -81,8 +78,7 @@ export class Dropout implements Layer {
         `Dropout.backward: dout [${dout.shape.join(',')}] does not match the last forward (call forward first)`,
       );
     }
-    const scale = this.inverted ? 1 / (1 - this.ratio) : 1;
-    for (let i = 0; i < d.length; i++) dx[i] = keep[i] ? d[i]! * scale : d[i]! * 0;
+    getBackend().dropout(dout.data, keep, this.inverted ? 1 / (1 - this.ratio) : 1, dx);
     return new Tensor(dx, dout.shape, dout.dtype);
   }
 

@@ -1,5 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import { Rng, oneHot, randint, randn, tensor } from '@dl/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  createWasmBackend,
+  jsKernels,
+  Rng,
+  oneHot,
+  randint,
+  randn,
+  tensor,
+  withBackend,
+  type Kernels,
+} from '@dl/tensor';
 import { checkGradients } from '@dl/gradcheck';
 import { SoftmaxWithLoss } from './softmax-with-loss.js';
 import { expectClose, f64, loadCases, named, toTensor } from '../testing/fixtures.js';
@@ -29,5 +39,37 @@ describe('SoftmaxWithLoss', () => {
       /reshape a single sample to \[1, C\]/,
     );
     expect(() => new SoftmaxWithLoss().backward()).toThrow(/call forward first/);
+  });
+});
+
+describe('SoftmaxWithLoss on the wasm backend', () => {
+  let wasm: Kernels;
+  beforeAll(async () => {
+    wasm = await createWasmBackend({ simd: 'plain' });
+  });
+
+  it('matches the js backend in float32 (labels: the backward bit for bit)', () => {
+    const rng = new Rng(21);
+    const x = randn([13, 10], rng, { std: 4 });
+    const t = randint([13], rng, 0, 10);
+    const run = (kernels: Kernels): { loss: number; y: number[]; dx: number[] } =>
+      withBackend(kernels, () => {
+        const layer = new SoftmaxWithLoss();
+        const loss = layer.forward(x, t);
+        return { loss, y: [...layer.output!.data], dx: [...layer.backward().data] };
+      });
+    const expected = run(jsKernels);
+    const actual = run(wasm);
+    expect(Math.abs(actual.loss - expected.loss)).toBeLessThan(1e-6);
+    expectClose(actual.y, expected.y, { rtol: 1e-6, atol: 1e-7 });
+    // From the same softmax output the wasm kernel's (y - 1) / N rounds as the js one's.
+    const layer = new SoftmaxWithLoss();
+    const { y, dx } = withBackend(wasm, () => {
+      layer.forward(x, t);
+      return { y: layer.output!.data, dx: layer.backward().data };
+    });
+    const reference = new Float32Array(y.length);
+    jsKernels.softmaxCrossEntropyBackward(y, Int32Array.from(t.data), 13, 10, reference);
+    expect([...dx]).toEqual([...reference]);
   });
 });

@@ -1,12 +1,13 @@
-import { allocate, ShapeError, Tensor } from '@dl/tensor';
+import { allocate, getBackend, ShapeError, Tensor } from '@dl/tensor';
 import { softmax } from '../activations.js';
 import type { FloatTensor, LossLayer } from '../layer.js';
 import { batchShape, crossEntropyError, isOneHot, labelAt } from '../losses.js';
 
 /**
  * Softmax followed by the cross-entropy error (`common/layers.py:SoftmaxWithLoss`), for scores of
- * shape `[N, classes]` and targets as one-hot rows or `N` labels. `backward` returns `(y - t) / N`;
- * like the book, it takes no `dout` (the loss is where backprop starts, with `dout = 1`).
+ * shape `[N, classes]` and targets as one-hot rows or `N` labels. `backward` returns `(y - t) / N`
+ * (for labels, on the backend's kernel); like the book, it takes no `dout` (the loss is where backprop
+ * starts, with `dout = 1`). The loss value stays in JS: one log per row.
  */
 export class SoftmaxWithLoss implements LossLayer {
   readonly kind = 'SoftmaxWithLoss';
@@ -38,9 +39,9 @@ export class SoftmaxWithLoss implements LossLayer {
     if (isOneHot('SoftmaxWithLoss', y, t, rows)) {
       for (let i = 0; i < dx.length; i++) dx[i] = (p[i]! - t.data[i]!) / rows;
     } else {
-      dx.set(p);
-      for (let i = 0; i < rows; i++) dx[i * classes + labelAt('SoftmaxWithLoss', t, i, classes)]! -= 1;
-      for (let i = 0; i < dx.length; i++) dx[i] = dx[i]! / rows;
+      const labels = new Int32Array(rows);
+      for (let i = 0; i < rows; i++) labels[i] = labelAt('SoftmaxWithLoss', t, i, classes);
+      getBackend().softmaxCrossEntropyBackward(p, labels, rows, classes, dx);
     }
     return new Tensor(dx, y.shape, y.dtype);
   }

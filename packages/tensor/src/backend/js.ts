@@ -1,8 +1,12 @@
 import type { AnyTypedArray } from '../dtype.js';
 import type { BinaryArgs, BinaryOp, Kernels, ReduceArgs, UnaryOp } from './kernels.js';
 import { activationBackwardJs, activationJs } from './js-activation.js';
+import { batchNormBackwardJs, batchNormForwardJs } from './js-batch-norm.js';
 import { convBackwardJs, convForwardJs } from './js-conv.js';
+import { dropoutJs } from './js-dropout.js';
 import { gemmJs } from './js-gemm.js';
+import { optimizerUpdateJs } from './js-optimizer.js';
+import { softmaxCrossEntropyBackwardJs, softmaxJs } from './js-softmax.js';
 import {
   avgPoolBackwardInto,
   avgPoolInto,
@@ -202,4 +206,10 @@ export const jsKernels: Kernels = {
   avgPoolBackward: avgPoolBackwardInto,
   convForward: convForwardJs,
   convBackward: convBackwardJs,
+  softmax: softmaxJs,
+  softmaxCrossEntropyBackward: softmaxCrossEntropyBackwardJs,
+  batchNormForward: batchNormForwardJs,
+  batchNormBackward: batchNormBackwardJs,
+  dropout: dropoutJs,
+  optimizerUpdate: optimizerUpdateJs,
 };

@@ -174,4 +174,96 @@ export interface Kernels {
   readonly convForward: (args: ConvForwardArgs) => void;
   /** A whole convolution backward: `dw`, `db` and `dx` in one call. */
   readonly convBackward: (args: ConvBackwardArgs) => void;
+  // Layer kernels: what remains of a training step besides GEMMs and convolutions.
+  /** Softmax of each of `rows` rows of `classes` values, the row maximum subtracted before `exp`. */
+  readonly softmax: (x: FloatArray, rows: number, classes: number, out: FloatArray) => void;
+  /**
+   * SoftmaxWithLoss's backward for integer labels: `dx = (y - onehot(labels)) / rows`, with `y` the
+   * softmax output; `labels` are valid class indices (the layer checks them).
+   */
+  readonly softmaxCrossEntropyBackward: (
+    y: FloatArray,
+    labels: Int32Array,
+    rows: number,
+    classes: number,
+    dx: FloatArray,
+  ) => void;
+  /** BatchNormalization's forward (train: batch statistics, running statistics updated). */
+  readonly batchNormForward: (args: BatchNormForwardArgs) => void;
+  /** BatchNormalization's backward: `dgamma`, `dbeta` and `dx`. */
+  readonly batchNormBackward: (args: BatchNormBackwardArgs) => void;
+  /**
+   * Dropout's forward or backward: `out = x · mask · scale` (`x · 0` where the mask is 0, so NaN
+   * stays NaN as in the book's `x * mask`); without a mask, `out = x · scale` (test mode).
+   */
+  readonly dropout: (x: FloatArray, mask: Uint8Array | undefined, scale: number, out: FloatArray) => void;
+  /** One optimizer step of a parameter `w` with gradient `g`, in place (`w` and the slots). */
+  readonly optimizerUpdate: (update: OptimizerUpdate, w: FloatArray, g: FloatArray) => void;
 }
+
+/**
+ * BatchNormalization's input viewed as `[n, D, S]`: statistics for each feature `d` over its `n·S`
+ * values (S = 1 per activation, S = H·W per channel).
+ */
+export interface BatchNormView {
+  n: number;
+  D: number;
+  S: number;
+}
+
+export interface BatchNormForwardArgs {
+  view: BatchNormView;
+  /** Batch statistics (and running-statistics update) when true; the running statistics when false. */
+  train: boolean;
+  momentum: number;
+  eps: number;
+  x: FloatArray;
+  gamma: FloatArray;
+  beta: FloatArray;
+  /** Updated in place in train mode; used in test mode. */
+  runningMean: FloatArray;
+  runningVar: FloatArray;
+  /** Outputs: `x - mean`, `xc / std`, `std` per feature, and `gamma·xn + beta`. */
+  xc: FloatArray;
+  xn: FloatArray;
+  std: FloatArray;
+  out: FloatArray;
+}
+
+export interface BatchNormBackwardArgs {
+  view: BatchNormView;
+  /** Whether the forward used batch statistics (train) or constants (test). */
+  train: boolean;
+  dout: FloatArray;
+  gamma: FloatArray;
+  /** Saved by the forward. */
+  xc: FloatArray;
+  xn: FloatArray;
+  std: FloatArray;
+  /** Outputs (overwritten). */
+  dgamma: FloatArray;
+  dbeta: FloatArray;
+  dx: FloatArray;
+}
+
+/**
+ * One optimizer step for one parameter (book 6.1), with its hyper-parameters and slots (updated in
+ * place): `v` velocity, `h` sum or average of squared gradients, `m`/`v` Adam's moments; `t` is
+ * Adam's 1-based update count.
+ */
+export type OptimizerUpdate =
+  | { kind: 'sgd'; lr: number }
+  | { kind: 'momentum' | 'nesterov'; lr: number; momentum: number; v: FloatArray }
+  | { kind: 'adagrad'; lr: number; eps: number; h: FloatArray }
+  | { kind: 'rmsprop'; lr: number; decayRate: number; eps: number; h: FloatArray }
+  | {
+      kind: 'adam';
+      variant: 'book' | 'standard';
+      lr: number;
+      beta1: number;
+      beta2: number;
+      eps: number;
+      t: number;
+      m: FloatArray;
+      v: FloatArray;
+    };

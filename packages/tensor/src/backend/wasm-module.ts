@@ -81,6 +81,58 @@ export interface KernelModule {
       sums: number,
     ]
   ): void;
+  // Layer kernels (assembly/softmax.ts, batchnorm.ts, dropout.ts, optimizer.ts).
+  softmaxF32(x: number, rows: number, classes: number, out: number): void;
+  softmaxCrossEntropyBackwardF32(y: number, labels: number, rows: number, classes: number, dx: number): void;
+  batchNormForwardF32(
+    n: number,
+    D: number,
+    S: number,
+    train: number,
+    momentum: number,
+    eps: number,
+    x: number,
+    gamma: number,
+    beta: number,
+    runningMean: number,
+    runningVar: number,
+    xc: number,
+    xn: number,
+    std: number,
+    out: number,
+    scratch: number,
+  ): void;
+  batchNormBackwardF32(
+    n: number,
+    D: number,
+    S: number,
+    train: number,
+    dout: number,
+    gamma: number,
+    xc: number,
+    xn: number,
+    std: number,
+    dgamma: number,
+    dbeta: number,
+    dx: number,
+    scratch: number,
+  ): void;
+  /** `mask` 0: no mask (x · scale). */
+  dropoutF32(x: number, mask: number, scale: number, out: number, n: number): void;
+  /** See assembly/optimizer.ts for the kind codes and what p1..p3 mean for each. */
+  optimizerUpdateF32(
+    kind: number,
+    n: number,
+    w: number,
+    g: number,
+    s1: number,
+    s2: number,
+    lr: number,
+    p1: number,
+    p2: number,
+    p3: number,
+    eps: number,
+  ): void;
 }
 
 /** A `ConvGeometry` as the kernels take it: batch, channels, height, width, filterH, filterW, stride, pad, outH, outW. */
@@ -123,6 +175,12 @@ export const FUNCTIONS = [
   'convBackwardF32',
   'activationF32',
   'activationBackwardF32',
+  'softmaxF32',
+  'softmaxCrossEntropyBackwardF32',
+  'batchNormForwardF32',
+  'batchNormBackwardF32',
+  'dropoutF32',
+  'optimizerUpdateF32',
 ] as const;
 
 export type KernelFunction = (typeof FUNCTIONS)[number];

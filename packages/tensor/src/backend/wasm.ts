@@ -2,12 +2,16 @@ import type { Kernels } from './kernels.js';
 import { WasmArena } from './wasm-arena.js';
 import { hasWasmRelaxedSimd, hasWasmSimd, type WasmFeatures, type WasmVariant } from './wasm-features.js';
 import { createWasmActivation } from './wasm-activation.js';
+import { createWasmBatchNorm } from './wasm-batch-norm.js';
 import { createWasmConv } from './wasm-conv.js';
+import { createWasmDropout } from './wasm-dropout.js';
 import { createWasmBinary, createWasmUnary } from './wasm-elementwise.js';
 import { createWasmGemm } from './wasm-gemm.js';
 import { wasmApi } from './wasm-api.js';
 import { loadWasmBytes } from './wasm-load.js';
 import { compileKernels, instantiateKernels, type KernelModule } from './wasm-module.js';
+import { createWasmOptimizer } from './wasm-optimizer.js';
+import { createWasmSoftmax } from './wasm-softmax.js';
 import { hardwareThreads, threadsUnavailable, WasmThreadPool } from './wasm-threads.js';
 import { createWasmReduce } from './wasm-reduce.js';
 import { createWasmWindow } from './wasm-window.js';
@@ -140,6 +144,10 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     ...createWasmActivation(module, arena),
     ...createWasmWindow(module, arena),
     ...createWasmConv(module, arena, pool),
+    ...createWasmSoftmax(module, arena),
+    ...createWasmBatchNorm(module, arena),
+    dropout: createWasmDropout(module, arena),
+    optimizerUpdate: createWasmOptimizer(module, arena),
   };
   warmUp(kernels);
   return kernels;

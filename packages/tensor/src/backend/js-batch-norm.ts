@@ -1,16 +1,11 @@
-import type { FloatArray } from '@dl/tensor';
+import type { BatchNormBackwardArgs, BatchNormForwardArgs, BatchNormView } from './kernels.js';
 
 /**
- * The arithmetic of BatchNormalization on flat arrays, separate from the layer's state and shapes (and
- * ready to move to a faster backend). The input is viewed as `[n, D, S]`: statistics for each feature
- * `d` over its `n·S` values (S = 1 per activation, S = H·W per channel). The order of operations is
- * the book's (`common/layers.py`), so results match it to rounding.
+ * The arithmetic of BatchNormalization on flat arrays (`common/layers.py`), the reference for other
+ * backends. The input is viewed as `[n, D, S]`: statistics for each feature `d` over its `n·S`
+ * values. The order of operations is the book's, with float64 accumulators, so results match it to
+ * rounding.
  */
-export interface BatchNormView {
-  n: number;
-  D: number;
-  S: number;
-}
 
 /** Visits `[n, D, S]` in storage order, passing the flat index and the feature index. */
 function forEach({ n, D, S }: BatchNormView, f: (i: number, d: number) => void): void {
@@ -18,25 +13,7 @@ function forEach({ n, D, S }: BatchNormView, f: (i: number, d: number) => void):
   for (let k = 0; k < n; k++) for (let d = 0; d < D; d++) for (let s = 0; s < S; s++) f(i++, d);
 }
 
-export interface BatchNormForwardArgs {
-  view: BatchNormView;
-  train: boolean;
-  momentum: number;
-  eps: number;
-  x: FloatArray;
-  gamma: FloatArray;
-  beta: FloatArray;
-  /** Updated in place in train mode; used in test mode. */
-  runningMean: FloatArray;
-  runningVar: FloatArray;
-  /** Outputs: `x - mean`, `xc / std`, `std` per feature, and `gamma·xn + beta`. */
-  xc: FloatArray;
-  xn: FloatArray;
-  std: FloatArray;
-  out: FloatArray;
-}
-
-export function batchNormForward(a: BatchNormForwardArgs): void {
+export function batchNormForwardJs(a: BatchNormForwardArgs): void {
   const { view, x, xc, xn, std, out, gamma: g, beta: b, runningMean: rm, runningVar: rv, momentum, eps } = a;
   const D = view.D;
   const m = view.n * view.S;
@@ -66,27 +43,11 @@ export function batchNormForward(a: BatchNormForwardArgs): void {
   });
 }
 
-export interface BatchNormBackwardArgs {
-  view: BatchNormView;
-  /** Whether the forward used batch statistics (train) or constants (test). */
-  train: boolean;
-  dout: FloatArray;
-  gamma: FloatArray;
-  /** Saved by the forward. */
-  xc: FloatArray;
-  xn: FloatArray;
-  std: FloatArray;
-  /** Outputs. */
-  dgamma: FloatArray;
-  dbeta: FloatArray;
-  dx: FloatArray;
-}
-
 /**
  * The book's backward through the batch mean and variance; after a test-mode forward the statistics
  * are constants and `dx = dout · gamma / std`.
  */
-export function batchNormBackward(a: BatchNormBackwardArgs): void {
+export function batchNormBackwardJs(a: BatchNormBackwardArgs): void {
   const { view, dout: dy, gamma: g, xc, xn, std, dx } = a;
   const D = view.D;
   const m = view.n * view.S;
