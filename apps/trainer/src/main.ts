@@ -1,4 +1,5 @@
 import { MnistDataError } from '@dl/data-mnist';
+import { BENCH_HELP, benchCommand } from './commands/bench.js';
 import { EXPERIMENT_HELP, experimentCommand } from './commands/experiment.js';
 import { EVAL_HELP, evalCommand } from './commands/eval.js';
 import { GRADCHECK_HELP, gradcheckCommand } from './commands/gradcheck.js';
@@ -40,6 +41,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     run: gradcheckCommand,
     help: GRADCHECK_HELP,
   },
+  bench: {
+    summary: 'the quick benchmarks: GEMM, layers and training steps on js and wasm, beside NumPy',
+    run: (argv, io) => benchCommand(argv, io),
+    help: BENCH_HELP,
+  },
 };
 
 const HELP = `dl — deep learning from scratch, on the command line
@@ -61,6 +67,10 @@ Examples:
   dl predict --checkpoint runs/adam/best.safetensors my-digit.png
   dl experiment optimizers         SGD, Momentum, AdaGrad and Adam, as figures 6-8 and 6-9
   dl gradcheck                     backprop against numerical gradients, as the book's chapter 5
+  dl gradcheck --model simple-conv-net
+  dl train --spec net.json         a network described by a ModelSpec JSON file
+  dl experiment filters            SimpleConvNet's first-layer filters before and after training
+  dl bench --only gemm             the quick GEMM benchmark
 
 Exit codes: 0 done, 1 error, 2 bad command line, 3 the loss became NaN/Inf, 130 interrupted.`;
 

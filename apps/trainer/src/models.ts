@@ -20,7 +20,7 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 
 /** The convolutional networks take images `[C, H, W]`; the others flat vectors. */
 export const CONV_MODELS: readonly ModelName[] = ['simple-conv-net', 'deep-conv-net', 'lenet'];
-export const isConvModel = (m: ModelName): boolean => CONV_MODELS.includes(m);
+export const isConvModel = (m: string): boolean => (CONV_MODELS as readonly string[]).includes(m);
 export type InitName = 'std' | 'xavier' | 'he';
 
 /** What `dl train --model NAME` does when no other flag is given: the book's own settings. */

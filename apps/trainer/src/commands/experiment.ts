@@ -35,11 +35,14 @@ Examples:
   dl experiment activations
   dl experiment optimizers --iters 2000          the book's 2000 iterations (about 5 minutes)
   dl experiment batch-norm --scales 4 --epochs 10 --out runs/bn
-  dl experiment hyperparams --book               100 trials, as the book`;
+  dl experiment hyperparams --book               100 trials, as the book
+  dl experiment filters --iters 1000             SimpleConvNet's filters, figure 7-24
+  dl experiment misclassified --checkpoint runs/a/best.safetensors
+  dl experiment precision --checkpoint runs/a/best.safetensors`;
 
 function experimentHelp(e: Experiment): string {
   const own = Object.entries(e.options).map(
-    ([name, o]) => `  --${`${name}${o.type === 'string' ? ' X' : ''}`.padEnd(18)} ${o.help}`,
+    ([name, o]) => `  --${`${name}${o.type === 'string' ? ` ${o.value ?? 'X'}` : ''}`.padEnd(17)} ${o.help}`,
   );
   return [
     `Usage: dl experiment ${e.name} [options]`,
@@ -54,8 +57,8 @@ function experimentHelp(e: Experiment): string {
     ...(e.usesData ? ['  --data DIR          MNIST-format IDX files (default: the bundled MNIST)'] : []),
     '  --json              only a JSON summary on stdout',
     '',
-    'Example:',
-    `  dl experiment ${e.name} --out runs/${e.name}`,
+    e.examples ? 'Examples:' : 'Example:',
+    ...(e.examples ?? [`dl experiment ${e.name} --out runs/${e.name}`]).map((x) => `  ${x}`),
   ].join('\n');
 }
 
@@ -103,7 +106,8 @@ export async function experimentCommand(argv: readonly string[], io: Io): Promis
     throw new RunError(describeFsError(e, 'cannot create the output directory') ?? String(e));
   }
   let data: LoadedData | undefined;
-  const dataDir = values.data;
+  let images: LoadedData | undefined;
+  const dataDir = values.data === undefined ? null : resolve(values.data);
   const ctx: ExperimentContext = {
     out,
     io,
@@ -111,8 +115,8 @@ export async function experimentCommand(argv: readonly string[], io: Io): Promis
     log: (line) => {
       if (!json) io.write(`${line}\n`);
     },
-    data: () =>
-      (data ??= loadData({ dir: dataDir === undefined ? null : resolve(dataDir), trainSize: null })),
+    data: () => (data ??= loadData({ dir: dataDir, trainSize: null })),
+    images: () => (images ??= loadData({ dir: dataDir, trainSize: null, flatten: false })),
     values,
     file: (f) => join(out, f),
   };

@@ -63,13 +63,74 @@ describe('dl gradcheck', () => {
     ]);
   });
 
-  it('rejects models it cannot check and bad flags', async () => {
-    const conv = await runDl(['gradcheck', '--model', 'deep-conv-net']);
-    expect(conv.code).toBe(2);
-    expect(conv.stderr).toMatch(
-      /--model must be one of two-layer-net, multi-layer-net, multi-layer-net-extend/,
+  it('checks the convolutional networks on sampled entries of each parameter, in seconds', async () => {
+    const expected: Record<string, string[]> = {
+      'simple-conv-net': ['W1', 'b1', 'W2', 'b2', 'W3', 'b3'],
+      'deep-conv-net': Array.from({ length: 8 }, (_, k) => [`W${k + 1}`, `b${k + 1}`]).flat(),
+      lenet: Array.from({ length: 5 }, (_, k) => [`W${k + 1}`, `b${k + 1}`]).flat(),
+    };
+    for (const [model, names] of Object.entries(expected)) {
+      const r = await runDl(['gradcheck', '--model', model, '--samples', '8', '--batch', '2', '--json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout) as {
+        ok: boolean;
+        samples: number;
+        seconds: number;
+        params: { name: string; size: number; maxRelError: number }[];
+      };
+      expect(report.ok).toBe(true);
+      expect(report.samples).toBe(8);
+      expect(report.params.map((p) => p.name)).toEqual(names);
+      // At most 8 entries of each (all of a smaller one).
+      for (const p of report.params) expect(p.size).toBeLessThanOrEqual(8);
+      expect(report.seconds).toBeLessThan(30);
+    }
+    const table = await runDl(['gradcheck', '--model', 'simple-conv-net']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(
+      /^gradient check: simple-conv-net 1x10x10, hidden 6, float64, 3 random images, h = 1e-4, 30 sampled entries per parameter \(seed 0\)/,
     );
+    expect(table.stdout).toMatch(/^W1 +3x1x3x3 +[\d.e+-]+ +[\d.e+-]+ +[\d.e+-]+ +ok$/m);
+    expect(table.stdout).toMatch(/^W2 +48x6 +[\d.e+-]+ +[\d.e+-]+ +[\d.e+-]+ +ok$/m);
+    expect(table.stdout).toMatch(/all parameters within relative error 0\.00001/);
+  });
+
+  it('--samples is seeded: the same seed checks the same entries, another seed others', async () => {
+    const run = async (seed: string): Promise<number[]> => {
+      const r = await runDl([
+        'gradcheck',
+        '--data',
+        data,
+        '--hidden',
+        '4',
+        '--samples',
+        '5',
+        '--seed',
+        seed,
+        '--json',
+      ]);
+      expect(r.code).toBe(0);
+      return (JSON.parse(r.stdout) as { params: { maxAbsError: number }[] }).params.map((p) => p.maxAbsError);
+    };
+    const a = await run('1');
+    expect(await run('1')).toEqual(a);
+    expect(await run('2')).not.toEqual(a);
+  });
+
+  it('rejects bad flags', async () => {
     const bn = await runDl(['gradcheck', '--batch-norm']);
     expect(bn.code).toBe(2);
+    const unknown = await runDl(['gradcheck', '--model', 'resnet']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /--model must be one of two-layer-net, .*, simple-conv-net, deep-conv-net, lenet/,
+    );
+    const data = await runDl(['gradcheck', '--model', 'lenet', '--data', 'x']);
+    expect(data.stderr).toBe('dl: --model lenet is checked on small random images; --data does not apply\n');
+    const hidden = await runDl(['gradcheck', '--model', 'lenet', '--hidden', '4']);
+    expect(hidden.code).toBe(2);
+    const samples = await runDl(['gradcheck', '--model', 'lenet', '--samples', '0']);
+    expect(samples.stderr).toBe("dl: --samples must be a positive integer, got '0'\n");
   });
 });

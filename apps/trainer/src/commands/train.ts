@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { BACKEND_NAMES, isBackendName, resolveThreads } from '../backend.js';
 import { parseCommandArgs, positiveInt } from '../cli/args.js';
@@ -31,6 +31,11 @@ SGD lr 0.1, batch 100, 10 000 iterations) on the bundled MNIST.
 
 Model:
   --model NAME          ${MODEL_NAMES.join(' | ')} (default two-layer-net)
+  --spec FILE           instead of --model: the network described by a ModelSpec JSON file (any of
+                        the book's kinds with their options, or "sequential" with a list of layers);
+                        recorded in run.json and every checkpoint, so --resume, dl eval and
+                        dl predict rebuild it. Training defaults: those of the book's network of that
+                        kind (sequential: SimpleConvNet's with a convolution, else MultiLayerNet's)
   --hidden A,B,...      hidden layer sizes (default: the book's for the model)
   --activation NAME     relu | sigmoid (multi-layer nets; default relu)
   --init NAME           std | xavier | he: initial weight scale (std = 0.01; default: the model's)
@@ -73,6 +78,9 @@ Examples:
   dl train --model multi-layer-net-extend --dropout 0.2 --train-size 300 --epochs 100
   dl train --data ~/fashion-mnist --epochs 3 --json | jq .testAcc
   dl train --iters 150 --out runs/a && dl train --resume runs/a --iters 300
+  dl train --spec mlp.json --epochs 5 --out runs/mlp     with mlp.json:
+      {"kind": "sequential", "input": [784], "layers": [{"type": "affine", "units": 100},
+       {"type": "relu"}, {"type": "affine", "units": 10}]}
 
 Exit codes: 0 done, 1 error, 2 bad command line, 3 the loss became NaN/Inf, 130 interrupted.`;
 
@@ -92,7 +100,8 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
   const settings = settingsFromFlags(values, (p) => resolve(p));
   // Checked before the run directory is made, so a bad flag leaves nothing behind.
   resolveThreads(settings.backend, settings.threads ?? undefined, availableParallelism());
-  const run = RunDir.open(values.out ?? defaultRunDir(settings.model), { existing: false });
+  const name = settings.specFile ? basename(settings.specFile).replace(/\.json$/i, '') : settings.model;
+  const run = RunDir.open(values.out ?? defaultRunDir(name), { existing: false });
   return runTraining({ settings, run, io, json, argv });
 }
 
@@ -118,6 +127,9 @@ function resumeSettings(run: RunDir, values: TrainValues): TrainSettings {
     throw new CliError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${backend}'`);
   return {
     ...saved,
+    // Runs made before --spec have neither.
+    spec: saved.spec ?? null,
+    specFile: saved.specFile ?? null,
     ...(length ?? {}),
     backend,
     threads: positiveInt('threads', values.threads) ?? (values.backend === undefined ? saved.threads : null),

@@ -4,6 +4,8 @@ import type { LoadedData } from '../train/data.js';
 /** A flag an experiment takes besides the common ones. */
 export interface ExperimentOption {
   readonly type: 'string' | 'boolean';
+  /** What the value is, in the help (`--checkpoint FILE`); default `X`. */
+  readonly value?: string;
   /** `--iters N   iterations per optimizer (default 500; the book 2000)`. */
   readonly help: string;
 }
@@ -18,6 +20,8 @@ export interface ExperimentContext {
   log(line: string): void;
   /** MNIST (or `--data DIR`), flattened, loaded once on first use. */
   data(): LoadedData;
+  /** The same data set as images `[N, 1, rows, cols]` (convolutional networks), loaded once on first use. */
+  images(): LoadedData;
   /** The experiment's own flags, as given (`undefined` when absent). */
   readonly values: Readonly<Record<string, string | boolean | undefined>>;
   /** The path of an output file: `file('loss.csv')`. */
@@ -41,5 +45,7 @@ export interface Experiment {
   /** Whether it reads MNIST (then --data applies). */
   readonly usesData: boolean;
   readonly options: Readonly<Record<string, ExperimentOption>>;
+  /** Command lines for its help (default: one with --out). */
+  readonly examples?: readonly string[];
   run(ctx: ExperimentContext): Promise<ExperimentResult>;
 }

@@ -4,6 +4,9 @@ import type { Experiment } from './context.js';
 import { gradientDescentExperiment } from './gradient-descent.js';
 import { hyperparamsExperiment } from './hyperparams.js';
 import { optimizersExperiment } from './optimizers.js';
+import { filtersExperiment } from './filters.js';
+import { misclassifiedExperiment } from './misclassified.js';
+import { precisionExperiment } from './precision.js';
 import { dropoutExperiment, overfitExperiment, weightDecayExperiment } from './overfit.js';
 import { weightInitExperiment } from './weight-init.js';
 
@@ -18,4 +21,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   weightDecayExperiment,
   dropoutExperiment,
   hyperparamsExperiment,
+  filtersExperiment,
+  misclassifiedExperiment,
+  precisionExperiment,
 ];

@@ -377,16 +377,21 @@ function imageGrid(panel: ImageGridPanel, r: Rect, out: DrawingItem[]): void {
   const rows = Math.max(1, Math.ceil(panel.images.length / cols));
   const cellW = (r.w - 12) / cols;
   const cellH = (r.y + r.h - top - 4) / rows;
-  const side = Math.max(4, Math.min(cellW - 4, cellH - 4 - (captioned ? FONT + 3 : 0)));
+  const boxW = Math.max(4, cellW - 4);
+  const boxH = Math.max(4, cellH - 4 - (captioned ? FONT + 3 : 0));
   panel.images.forEach(({ image, caption, color }, k) => {
     const cx = r.x + 6 + (k % cols) * cellW + cellW / 2;
     const y = top + Math.floor(k / cols) * cellH;
-    out.push({ kind: 'image', x: cx - side / 2, y, w: side, h: side, image });
+    // As large as the cell allows, keeping the image's aspect ratio (square images fill a square).
+    const fit = Math.min(boxW / image.width, boxH / image.height);
+    const w = Math.max(4, image.width * fit);
+    const h = Math.max(4, image.height * fit);
+    out.push({ kind: 'image', x: cx - w / 2, y, w, h, image });
     if (caption) {
       out.push({
         kind: 'text',
         x: cx,
-        y: y + side + FONT + 1,
+        y: y + h + FONT + 1,
         text: caption,
         size: FONT,
         anchor: 'middle',

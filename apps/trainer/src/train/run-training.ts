@@ -1,6 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
-import type { LayerNetwork, ModelSpec } from '@dl/layers';
+import {
+  buildModel as buildFromSpec,
+  specInputShape,
+  type FloatTensor,
+  type LayerNetwork,
+  type ModelSpec,
+} from '@dl/layers';
 import {
   NonFiniteError,
   Trainer,
@@ -9,7 +15,7 @@ import {
   type Optimizer,
   type StepEvent,
 } from '@dl/optim';
-import { Rng } from '@dl/tensor';
+import { Rng, Tensor } from '@dl/tensor';
 import { activateBackend, resolveThreads, type ActiveBackend } from '../backend.js';
 import type { Io } from '../cli/io.js';
 import { buildModel, isConvModel, modelSpec } from '../models.js';
@@ -65,6 +71,13 @@ interface Start {
 }
 
 function startFresh(settings: TrainSettings, inputShape: readonly number[]): Start {
+  const optimizer = createOptimizer(settings.optimizer, { lr: settings.lr });
+  if (settings.spec) {
+    const network = buildFromSpec(settings.spec, { rng: new Rng(settings.seed) });
+    return { network, spec: settings.spec, optimizer, info: undefined };
+  }
+  if (settings.model === 'sequential')
+    throw new RunError('the run has a sequential model but no spec in its settings');
   const model = {
     model: settings.model,
     inputShape,
@@ -80,7 +93,7 @@ function startFresh(settings: TrainSettings, inputShape: readonly number[]): Sta
   return {
     network: buildModel({ ...model, rng: new Rng(settings.seed) }),
     spec: modelSpec(model),
-    optimizer: createOptimizer(settings.optimizer, { lr: settings.lr }),
+    optimizer,
     info: undefined,
   };
 }
@@ -107,6 +120,19 @@ function startFromCheckpoint(settings: TrainSettings, inputShape: readonly numbe
   return { network, spec, optimizer, info };
 }
 
+/** The data with each sample shaped as the spec's network takes it; a RunError when the sizes differ. */
+function shapedFor(data: LoadedData, shape: readonly number[], specFile: string): LoadedData {
+  const want = shape.reduce((a, b) => a * b, 1);
+  const have = data.inputShape.reduce((a, b) => a * b, 1);
+  if (want !== have) {
+    throw new RunError(
+      `${specFile}: the network takes ${shape.join('x')} inputs (${want} values per sample), but ${data.source}'s images have ${have}`,
+    );
+  }
+  const as = (x: FloatTensor): FloatTensor => new Tensor(x.data, [x.shape[0]!, ...shape], x.dtype);
+  return { ...data, xTrain: as(data.xTrain), xTest: as(data.xTest), inputShape: [...shape] };
+}
+
 /** Trains as `settings` say (or continues the run), logging to the run directory; returns the exit code. */
 export async function runTraining(options: TrainRunOptions): Promise<number> {
   const { settings, run, io, json } = options;
@@ -116,11 +142,13 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
 
   let data: LoadedData;
   try {
+    const specShape = settings.spec ? specInputShape(settings.spec) : undefined;
     data = loadData({
       dir: settings.data,
       trainSize: settings.trainSize,
-      flatten: !isConvModel(settings.model),
+      flatten: specShape ? specShape.length !== 3 : !isConvModel(settings.model),
     });
+    if (specShape) data = shapedFor(data, specShape, settings.specFile ?? 'the spec');
   } catch (e) {
     if (!options.resume) run.discardIfUnused();
     throw e;
@@ -134,9 +162,9 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
     : startFresh(settings, data.inputShape);
   const { network, spec, optimizer } = start;
   const shape = describeShape(settings, data.inputShape);
-  const title = `${settings.model} ${shape}, ${settings.optimizer} lr ${settings.lr}, batch ${settings.batchSize}`;
+  const title = `${settings.spec ? shape : `${settings.model} ${shape}`}, ${settings.optimizer} lr ${settings.lr}, batch ${settings.batchSize}`;
   reporter.note(
-    `${options.resume ? 'resume' : 'train'}: ${settings.model} (${shape}), ${settings.optimizer} lr ${settings.lr}, ` +
+    `${options.resume ? 'resume' : 'train'}: ${settings.spec ? `${shape} (${settings.specFile ?? 'spec'})` : `${settings.model} (${shape})`}, ${settings.optimizer} lr ${settings.lr}, ` +
       `batch ${settings.batchSize}, ${describeLength(settings)}, backend ${backend.name} ` +
       `(${backend.threads} thread${backend.threads === 1 ? '' : 's'}), seed ${settings.seed}`,
   );

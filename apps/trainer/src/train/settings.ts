@@ -1,4 +1,4 @@
-import type { Activation } from '@dl/layers';
+import type { Activation, ModelKind, ModelSpec } from '@dl/layers';
 import {
   OPTIMIZER_NAMES,
   createOptimizer,
@@ -9,11 +9,21 @@ import {
 import { BACKEND_NAMES, defaultBackendName, isBackendName, type BackendName } from '../backend.js';
 import { intList, integer, nonNegative, oneOf, positive, positiveInt, type ParsedArgs } from '../cli/args.js';
 import { CliError } from '../cli-error.js';
-import { MODEL_DEFAULTS, MODEL_NAMES, type InitName, type ModelName } from '../models.js';
+import { MODEL_DEFAULTS, MODEL_NAMES, type InitName, type ModelDefaults, type ModelName } from '../models.js';
+import { describeSpec } from '../run/checkpoint.js';
+import { readSpecFile } from './spec-file.js';
 
 /** Every setting of a training run, resolved: what run.json records and `--resume` restores. */
 export interface TrainSettings {
-  model: ModelName;
+  /** The book's network (`--model`), or the kind of the `--spec` network. */
+  model: ModelKind;
+  /**
+   * The network of `--spec FILE`, as validated (what `--resume` rebuilds); null for `--model` runs,
+   * whose network follows from `model`, `hidden`, ... (missing in runs made before `--spec`).
+   */
+  spec?: ModelSpec | null;
+  /** Absolute path of the `--spec` file, for the record. */
+  specFile?: string | null;
   hidden: number[];
   activation: Activation;
   optimizer: OptimizerName;
@@ -42,6 +52,7 @@ export interface TrainSettings {
 
 export const TRAIN_OPTIONS = {
   model: { type: 'string' },
+  spec: { type: 'string' },
   optimizer: { type: 'string' },
   lr: { type: 'string' },
   'batch-size': { type: 'string' },
@@ -91,10 +102,62 @@ export function lengthFromFlags(
   return undefined;
 }
 
-/** Resolves the flags of `dl train` into settings, with each model's book defaults; throws CliError. */
-export function settingsFromFlags(values: TrainValues, resolvePath: (p: string) => string): TrainSettings {
-  const model: ModelName = oneOf('model', values.model, MODEL_NAMES) ?? 'two-layer-net';
-  const defaults = MODEL_DEFAULTS[model];
+/** Flags that describe the network, which a `--spec` file describes instead. */
+const NETWORK_FLAGS = [
+  'hidden',
+  'activation',
+  'init',
+  'weight-decay',
+  'batch-norm',
+  'no-batch-norm',
+  'dropout',
+] as const;
+
+/**
+ * The training defaults for a `--spec` network: those of the book's network of its kind; for a
+ * `sequential` spec, SimpleConvNet's when it has a convolution, else MultiLayerNet's.
+ */
+function specDefaults(spec: ModelSpec): ModelDefaults {
+  if (spec.kind !== 'sequential') return MODEL_DEFAULTS[spec.kind];
+  const conv = spec.layers.some((l) => l.type === 'convolution');
+  return MODEL_DEFAULTS[conv ? 'simple-conv-net' : 'multi-layer-net'];
+}
+
+/** The settings of a `--spec FILE` run: the network from the file, training settings from the flags. */
+function specSettings(values: TrainValues, resolvePath: (p: string) => string): TrainSettings {
+  if (values.model !== undefined) throw new CliError('give --spec or --model, not both');
+  const clash = NETWORK_FLAGS.filter((k) => values[k] !== undefined);
+  if (clash.length > 0) {
+    throw new CliError(
+      `--spec describes the whole network; ${clash.map((k) => `--${k}`).join(', ')} cannot be given with it (write it into the spec)`,
+    );
+  }
+  const file = resolvePath(values.spec!);
+  const spec = readSpecFile(file);
+  const settings = commonSettings(values, resolvePath, specDefaults(spec));
+  return {
+    model: spec.kind,
+    spec,
+    specFile: file,
+    hidden: [],
+    activation: 'relu',
+    weightDecay: 0,
+    dropout: 0,
+    batchNorm: false,
+    init: null,
+    ...settings,
+  };
+}
+
+/** The settings of how to train, from the flags, with `defaults` where a flag is missing. */
+function commonSettings(
+  values: TrainValues,
+  resolvePath: (p: string) => string,
+  defaults: ModelDefaults,
+): Omit<
+  TrainSettings,
+  'model' | 'spec' | 'specFile' | 'hidden' | 'activation' | 'weightDecay' | 'dropout' | 'batchNorm' | 'init'
+> {
   const optimizer = values.optimizer ?? defaults.optimizer;
   if (!isOptimizerName(optimizer)) {
     throw new CliError(`--optimizer must be one of ${OPTIMIZER_NAMES.join(', ')}, got '${optimizer}'`);
@@ -107,6 +170,31 @@ export function settingsFromFlags(values: TrainValues, resolvePath: (p: string) 
     iterations: 'iterations' in defaults.length ? defaults.length.iterations : null,
     epochs: 'epochs' in defaults.length ? defaults.length.epochs : null,
   };
+  const backend = values.backend ?? defaultBackendName();
+  if (!isBackendName(backend)) {
+    throw new CliError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${backend}'`);
+  }
+  return {
+    optimizer,
+    lr,
+    batchSize: positiveInt('batch-size', values['batch-size']) ?? defaults.batchSize,
+    ...length,
+    sampling: oneOf<Sampling>('sampling', values.sampling, ['replacement', 'shuffle']) ?? 'replacement',
+    seed: integer('seed', values.seed) ?? 0,
+    data: values.data === undefined ? null : resolvePath(values.data),
+    trainSize: positiveInt('train-size', values['train-size']) ?? null,
+    evalSamples: positiveInt('eval-samples', values['eval-samples']) ?? defaults.evalSamples ?? null,
+    backend,
+    threads: positiveInt('threads', values.threads) ?? null,
+    logEvery: positiveInt('log-every', values['log-every']) ?? 10,
+  };
+}
+
+/** Resolves the flags of `dl train` into settings, with each model's book defaults; throws CliError. */
+export function settingsFromFlags(values: TrainValues, resolvePath: (p: string) => string): TrainSettings {
+  if (values.spec !== undefined) return specSettings(values, resolvePath);
+  const model: ModelName = oneOf('model', values.model, MODEL_NAMES) ?? 'two-layer-net';
+  const defaults = MODEL_DEFAULTS[model];
   const hidden = intList('hidden', values.hidden) ?? defaults.hidden;
   const oneHidden = model === 'two-layer-net' || model === 'simple-conv-net' || model === 'deep-conv-net';
   if (oneHidden && hidden.length !== 1) {
@@ -141,35 +229,45 @@ export function settingsFromFlags(values: TrainValues, resolvePath: (p: string) 
   if (dropout > 0 && model !== 'multi-layer-net-extend' && model !== 'deep-conv-net') {
     throw new CliError(`--dropout needs --model multi-layer-net-extend or deep-conv-net (got ${model})`);
   }
-  const backend = values.backend ?? defaultBackendName();
-  if (!isBackendName(backend)) {
-    throw new CliError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${backend}'`);
-  }
+  const init = oneOf<InitName>('init', values.init, ['std', 'xavier', 'he']) ?? null;
+  const common = commonSettings(values, resolvePath, defaults);
   return {
     model,
+    spec: null,
+    specFile: null,
     hidden,
     activation,
-    optimizer,
-    lr,
-    batchSize: positiveInt('batch-size', values['batch-size']) ?? defaults.batchSize,
-    ...length,
     weightDecay,
     dropout,
     batchNorm,
-    init: oneOf<InitName>('init', values.init, ['std', 'xavier', 'he']) ?? null,
-    sampling: oneOf<Sampling>('sampling', values.sampling, ['replacement', 'shuffle']) ?? 'replacement',
-    seed: integer('seed', values.seed) ?? 0,
-    data: values.data === undefined ? null : resolvePath(values.data),
-    trainSize: positiveInt('train-size', values['train-size']) ?? null,
-    evalSamples: positiveInt('eval-samples', values['eval-samples']) ?? defaults.evalSamples ?? null,
-    backend,
-    threads: positiveInt('threads', values.threads) ?? null,
-    logEvery: positiveInt('log-every', values['log-every']) ?? 10,
+    init,
+    ...common,
   };
 }
 
-/** `784-50-10`, or the image shape for the convolutional networks (`1x28x28 conv, hidden 100`). */
+function describeLayers(spec: ModelSpec): string {
+  if (spec.kind !== 'sequential') return describeSpec(spec);
+  const layers = spec.layers.map((l) => {
+    switch (l.type) {
+      case 'affine':
+        return `affine ${l.units}`;
+      case 'convolution':
+        return `conv ${l.filters}x${Array.isArray(l.size) ? l.size.join('x') : String(l.size)}`;
+      case 'pooling':
+        return `pool ${Array.isArray(l.size) ? l.size.join('x') : String(l.size)}`;
+      default:
+        return l.type;
+    }
+  });
+  return `sequential: ${layers.join(', ')}`;
+}
+
+/**
+ * `784-50-10`, or the image shape for the convolutional networks (`1x28x28 conv, hidden 100`);
+ * for `--spec` networks, the input and the spec (`784 → sequential: affine 64, relu, affine 10`).
+ */
 export function describeShape(s: TrainSettings, inputShape: readonly number[]): string {
+  if (s.spec) return `${inputShape.join('x')} → ${describeLayers(s.spec)}`;
   if (inputShape.length === 3) {
     return `${inputShape.join('x')} conv${s.hidden.length > 0 ? `, hidden ${s.hidden.join(',')}` : ''}`;
   }
