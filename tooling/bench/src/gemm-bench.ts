@@ -9,6 +9,7 @@ import {
   type GemmArgs,
   type WasmKernels,
 } from './tensor.js';
+import { loadTfjs, type TfjsBackend } from './tfjs.js';
 import { flops, WORKLOADS, type GemmWorkload } from './workloads.js';
 
 /** The columns of the comparison, in print order. */
@@ -18,6 +19,8 @@ export const ENGINES = [
   'wasm simd',
   'wasm relaxed',
   'wasm threads',
+  'tfjs wasm',
+  'tfjs cpu',
   'numpy 1T',
   'numpy MT',
 ] as const;
@@ -48,6 +51,7 @@ export interface GemmBenchOptions {
 export interface GemmBenchReport {
   mode: 'quick' | 'full';
   wasm: { simd: string; relaxed: string; threads: string };
+  tfjs: string;
   numpy: { single: string; multi: string };
   rows: GemmBenchRow[];
 }
@@ -92,7 +96,10 @@ export async function runGemmBench({
   // would dominate the run.
   const naiveMaxFlops = quick ? 2e7 : 2e8;
   const packedMaxFlops = quick ? 2e7 : Infinity;
+  // TF.js's cpu backend runs ~1-3 GFLOP/s.
+  const tfjsCpuMaxFlops = quick ? 3e8 : Infinity;
   const workloads = WORKLOADS.filter((w) => !quick || w.quick);
+  const tfjs = await loadTfjs();
 
   const simd = await createWasmBackend({ simd: 'plain' });
   const relaxed: WasmKernels | undefined = hasWasmRelaxedSimd()
@@ -119,6 +126,23 @@ export async function runGemmBench({
       outputs.set(engine, c);
       return { ms };
     };
+    // TF.js: tf.matMul with its transpose flags on tensors made once; dataSync() waits for the result.
+    const tfjsCell = async (backend: TfjsBackend): Promise<Cell> => {
+      if (backend === 'cpu' && flops(workload) > tfjsCpuMaxFlops) return { skipped: 'skipped' };
+      if (!(await tfjs.use(backend))) return { skipped: 'n/a' };
+      const { tf } = tfjs;
+      const ta = tf.tensor2d(a, transA ? [k, m] : [m, k]);
+      const tb = tf.tensor2d(b, transB ? [n, k] : [k, n]);
+      const ms = measure(() => {
+        const c = tf.matMul(ta, tb, transA, transB);
+        c.dataSync();
+        c.dispose();
+      }, timing);
+      tf.dispose([ta, tb]);
+      return { ms };
+    };
+    const tfjsWasm = await tfjsCell('wasm');
+    const tfjsCpu = await tfjsCell('cpu');
     const cells: Record<Engine, Cell> = {
       'js naive': flops(workload) <= naiveMaxFlops ? time('js naive', naiveGemm) : { skipped: 'skipped' },
       'js packed':
@@ -126,6 +150,8 @@ export async function runGemmBench({
       'wasm simd': time('wasm simd', simd.gemm),
       'wasm relaxed': relaxed ? time('wasm relaxed', relaxed.gemm) : { skipped: 'n/a' },
       'wasm threads': time('wasm threads', threaded.gemm),
+      'tfjs wasm': tfjsWasm,
+      'tfjs cpu': tfjsCpu,
       'numpy 1T': numpyCell(single, workload.name),
       'numpy MT': numpyCell(multi, workload.name),
     };
@@ -147,6 +173,7 @@ export async function runGemmBench({
       relaxed: relaxed?.features.variant ?? 'n/a (this engine has no relaxed SIMD)',
       threads: `${threaded.features.variant}, ${threaded.features.threads} threads${threaded.features.threadsNote ? ` (${threaded.features.threadsNote})` : ''}`,
     },
+    tfjs: `TF.js ${tfjs.version}: ${tfjs.wasmNote}; cpu: plain JavaScript`,
     numpy: { single: numpyLabel(single), multi: numpyLabel(multi) },
     rows,
   };

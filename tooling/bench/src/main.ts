@@ -1,7 +1,9 @@
 /**
- * `node --import tsx tooling/bench/src/main.ts [--quick] [--json] [--no-numpy] [--only SUITE]`: GEMMs,
- * the convolution and pooling layers, and whole training steps on our js and wasm backends (one
- * thread, relaxed SIMD, all threads) side by side with NumPy, printed as tables (JSON with --json).
+ * `node --import tsx tooling/bench/src/main.ts [--quick] [--json] [--out FILE] [--no-numpy] [--only SUITE]`:
+ * GEMMs, the convolution and pooling layers, whole training steps, DeepConvNet inference on the
+ * test images and one epoch of SimpleConvNet on our js and wasm backends (one thread, relaxed SIMD,
+ * all threads) side by side with NumPy (the book's code), TensorFlow.js (wasm, cpu) and convnetjs,
+ * printed as tables (JSON with --json or --out), with the speed issue's targets checked.
  *
  * Node 20 has relaxed SIMD only behind a V8 flag, so when it is missing the harness runs itself
  * again in a child with `--experimental-wasm-relaxed-simd` (all wasm columns then come from one
@@ -9,23 +11,39 @@
  * `--conditions=source`, so the layers and optimizers it times import the same @dl/tensor source.
  */
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runGemmBench } from './gemm-bench.js';
 import { machineInfo } from './machine.js';
 import { runLayerBench } from './layer-bench.js';
-import { formatLayerReport, formatMachine, formatReport, formatStepReport } from './report.js';
+import { runEpochBench } from './epoch-bench.js';
+import { runInferenceBench } from './inference-bench.js';
+import {
+  formatEpochReport,
+  formatInferenceReport,
+  formatLayerReport,
+  formatMachine,
+  formatReport,
+  formatStepReport,
+  formatTargets,
+} from './report.js';
 import { runStepBench } from './step-bench.js';
+import { checkTargets } from './targets.js';
 import { createWasmBackend, hasWasmRelaxedSimd, jsKernels, type Kernels } from './tensor.js';
 import { shapeLabel } from './workloads.js';
 
-const USAGE = `usage: bench [--quick] [--json] [--no-numpy] [--no-relaxed] [--only gemm|layers|steps]
-  --quick        a few seconds: the main shapes, short timings
+const USAGE = `usage: bench [--quick] [--json] [--out FILE] [--no-numpy] [--no-relaxed] [--only gemm|layers|steps|inference|epoch]
+  --quick        under a minute: the main shapes, short timings, no inference or epoch suites
   --json         print the report as JSON
+  --out FILE     also write the report as JSON to FILE
   --no-numpy     skip the python3/NumPy columns
   --no-relaxed   do not restart node with --experimental-wasm-relaxed-simd
-  --only SUITE   run only the GEMM table, the layer (convolution, pooling) tables or the training steps`;
+  --only SUITE   run only the GEMM table, the layer (convolution, pooling) tables, the training steps,
+                 DeepConvNet inference on the test images, or one epoch of SimpleConvNet`;
 
-const SUITES = ['gemm', 'layers', 'steps'] as const;
+const SUITES = ['gemm', 'layers', 'steps', 'inference', 'epoch'] as const;
+/** The suites a --quick run without --only runs: the others take minutes. */
+const QUICK_SUITES: readonly Suite[] = ['gemm', 'layers', 'steps'];
 type Suite = (typeof SUITES)[number];
 
 const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
@@ -56,7 +74,15 @@ async function main(args: readonly string[]): Promise<number> {
     console.error(`bench: --only takes ${SUITES.join(' or ')}, got ${only ?? 'nothing'}\n${USAGE}`);
     return 2;
   }
-  const flags = args.filter((_, i) => onlyAt < 0 || (i !== onlyAt && i !== onlyAt + 1));
+  const outAt = args.indexOf('--out');
+  const out = outAt >= 0 ? args[outAt + 1] : undefined;
+  if (outAt >= 0 && (out === undefined || out.startsWith('--'))) {
+    console.error(`bench: --out takes a file name\n${USAGE}`);
+    return 2;
+  }
+  const valued = new Set<number>();
+  for (const at of [onlyAt, outAt]) if (at >= 0) valued.add(at).add(at + 1);
+  const flags = args.filter((_, i) => !valued.has(i));
   const unknown = flags.filter((a) => !['--quick', '--json', '--no-numpy', '--no-relaxed'].includes(a));
   if (unknown.length > 0) {
     console.error(`bench: unknown option ${unknown.join(' ')}\n${USAGE}`);
@@ -74,7 +100,7 @@ async function main(args: readonly string[]): Promise<number> {
   const json = args.includes('--json');
   const quick = args.includes('--quick');
   const numpy = !args.includes('--no-numpy');
-  const suites = new Set<Suite>(only === undefined ? SUITES : [only as Suite]);
+  const suites = new Set<Suite>(only !== undefined ? [only as Suite] : quick ? QUICK_SUITES : SUITES);
   const machine = machineInfo();
   // The fastest build on every core; 'auto' never runs more busy threads than cores.
   const simd = hasWasmRelaxedSimd() ? 'relaxed' : 'plain';
@@ -85,7 +111,11 @@ async function main(args: readonly string[]): Promise<number> {
     ...(hasWasmRelaxedSimd() ? { 'wasm relaxed': await createWasmBackend({ simd: 'relaxed' }) } : {}),
     'wasm threads': threaded,
   };
-  const progress = (line: string): void => void process.stderr.write(`bench: ${line} done\n`);
+  const started = performance.now();
+  const progress = (line: string): void =>
+    void process.stderr.write(
+      `bench: ${line} done (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+    );
   const gemm = suites.has('gemm')
     ? await runGemmBench({
         quick,
@@ -104,16 +134,41 @@ async function main(args: readonly string[]): Promise<number> {
       })
     : undefined;
   const steps = suites.has('steps')
-    ? await runStepBench(backends, quick, ({ workload }) => progress(workload.name))
+    ? await runStepBench({ backends, quick, numpy, onRow: ({ workload }) => progress(workload.name) })
     : undefined;
+  const inference = suites.has('inference')
+    ? await runInferenceBench({ backends, quick, numpy, onCell: (e) => progress(`inference ${e}`) })
+    : undefined;
+  const epoch = suites.has('epoch')
+    ? await runEpochBench({ 'wasm threads': threaded }, quick, (e) => progress(`epoch ${e}`))
+    : undefined;
+  const targets = checkTargets(gemm, steps, inference);
   await threaded.close();
+  // The load average again at the end: the figures were taken between the two.
+  const loadAfter = machineInfo().load;
+  const report = {
+    machine,
+    loadAfter,
+    threads: threaded.features,
+    gemm,
+    layers,
+    steps,
+    inference,
+    epoch,
+    targets,
+  };
+  if (out !== undefined) writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   if (json) {
-    console.log(JSON.stringify({ machine, threads: threaded.features, gemm, layers, steps }, null, 2));
+    console.log(JSON.stringify(report, null, 2));
   } else {
     const parts = [formatMachine(machine)];
     if (gemm) parts.push(formatReport(gemm));
     if (layers) parts.push(formatLayerReport(layers));
-    if (steps) parts.push(formatStepReport(steps, Object.keys(backends)));
+    if (steps) parts.push(formatStepReport(steps));
+    if (inference) parts.push(formatInferenceReport(inference));
+    if (epoch) parts.push(formatEpochReport(epoch));
+    if (targets.length > 0) parts.push(formatTargets(targets));
+    parts.push('', `load average at the end: ${loadAfter.toFixed(2)}`);
     console.log(parts.join('\n'));
   }
   return 0;

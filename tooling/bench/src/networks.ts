@@ -6,3 +6,4 @@
 export { DeepConvNet, SimpleConvNet, TwoLayerNet } from '../../../packages/layers/src/index.js';
 export type { LayerNetwork } from '../../../packages/layers/src/index.js';
 export { Adam, SGD } from '../../../packages/optim/src/index.js';
+export { loadMnist, sampleBatch } from '../../../packages/data-mnist/src/index.js';

@@ -4,7 +4,10 @@ import { formatTable } from './table.js';
 import { flops, shapeLabel } from './workloads.js';
 import { LAYER_ENGINES, type LayerBenchReport, type LayerCell } from './layer-bench.js';
 import { layerFlops, layerLabel } from './layer-workloads.js';
-import type { StepBenchRow } from './step-bench.js';
+import type { EpochReport } from './epoch-bench.js';
+import type { InferenceReport } from './inference-bench.js';
+import type { StepBenchReport, StepCell } from './step-bench.js';
+import type { TargetResult } from './targets.js';
 
 function cellText(cell: Cell, show: (ms: number) => string): string {
   return 'ms' in cell ? show(cell.ms) : cell.skipped;
@@ -32,6 +35,7 @@ export function formatMachine(machine: MachineInfo): string {
 export function formatReport(report: GemmBenchReport): string {
   const lines: string[] = [];
   lines.push(`wasm: ${report.wasm.simd}; relaxed: ${report.wasm.relaxed}; threads: ${report.wasm.threads}`);
+  lines.push(`tfjs: ${report.tfjs}`);
   lines.push(`numpy 1T: ${report.numpy.single}`);
   lines.push(`numpy MT: ${report.numpy.multi}`);
   lines.push(`mode: ${report.mode}; float32, c = op(a)·op(b), beta 0; fastest batch mean of each`);
@@ -92,35 +96,131 @@ export function formatLayerReport(report: LayerBenchReport): string {
   return lines.join('\n');
 }
 
-/** The training-step table: median ms per step (first step apart), and speed relative to js. */
-export function formatStepReport(rows: readonly StepBenchRow[], engines: readonly string[]): string {
+/** Where the step targets put each network's bound: time relative to the NumPy book step. */
+const STEP_TARGETS: Readonly<Record<string, string>> = {
+  TwoLayerNet: '<= 0.70',
+  SimpleConvNet: '<= 0.083 (1/12)',
+  DeepConvNet: '<= 0.083 (1/12)',
+};
+
+function stepText(cell: StepCell | undefined): string {
+  if (!cell) return 'n/a';
+  if ('skipped' in cell) return cell.skipped;
+  return `${ms(cell.medianMs)} (${ms(cell.firstMs)}, ${cell.steps})`;
+}
+
+/**
+ * The training-step tables: median ms per step (first step apart), time relative to the book's
+ * NumPy step (with the target), and speed relative to js.
+ */
+export function formatStepReport(report: StepBenchReport): string {
+  const { rows, engines } = report;
   const lines: string[] = [
     '',
     'training step, batch 100 (forward, backward, update): median ms per step after the first; ' +
-      '(first step in parentheses, steps timed after it)',
+      '(first step = warm-up, steps timed after it)',
+    `numpy: ${report.numpy}`,
+    `tfjs: ${report.tfjs}`,
+    `convnetjs: ${report.convnetjs}`,
   ];
   const header = ['network', ...engines];
-  const cells = rows.map((row) => [
-    row.workload.name,
-    ...engines.map((e) => {
-      const cell = row.cells[e];
-      if (!cell) return 'n/a';
-      if ('skipped' in cell) return cell.skipped;
-      return `${ms(cell.medianMs)} (${ms(cell.firstMs)}, ${cell.steps})`;
-    }),
-  ]);
-  lines.push('', formatTable(header, cells));
-  const relative = rows.map((row) => {
-    const js = row.cells.js;
+  lines.push(
+    '',
+    formatTable(
+      header,
+      rows.map((row) => [row.workload.name, ...engines.map((e) => stepText(row.cells[e]))]),
+    ),
+  );
+  const target = (name: string): string =>
+    Object.entries(STEP_TARGETS).find(([net]) => name.startsWith(net))?.[1] ?? '-';
+  for (const numpy of ['numpy MT', 'numpy 1T'] as const) {
+    const relative = rows.map((row) => {
+      const ref = row.cells[numpy];
+      return [
+        row.workload.name,
+        ...engines.map((e) => {
+          const cell = row.cells[e];
+          if (!cell || 'skipped' in cell || !ref || 'skipped' in ref) return 'n/a';
+          return `${(cell.medianMs / ref.medianMs).toFixed(3)}`;
+        }),
+        target(row.workload.name),
+      ];
+    });
+    lines.push(
+      '',
+      `training step: time relative to the book's NumPy step, ${numpy} (lower is faster; target for ours)`,
+      formatTable([...header, 'target'], relative),
+    );
+  }
+  return lines.join('\n');
+}
+
+/** DeepConvNet inference over the test images: seconds per pass, images per second, vs TF.js wasm. */
+export function formatInferenceReport(report: InferenceReport): string {
+  const lines = [
+    '',
+    `inference: DeepConvNet predict over ${report.data}, batches of ${report.batch}; ` +
+      `median of the timed passes (first pass = warm-up on ${Math.max(100, report.images / 10)} images)`,
+    `tfjs: ${report.tfjs}`,
+    `numpy: ${report.numpy}`,
+  ];
+  const ref = report.cells['tfjs wasm'];
+  const rows = Object.entries(report.cells).map(([engine, cell]) => {
+    if ('skipped' in cell) return [engine, '-', '', '', '', '', ''];
     return [
-      row.workload.name,
-      ...engines.map((e) => {
-        const cell = row.cells[e];
-        if (!cell || 'skipped' in cell || !js || 'skipped' in js) return 'n/a';
-        return `${(js.medianMs / cell.medianMs).toFixed(2)}×`;
-      }),
+      engine,
+      (cell.medianMs / 1000).toFixed(2),
+      ms(cell.firstMs),
+      String(cell.runs),
+      ((report.images / cell.medianMs) * 1000).toFixed(0),
+      ref && 'medianMs' in ref ? (cell.medianMs / ref.medianMs).toFixed(3) : 'n/a',
+      engine.startsWith('wasm') ? '<= 0.50' : '',
     ];
   });
-  lines.push('', 'training step: speed relative to the js backend', formatTable(header, relative));
+  lines.push(
+    '',
+    formatTable(
+      ['engine', 's per pass', 'warm-up ms', 'passes', 'images/s', 'time / tfjs wasm', 'target'],
+      rows,
+    ),
+  );
+  for (const [engine, cell] of Object.entries(report.cells)) {
+    if ('skipped' in cell) lines.push(`${engine}: ${cell.skipped}`);
+  }
   return lines.join('\n');
+}
+
+/** One epoch of SimpleConvNet (600 steps of 100), measured whole. */
+export function formatEpochReport(report: EpochReport): string {
+  const lines = [
+    '',
+    `one epoch of SimpleConvNet, Adam: ${report.steps} steps of batch 100 from ${report.data}` +
+      (report.steps < 600 ? ` (--quick: ${report.steps} steps, NOT a whole epoch)` : ''),
+  ];
+  const rows = Object.entries(report.cells).map(([engine, cell]) => [
+    engine,
+    (cell.totalMs / 1000).toFixed(1),
+    String(cell.steps),
+    ms(cell.firstMs),
+    ms(cell.medianMs),
+  ]);
+  lines.push('', formatTable(['engine', 'total s', 'steps', 'first step ms', 'median step ms'], rows));
+  return lines.join('\n');
+}
+
+/** The issue's targets: ratio, bound, met or missed by how much. */
+export function formatTargets(targets: readonly TargetResult[]): string {
+  const rows = targets.map((t) => [
+    t.target,
+    t.compared,
+    t.ratio === undefined ? 'n/a' : t.ratio.toFixed(3),
+    `${t.kind === 'atMost' ? '<=' : '>='} ${t.bound.toFixed(3)}`,
+    t.verdict,
+  ]);
+  return [
+    '',
+    'targets (this run; ratio = time of ours / time of the reference, but speed for the GEMM one; ' +
+      'a target is met when all its rows are)',
+    formatTable(['target', 'compared', 'ratio', 'bound', 'verdict'], rows),
+  ].join('\n');
 }

@@ -11,6 +11,7 @@ export {
   randint,
   randn,
   Rng,
+  Tensor,
   withBackend,
 } from '../../../packages/tensor/src/index.js';
 export type { ConvGeometry, GemmArgs, Kernels, WasmKernels } from '../../../packages/tensor/src/index.js';

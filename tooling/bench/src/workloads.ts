@@ -26,6 +26,10 @@ function w(
 }
 
 export const WORKLOADS: readonly GemmWorkload[] = [
+  // Square products, the usual yardstick (1024³ only in the full run).
+  w('square 256³', 256, 256, 256, '', true),
+  w('square 512³', 512, 512, 512, '', true),
+  w('square 1024³', 1024, 1024, 1024, '', false),
   // TwoLayerNet 784-50-10: Affine1 forward X·W1, its weight gradient Xᵀ·dY, its input gradient dY·W1ᵀ.
   w('TwoLayerNet Affine1 X·W', 100, 50, 784, '', true),
   w('TwoLayerNet Affine1 dW=Xᵀ·dY', 784, 50, 100, 'tA', true),

@@ -1,0 +1,167 @@
+import type { LayerNetwork } from './networks.js';
+import { runPython, type NumpyThreads } from './numpy.js';
+import { Tensor, withBackend, type Kernels } from './tensor.js';
+import { buildTfjsModel, loadTfjs, type Tfjs } from './tfjs.js';
+
+type NetInput = Parameters<LayerNetwork['accuracy']>[0];
+type NetLabels = Parameters<LayerNetwork['accuracy']>[1];
+
+/** A pass over the test images: the warm-up pass (on a tenth of them) apart, then the median of `runs`. */
+export type InferenceCell =
+  { firstMs: number; medianMs: number; runs: number; accuracy?: number } | { skipped: string };
+
+export interface InferenceReport {
+  images: number;
+  batch: number;
+  data: string;
+  cells: Record<string, InferenceCell>;
+  numpy: string;
+  tfjs: string;
+}
+
+export interface InferenceBenchOptions {
+  /** Our backends to time (js is left out: it would take minutes; so is plain SIMD when relaxed is there). */
+  backends: Readonly<Record<string, Kernels>>;
+  quick: boolean;
+  numpy: boolean;
+  onCell?: (engine: string) => void;
+}
+
+/** TF.js's cpu backend is timed only when a pass would take less than this. */
+const TFJS_CPU_LIMIT_MS = 60_000;
+
+function timeRuns(pass: (images: number) => number, images: number, runs: number): InferenceCell {
+  const firstMs = (() => {
+    const start = performance.now();
+    pass(Math.max(100, images / 10));
+    return performance.now() - start;
+  })();
+  let correct = 0;
+  const times = Array.from({ length: runs }, () => {
+    const start = performance.now();
+    correct = pass(images);
+    return performance.now() - start;
+  }).sort((a, b) => a - b);
+  return { firstMs, medianMs: times[times.length >> 1]!, runs, accuracy: correct / images };
+}
+
+/** Argmax of each row of `scores` (`rows`×10), counted against `labels` from `offset`. */
+function countCorrect(scores: Float32Array, labels: Int32Array, offset: number): number {
+  let correct = 0;
+  for (let r = 0; r < scores.length / 10; r++) {
+    let best = 0;
+    for (let c = 1; c < 10; c++) if (scores[r * 10 + c]! > scores[r * 10 + best]!) best = c;
+    if (best === labels[offset + r]) correct++;
+  }
+  return correct;
+}
+
+function tfjsPass(
+  tfjs: Tfjs,
+  pixels: Float32Array,
+  labels: Int32Array,
+  batch: number,
+): (n: number) => number {
+  const { tf } = tfjs;
+  const model = buildTfjsModel(tfjs, 'deep');
+  const all = tf.tensor4d(pixels, [labels.length, 28, 28, 1]);
+  return (n: number): number => {
+    let correct = 0;
+    for (let start = 0; start < n; start += batch) {
+      const size = Math.min(batch, n - start);
+      const scores = tf.tidy(
+        () =>
+          model.predict(tf.slice(all, [start, 0, 0, 0], [size, 28, 28, 1])) as ReturnType<typeof tf.tensor>,
+      );
+      correct += countCorrect(scores.dataSync() as Float32Array, labels, start);
+      scores.dispose();
+    }
+    return correct;
+  };
+}
+
+interface InferenceReply {
+  numpy: string;
+  inference: { firstMs: number; medianMs: number; runs: number };
+}
+
+/**
+ * DeepConvNet's predict over the 10 000 MNIST test images (real ones, `@dl/data-mnist`), in batches
+ * of 100 as the book's accuracy(): ours on each wasm backend, TF.js on wasm (and on cpu when a pass
+ * takes under a minute), the book's NumPy on one thread. Untrained weights: the accuracy is ~10%,
+ * the arithmetic the same as a trained network's.
+ */
+export async function runInferenceBench({
+  backends,
+  quick,
+  numpy,
+  onCell,
+}: InferenceBenchOptions): Promise<InferenceReport> {
+  const lib = await import('./networks.js');
+  const tfjs = await loadTfjs();
+  const images = quick ? 1000 : 10_000;
+  const runs = quick ? 1 : 3;
+  const batch = 100;
+  const { xTest, tTest } = lib.loadMnist({ flatten: false });
+  // The first n test images and labels, as views.
+  const head = (n: number): [NetInput, NetLabels] => [
+    new Tensor(xTest.data.subarray(0, n * 784), [n, 1, 28, 28]) as unknown as NetInput,
+    new Tensor(tTest.data.subarray(0, n), [n]) as unknown as NetLabels,
+  ];
+  const cells: Record<string, InferenceCell> = {};
+  for (const [engine, kernels] of Object.entries(backends)) {
+    // js would take minutes; plain SIMD only where there is no relaxed build (one single-thread column).
+    if (engine === 'js' || (engine === 'wasm simd' && 'wasm relaxed' in backends)) continue;
+    const net = new lib.DeepConvNet();
+    const pass = (n: number): number =>
+      withBackend(kernels, () => Math.round(n * net.accuracy(...head(n), { batchSize: batch })));
+    cells[engine] = timeRuns(pass, images, runs);
+    onCell?.(engine);
+  }
+  const pixels = new Float32Array(xTest.data.subarray(0, images * 784));
+  const labels = new Int32Array(tTest.data.subarray(0, images));
+  for (const backend of ['wasm', 'cpu'] as const) {
+    const column = `tfjs ${backend}`;
+    if (!(await tfjs.use(backend))) {
+      cells[column] = { skipped: 'n/a (backend failed)' };
+      continue;
+    }
+    const pass = tfjsPass(tfjs, pixels, labels, batch);
+    if (backend === 'cpu' && quick) {
+      cells[column] = { skipped: 'full run only' };
+      continue;
+    }
+    if (backend === 'cpu') {
+      const start = performance.now();
+      pass(batch);
+      const perBatch = performance.now() - start;
+      if ((perBatch * images) / batch > TFJS_CPU_LIMIT_MS) {
+        cells[column] = {
+          skipped: `skipped: ${(perBatch / 1000).toFixed(1)} s per batch of ${batch} (a pass would take minutes)`,
+        };
+        continue;
+      }
+    }
+    cells[column] = timeRuns(pass, images, runs);
+    onCell?.(column);
+  }
+  let numpyLabel = 'n/a (--no-numpy)';
+  if (numpy) {
+    for (const threads of ['single'] as NumpyThreads[]) {
+      const run = runPython<InferenceReply>('steps.py', { inference: { images, batch, runs: 1 } }, threads);
+      numpyLabel = run.ok
+        ? `NumPy ${run.reply.numpy}, the book's DeepConvNet.predict (float64)`
+        : `n/a (${run.reason})`;
+      cells['numpy 1T'] = run.ok ? run.reply.inference : { skipped: 'n/a' };
+      onCell?.('numpy 1T');
+    }
+  }
+  return {
+    images,
+    batch,
+    data: `the MNIST test images (@dl/data-mnist loadMnist), ${images} of them`,
+    cells,
+    numpy: numpyLabel,
+    tfjs: `TF.js ${tfjs.version} (tfjs-layers model.predict; ${tfjs.wasmNote})`,
+  };
+}

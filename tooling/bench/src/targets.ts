@@ -1,0 +1,135 @@
+import type { GemmBenchReport } from './gemm-bench.js';
+import type { InferenceReport } from './inference-bench.js';
+import type { StepBenchReport, StepCell } from './step-bench.js';
+
+/** One of the speed issue's targets, checked on one run's figures. */
+export interface TargetResult {
+  target: string;
+  /** What is compared: ours and the reference, columns of the tables. */
+  compared: string;
+  /** ours / reference, time over time (lower is faster); for `atLeast` targets reference / ours. */
+  ratio: number | undefined;
+  /** The bound on `ratio`. */
+  bound: number;
+  kind: 'atMost' | 'atLeast';
+  /** met, missed (by how much), or why it could not be checked. */
+  verdict: string;
+}
+
+function check(
+  target: string,
+  compared: string,
+  ratio: number | undefined,
+  bound: number,
+  kind: 'atMost' | 'atLeast',
+  missing: string,
+): TargetResult {
+  let verdict = missing;
+  if (ratio !== undefined) {
+    const met = kind === 'atMost' ? ratio <= bound : ratio >= bound;
+    const factor = kind === 'atMost' ? ratio / bound : bound / ratio;
+    verdict = met ? 'met' : `missed: ${factor.toFixed(2)}× short (needs ${factor.toFixed(2)}× faster)`;
+  }
+  return { target, compared, ratio, bound, kind, verdict };
+}
+
+function median(cell: StepCell | undefined): number | undefined {
+  return cell && 'medianMs' in cell ? cell.medianMs : undefined;
+}
+
+function div(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined ? undefined : a / b;
+}
+
+/** The one-thread wasm column of ours: relaxed SIMD where the engine has it, plain SIMD otherwise. */
+function single(engines: readonly string[]): string {
+  return engines.includes('wasm relaxed') ? 'wasm relaxed' : 'wasm simd';
+}
+
+/** The issue's targets, on the suites that ran (a target whose figures are missing says so). */
+export function checkTargets(
+  gemm: GemmBenchReport | undefined,
+  steps: StepBenchReport | undefined,
+  inference: InferenceReport | undefined,
+): TargetResult[] {
+  const results: TargetResult[] = [];
+  if (steps) {
+    const one = single(steps.engines);
+    const bounds: [string, number, string][] = [
+      ['TwoLayerNet', 0.7, '0.7'],
+      ['SimpleConvNet', 1 / 12, '1/12'],
+      ['DeepConvNet', 1 / 12, '1/12'],
+    ];
+    for (const [net, bound, text] of bounds) {
+      const row = steps.rows.find((r) => r.workload.name.startsWith(net));
+      const target = `${net} step <= ${text}× the NumPy book step`;
+      if (!row) {
+        results.push(check(target, '-', undefined, bound, 'atMost', 'not run (full run only)'));
+        continue;
+      }
+      const c = row.cells;
+      results.push(
+        check(
+          target,
+          'wasm threads / numpy MT (all cores each)',
+          div(median(c['wasm threads']), median(c['numpy MT'])),
+          bound,
+          'atMost',
+          'n/a (no NumPy)',
+        ),
+        check(
+          target,
+          `${one} / numpy 1T (one thread each)`,
+          div(median(c[one]), median(c['numpy 1T'])),
+          bound,
+          'atMost',
+          'n/a (no NumPy)',
+        ),
+      );
+    }
+  }
+  if (gemm) {
+    const row = gemm.rows.find((r) => r.workload.name === 'square 512³');
+    const ms = (name: 'wasm threads' | 'tfjs wasm'): number | undefined => {
+      const cell = row?.cells[name];
+      return cell && 'ms' in cell ? cell.ms : undefined;
+    };
+    results.push(
+      check(
+        'GEMM 512³ on all threads >= 1.4× TF.js wasm',
+        'speed: tfjs wasm time / wasm threads time',
+        div(ms('tfjs wasm'), ms('wasm threads')),
+        1.4,
+        'atLeast',
+        'n/a',
+      ),
+    );
+  }
+  if (inference) {
+    const target = `DeepConvNet inference on ${inference.images} images <= 0.5× TF.js wasm`;
+    const time = (name: string): number | undefined => {
+      const cell = inference.cells[name];
+      return cell && 'medianMs' in cell ? cell.medianMs : undefined;
+    };
+    const one = single(Object.keys(inference.cells));
+    results.push(
+      check(
+        target,
+        'wasm threads / tfjs wasm',
+        div(time('wasm threads'), time('tfjs wasm')),
+        0.5,
+        'atMost',
+        'n/a',
+      ),
+      check(
+        target,
+        `${one} / tfjs wasm (one thread each)`,
+        div(time(one), time('tfjs wasm')),
+        0.5,
+        'atMost',
+        'n/a',
+      ),
+    );
+  }
+  return results;
+}
