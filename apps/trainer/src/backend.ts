@@ -1,5 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { createWasmBackend, hasWasmRelaxedSimd, hasWasmSimd, jsKernels, setBackend } from '@dl/tensor';
+import { availableParallelism } from 'node:os';
+import { positiveInt } from './cli/args.js';
 import { CliError } from './cli-error.js';
 
 /** What `--backend NAME` runs on, and how many threads it got. */
@@ -81,4 +83,27 @@ export function resolveThreads(name: BackendName, requested: number | undefined,
 export async function activateBackend(name: BackendName, threads: number): Promise<ActiveBackend> {
   const description = await BACKENDS[name].activate(threads);
   return { name, threads, description };
+}
+
+/** `--backend` and `--threads` of the commands that compute (eval, predict, experiment). */
+export const BACKEND_OPTIONS = {
+  backend: { type: 'string' },
+  threads: { type: 'string' },
+} as const;
+
+/** Their lines in a command's `--help`. */
+export const BACKEND_HELP = `  --backend NAME      wasm | js (default: the fastest available, wasm; js: the reference)
+  --threads N         threads of the backend (default 1; at most one per core)`;
+
+/** Activates the backend `--backend`/`--threads` ask for (default: the fastest, one thread). */
+export async function activateFromOptions(values: {
+  backend?: string | undefined;
+  threads?: string | undefined;
+}): Promise<ActiveBackend> {
+  const name = values.backend ?? defaultBackendName();
+  if (!isBackendName(name)) {
+    throw new CliError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${name}'`);
+  }
+  const threads = resolveThreads(name, positiveInt('threads', values.threads), availableParallelism());
+  return activateBackend(name, threads);
 }

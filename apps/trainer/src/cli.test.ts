@@ -49,6 +49,21 @@ describe('the dl process', () => {
     expect(bad.stderr).toBe("dl: --batch-size must be a positive integer, got '0'\n");
   });
 
+  it('ends quietly when the reader of its output goes away (| head -1)', () => {
+    // The shell's pipeline: dl writes many lines, head takes one and exits.
+    const r = spawnSync(
+      'sh',
+      [
+        '-c',
+        `"${process.execPath}" ${cli.map((a) => `'${a}'`).join(' ')} train --data '${data}' --batch-size 20 ` +
+          `--iters 60 --log-every 1 --out '${join(tmp.path, 'pipe')}' --json | head -1`,
+      ],
+      { encoding: 'utf8', cwd: app },
+    );
+    expect(r.stdout.split('\n')[0]).toMatch(/^\{"type":"epoch"/);
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled|Error/);
+  });
+
   it('Ctrl-C (SIGINT) finishes the step, writes a checkpoint and exits 130', async () => {
     const dir = join(tmp.path, 'sigint');
     const child = spawn(

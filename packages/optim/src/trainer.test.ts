@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Rng, type Tensor } from '@dl/tensor';
 import type { FloatTensor, ForwardContext, Model } from '@dl/layers';
 import { LogisticModel, blobs } from '../test/logistic-model.js';
@@ -259,6 +259,28 @@ describe('Trainer: cancellation, non-finite losses, resume', () => {
       expect(resumed.testAcc).toBe(full.testAcc);
     },
   );
+
+  it('after a resume, images/s counts only the steps run since (a clock that ticks 1 ms a call)', () => {
+    let now = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => ++now);
+    try {
+      // 500 images, batches of 100: 5 steps an epoch. Resume at step 3, in the middle of epoch 1.
+      const rates: number[] = [];
+      const first = new Trainer(options());
+      for (let i = 0; i < 3; i++) first.trainStep();
+      const second = new Trainer({ ...options(), onStep: (e) => rates.push(e.imagesPerSecond) });
+      second.setState(first.getState());
+      second.trainStep();
+      const fresh: number[] = [];
+      const third = new Trainer({ ...options(), onStep: (e) => fresh.push(e.imagesPerSecond) });
+      third.trainStep();
+      // One step each, timed by the same clock: the same rate (it used to count the steps before the resume too).
+      expect(rates[0]).toBeGreaterThan(0);
+      expect(rates[0]).toBe(fresh[0]);
+    } finally {
+      clock.mockRestore();
+    }
+  });
 
   it('checks its options', () => {
     expect(() => new Trainer(options({ iterations: 3 }))).toThrow(/give epochs or iterations, not both/);

@@ -35,6 +35,8 @@ export class Trainer {
   private lastEvalStep = 0;
   private readonly started = performance.now();
   private epochTrainMs = 0;
+  /** The step `epochTrainMs` counts from: the last evaluation, or where a resumed run restarted. */
+  private timedFrom = 0;
 
   constructor(private readonly options: TrainerOptions) {
     this.model = options.model;
@@ -78,7 +80,7 @@ export class Trainer {
     this.trainLossList.push(loss);
     this.currentIter = s + 1;
     this.epochTrainMs += performance.now() - t0;
-    const images = (this.currentIter - this.lastEvalStep) * batchSize;
+    const images = (this.currentIter - this.timedFrom) * batchSize;
     this.options.onStep?.({ step: this.currentIter, epoch, loss, imagesPerSecond: this.rate(images) });
     const due =
       this.config.evaluateAt === 'book'
@@ -115,8 +117,9 @@ export class Trainer {
     const steps = this.currentIter - this.lastEvalStep;
     let sum = 0;
     for (let i = this.lastEvalStep; i < this.currentIter; i++) sum += this.trainLossList[i]!;
-    const imagesPerSecond = this.rate(steps * this.config.batchSize);
+    const imagesPerSecond = this.rate((this.currentIter - this.timedFrom) * this.config.batchSize);
     this.lastEvalStep = this.currentIter;
+    this.timedFrom = this.currentIter;
     this.epochTrainMs = 0;
     this.options.onEpoch?.({
       epoch: this.currentEpoch,
@@ -208,6 +211,8 @@ export class Trainer {
     this.currentIter = step;
     this.currentEpoch = state.epoch;
     this.lastEvalStep = lastEvalStep;
+    // Steps before the restart took unknown time: the rate counts from here.
+    this.timedFrom = step;
     this.trainLossList = [...state.trainLossList];
     this.trainAccList = [...state.trainAccList];
     this.testAccList = [...state.testAccList];

@@ -51,7 +51,7 @@ describe('dl bench', () => {
   it('rejects a bad suite or flag, and a checkout without the harness, in one line', async () => {
     const suite = await runDl(['bench', '--only', 'fft']);
     expect(suite.code).toBe(2);
-    expect(suite.stderr).toBe("dl: --only must be one of gemm, layers, steps, got 'fft'\n");
+    expect(suite.stderr).toBe("dl: --only must be one of gemm, layers, steps, inference, epoch, got 'fft'\n");
     const flag = await runDl(['bench', '--full']);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toMatch(/^dl: bench: unknown option '--full'/);
@@ -70,7 +70,7 @@ describe('dl bench', () => {
     const r = await runDl(['bench', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: dl bench \[options\]/);
-    expect(r.stdout).toMatch(/--only SUITE +gemm \| layers \| steps/);
+    expect(r.stdout).toMatch(/--only SUITE +gemm \| layers \| steps \| inference \| epoch/);
     expect(r.stdout).toMatch(/dl bench --only gemm --no-numpy/);
     const top = await runDl(['--help']);
     expect(top.stdout).toMatch(/^ {2}bench +the quick benchmarks/m);

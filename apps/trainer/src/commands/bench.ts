@@ -14,7 +14,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const SUITES = ['gemm', 'layers', 'steps'] as const;
+const SUITES = ['gemm', 'layers', 'steps', 'inference', 'epoch'] as const;
 
 export const BENCH_HELP = `Usage: dl bench [options]
 

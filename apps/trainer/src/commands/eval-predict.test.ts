@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MNIST_FILE_NAMES, readIdxFile } from '@dl/data-mnist';
@@ -94,6 +95,23 @@ describe('dl eval', () => {
     const bad = await runDl(['eval', '--checkpoint', checkpoint, '--precision', 'int4']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--precision must be one of float32, float16, bfloat16/);
+  });
+
+  it('evaluates on either backend (--backend, --threads) with the same accuracy', async () => {
+    const run = async (...flags: string[]): Promise<{ accuracy: number; loss: number }> => {
+      const r = await runDl(['eval', '--checkpoint', checkpoint, '--data', data, ...flags, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { accuracy: number; loss: number };
+    };
+    const wasm = await run();
+    const js = await run('--backend', 'js');
+    const threaded = await run('--threads', String(Math.min(2, availableParallelism())));
+    expect(js.accuracy).toBe(wasm.accuracy);
+    expect(threaded.accuracy).toBe(wasm.accuracy);
+    expect(Math.abs(js.loss - wasm.loss)).toBeLessThan(1e-5);
+    const bad = await runDl(['eval', '--checkpoint', checkpoint, '--backend', 'cuda']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--backend must be one of wasm, js, got 'cuda'/);
   });
 
   it('refuses data whose images do not fit the model', async () => {

@@ -3,6 +3,7 @@ import { withWeightPrecision, type WeightPrecision } from '@dl/layers';
 import { Tensor } from '@dl/tensor';
 import { oneOf, parseCommandArgs } from '../cli/args.js';
 import type { Io } from '../cli/io.js';
+import { activateFromOptions, BACKEND_HELP, BACKEND_OPTIONS } from '../backend.js';
 import { CliError } from '../cli-error.js';
 import { evaluateModel, formatConfusion } from '../eval/evaluate.js';
 import { specInputShape } from '../eval/model-input.js';
@@ -14,6 +15,7 @@ const OPTIONS = {
   checkpoint: { type: 'string' },
   data: { type: 'string' },
   precision: { type: 'string' },
+  ...BACKEND_OPTIONS,
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -30,6 +32,7 @@ Options:
   --data DIR          MNIST-format IDX files (default: the bundled MNIST); its test set is used
   --precision P       float32 | float16 | bfloat16: round every weight to this format first, as if
                       stored in it (computation stays float32; default float32)
+${BACKEND_HELP}
   --json              the results as one JSON object
 
 Examples:
@@ -37,15 +40,16 @@ Examples:
   dl eval --checkpoint runs/a/last.safetensors --precision bfloat16 --json`;
 
 /** `dl eval`: returns the exit code. */
-export function evalCommand(argv: readonly string[], io: Io): Promise<number> {
+export async function evalCommand(argv: readonly string[], io: Io): Promise<number> {
   const { values } = parseCommandArgs('eval', argv, OPTIONS);
   if (values.help) {
     io.write(`${EVAL_HELP}\n`);
-    return Promise.resolve(0);
+    return 0;
   }
   if (values.checkpoint === undefined)
     throw new CliError("eval: --checkpoint FILE is required (see 'dl eval --help')");
   const precision = oneOf('precision', values.precision, PRECISIONS) ?? 'float32';
+  await activateFromOptions(values);
   const file = resolve(values.checkpoint);
   const { network, spec, info } = readCheckpoint(file);
   const data = loadData({ dir: values.data === undefined ? null : resolve(values.data), trainSize: null });
@@ -69,7 +73,7 @@ export function evalCommand(argv: readonly string[], io: Io): Promise<number> {
       ...result,
     };
     io.write(`${JSON.stringify(record)}\n`);
-    return Promise.resolve(0);
+    return 0;
   }
   const pct = (v: number): string => (Number.isNaN(v) ? '-' : `${(100 * v).toFixed(2)}%`);
   io.write(
@@ -79,5 +83,5 @@ export function evalCommand(argv: readonly string[], io: Io): Promise<number> {
       `per class: ${result.perClass.map((a, c) => `${c} ${pct(a)}`).join('  ')}\n\n` +
       `${formatConfusion(result.confusion)}\n`,
   );
-  return Promise.resolve(0);
+  return 0;
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { integer, parseCommandArgs } from '../cli/args.js';
 import type { Io } from '../cli/io.js';
+import { activateFromOptions, BACKEND_HELP, BACKEND_OPTIONS } from '../backend.js';
 import { CliError } from '../cli-error.js';
 import type { Experiment, ExperimentContext } from '../experiments/context.js';
 import { EXPERIMENTS } from '../experiments/registry.js';
@@ -12,6 +13,7 @@ const COMMON = {
   out: { type: 'string' },
   seed: { type: 'string' },
   data: { type: 'string' },
+  ...BACKEND_OPTIONS,
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -28,6 +30,7 @@ Options of every experiment:
   --out DIR           output directory (default runs/experiments/NAME)
   --seed N            seed of every random draw (default 0)
   --data DIR          a directory of MNIST-format IDX files (default: the bundled MNIST)
+${BACKEND_HELP}
   --json              print only a JSON summary (files and numbers) on stdout
   -h, --help          this help; 'dl experiment NAME --help' lists the experiment's own options
 
@@ -55,6 +58,7 @@ function experimentHelp(e: Experiment): string {
     '  --out DIR           output directory (default runs/experiments/' + e.name + ')',
     '  --seed N            seed (default 0)',
     ...(e.usesData ? ['  --data DIR          MNIST-format IDX files (default: the bundled MNIST)'] : []),
+    BACKEND_HELP,
     '  --json              only a JSON summary on stdout',
     '',
     e.examples ? 'Examples:' : 'Example:',
@@ -98,6 +102,7 @@ export async function experimentCommand(argv: readonly string[], io: Io): Promis
     throw new CliError(`experiment ${experiment.name} uses no data set; --data does not apply`);
   }
   const json = values.json === true;
+  await activateFromOptions(values);
   const seed = integer('seed', values.seed) ?? 0;
   const out = resolve(values.out ?? join('runs', 'experiments', experiment.name));
   try {

@@ -4,6 +4,7 @@ import { softmax } from '@dl/layers';
 import { Tensor } from '@dl/tensor';
 import { parseCommandArgs } from '../cli/args.js';
 import type { Io } from '../cli/io.js';
+import { activateFromOptions, BACKEND_HELP, BACKEND_OPTIONS } from '../backend.js';
 import { CliError } from '../cli-error.js';
 import { specInputShape } from '../eval/model-input.js';
 import { toMnistDigit } from '../image/mnist-like.js';
@@ -15,6 +16,7 @@ import { describeSpec, readCheckpoint } from '../run/checkpoint.js';
 
 const OPTIONS = {
   checkpoint: { type: 'string' },
+  ...BACKEND_OPTIONS,
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -28,6 +30,7 @@ in 28×28.
 
 Options:
   --checkpoint FILE   the model (a checkpoint of dl train)
+${BACKEND_HELP}
   --json              one JSON object per image
 
 Examples:
@@ -53,15 +56,16 @@ function decode(path: string): Image8 {
 }
 
 /** `dl predict`: returns the exit code. */
-export function predictCommand(argv: readonly string[], io: Io): Promise<number> {
+export async function predictCommand(argv: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs('predict', argv, OPTIONS, true);
   if (values.help) {
     io.write(`${PREDICT_HELP}\n`);
-    return Promise.resolve(0);
+    return 0;
   }
   if (values.checkpoint === undefined)
     throw new CliError("predict: --checkpoint FILE is required (see 'dl predict --help')");
   if (positionals.length === 0) throw new CliError('predict: give at least one image (PNG or PGM)');
+  await activateFromOptions(values);
   const file = resolve(values.checkpoint);
   const { network, spec } = readCheckpoint(file);
   const shape = specInputShape(spec);
@@ -86,5 +90,5 @@ export function predictCommand(argv: readonly string[], io: Io): Promise<number>
       );
     }
   });
-  return Promise.resolve(0);
+  return 0;
 }

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MNIST_FILE_NAMES } from '@dl/data-mnist';
@@ -36,6 +37,25 @@ describe('dl train', () => {
     });
     for (const key of ['testAcc', 'testLoss', 'seconds']) expect(typeof summary[key]).toBe('number');
     // The patterns are easy: 40 steps learn them.
+    expect(summary.testAcc).toBeGreaterThan(0.5);
+  });
+
+  it('--threads runs the wasm backend on worker threads and learns the same', async () => {
+    const threads = Math.min(2, availableParallelism());
+    const r = await runDl([
+      'train',
+      ...small(),
+      '--iters',
+      '40',
+      '--threads',
+      String(threads),
+      '--out',
+      out('t2'),
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout.trimEnd().split('\n').at(-1)!) as Record<string, unknown>;
+    expect(summary).toMatchObject({ type: 'summary', backend: 'wasm', threads, steps: 40 });
     expect(summary.testAcc).toBeGreaterThan(0.5);
   });
 
@@ -250,6 +270,11 @@ describe('dl train errors: one line, no stack, an exit code', () => {
       /--threads 4: the js backend runs on one thread/,
     );
     expect(existsSync(out('threads'))).toBe(false);
+    expectError(
+      await runDl(['train', '--threads', '999', '--out', out('threads-999')]),
+      2,
+      /--threads 999: the wasm backend runs on (one thread|at most \d+ threads) \(this machine has \d+ cores?\)/,
+    );
     expectError(await runDl(['train', '--backend', 'cuda']), 2, /--backend must be one of wasm, js/);
   });
 

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import {
   buildModel,
@@ -8,8 +7,7 @@ import {
   type SimpleConvNetSpec,
 } from '@dl/layers';
 import { createOptimizer, rowsView } from '@dl/optim';
-import { Rng, Tensor } from '@dl/tensor';
-import { activateBackend, defaultBackendName, resolveThreads } from '../backend.js';
+import { getBackend, Rng, Tensor } from '@dl/tensor';
 import { positiveInt } from '../cli/args.js';
 import { specInputShape } from '../eval/model-input.js';
 import { CliError } from '../cli-error.js';
@@ -61,11 +59,9 @@ function flag(ctx: ExperimentContext, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** The WebAssembly backend (the fastest) for the experiments that train convolutional networks. */
-export async function useFastBackend(): Promise<string> {
-  const name = defaultBackendName();
-  const backend = await activateBackend(name, resolveThreads(name, undefined, availableParallelism()));
-  return backend.name;
+/** The backend the experiment runs on: `dl experiment` activated it (`--backend`, default wasm). */
+export function activeBackendName(): string {
+  return getBackend().name;
 }
 
 /** `x` `[N, ...]` seen as `[N, ...shape]`; throws a RunError when a sample's size does not match. */
@@ -109,7 +105,7 @@ export async function trainOnImages(
     positiveInt('train-size', flag(ctx, 'train-size')) ?? STUDY_DEFAULTS.trainSize,
     available,
   );
-  const backend = await useFastBackend();
+  const backend = activeBackendName();
   ctx.log(
     `training ${label}: ${iters} steps, Adam lr ${STUDY_DEFAULTS.lr}, batch ${STUDY_DEFAULTS.batchSize}, ` +
       `${trainSize} training images, backend ${backend}`,
