@@ -1,7 +1,8 @@
 import type { FloatArray } from '../dtype.js';
 import { activationBackwardJs, activationJs } from './js-activation.js';
 import type { ActivationOp, Kernels } from './kernels.js';
-import { alignUp, type WasmArena } from './wasm-arena.js';
+import type { WasmArena } from './wasm-arena.js';
+import { arenaBlocks, asFloat32, getF32, putF32 } from './wasm-layout.js';
 import type { KernelModule } from './wasm-module.js';
 
 /** Op codes of assembly/activation.ts. */
@@ -18,38 +19,23 @@ export function createWasmActivation(
 ): Pick<Kernels, 'activation' | 'activationBackward'> {
   return {
     activation: (op: ActivationOp, x: FloatArray, out: FloatArray) => {
-      if (!(x instanceof Float32Array) || !(out instanceof Float32Array)) {
-        activationJs(op, x, out);
-        return;
-      }
+      const f32 = asFloat32([x, out]);
+      if (!f32) return activationJs(op, x, out);
       const n = x.length;
-      const xAt = arena.base;
-      const outAt = alignUp(xAt + n * 4);
-      arena.reserve(outAt + n * 4 - arena.base);
-      const f32 = arena.f32;
-      f32.set(x, xAt >> 2);
+      const [xAt, outAt] = arenaBlocks(arena, n * 4, n * 4);
+      putF32(arena, xAt, f32[0]);
       module.activationF32(CODE[op], xAt, outAt, n);
-      out.set(f32.subarray(outAt >> 2, (outAt >> 2) + n));
+      getF32(arena, outAt, f32[1]);
     },
     activationBackward: (op: ActivationOp, saved: FloatArray, dout: FloatArray, dx: FloatArray) => {
-      if (
-        !(saved instanceof Float32Array) ||
-        !(dout instanceof Float32Array) ||
-        !(dx instanceof Float32Array)
-      ) {
-        activationBackwardJs(op, saved, dout, dx);
-        return;
-      }
+      const f32 = asFloat32([saved, dout, dx]);
+      if (!f32) return activationBackwardJs(op, saved, dout, dx);
       const n = dout.length;
-      const savedAt = arena.base;
-      const doutAt = alignUp(savedAt + n * 4);
-      const dxAt = alignUp(doutAt + n * 4);
-      arena.reserve(dxAt + n * 4 - arena.base);
-      const f32 = arena.f32;
-      f32.set(saved.subarray(0, n), savedAt >> 2);
-      f32.set(dout, doutAt >> 2);
+      const [savedAt, doutAt, dxAt] = arenaBlocks(arena, n * 4, n * 4, n * 4);
+      putF32(arena, savedAt, f32[0], n);
+      putF32(arena, doutAt, f32[1]);
       module.activationBackwardF32(CODE[op], savedAt, doutAt, dxAt, n);
-      dx.set(f32.subarray(dxAt >> 2, (dxAt >> 2) + n));
+      getF32(arena, dxAt, f32[2]);
     },
   };
 }
