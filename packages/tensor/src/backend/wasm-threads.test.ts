@@ -246,7 +246,7 @@ describe('thread setup', () => {
       const a = new Float32Array(300 * 300).fill(1);
       const c = new Float32Array(300 * 300);
       kernels.gemm({ m: 300, n: 300, k: 300, transA: false, transB: false, alpha: 1, beta: 0, a, b: a, c });
-      console.log(kernels.features.threads, c[0]);
+      process.stdout.write(kernels.features.threads + ' ' + c[0]);
     `;
     const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       encoding: 'utf8',
