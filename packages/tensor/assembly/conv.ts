@@ -1,4 +1,5 @@
 import { gemm } from './gemm';
+import { addRow, copyRow } from './window';
 
 /**
  * A whole convolution layer's forward and backward, one sample at a time, the math of the js
@@ -59,11 +60,7 @@ function im2colT(
             const run = dst + (<usize>lo << 2);
             const count = hi - lo;
             if (stride == 1) {
-              let i = 0;
-              for (; i + 4 <= count; i += 4) {
-                v128.store(run + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
-              }
-              for (; i < count; i++) store<f32>(run + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+              copyRow(src, run, count);
             } else {
               for (let i = 0; i < count; i++) {
                 store<f32>(run + (<usize>i << 2), load<f32>(src + (<usize>(i * stride) << 2)));
@@ -107,15 +104,7 @@ function col2imT(
             const run = src + (<usize>lo << 2);
             const count = hi - lo;
             if (stride == 1) {
-              let i = 0;
-              for (; i + 4 <= count; i += 4) {
-                const at = <usize>i << 2;
-                v128.store(dst + at, f32x4.add(v128.load(dst + at), v128.load(run + at)));
-              }
-              for (; i < count; i++) {
-                const at = <usize>i << 2;
-                store<f32>(dst + at, load<f32>(dst + at) + load<f32>(run + at));
-              }
+              addRow(run, dst, count);
             } else {
               for (let i = 0; i < count; i++) {
                 const at = dst + (<usize>(i * stride) << 2);

@@ -9,7 +9,7 @@
 /** Copies `count` floats; overlapping is not allowed. Short rows (3 or 5 floats) are the common case. */
 // @ts-ignore: decorator
 @inline
-function copyRow(src: usize, dst: usize, count: i32): void {
+export function copyRow(src: usize, dst: usize, count: i32): void {
   let i = 0;
   for (; i + 4 <= count; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
   for (; i < count; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
@@ -18,7 +18,7 @@ function copyRow(src: usize, dst: usize, count: i32): void {
 /** dst[i] += src[i] for i < count. */
 // @ts-ignore: decorator
 @inline
-function addRow(src: usize, dst: usize, count: i32): void {
+export function addRow(src: usize, dst: usize, count: i32): void {
   let i = 0;
   for (; i + 4 <= count; i += 4) {
     const at = <usize>i << 2;
