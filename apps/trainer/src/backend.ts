@@ -60,6 +60,14 @@ export function isBackendName(name: string): name is BackendName {
   return Object.hasOwn(BACKENDS, name);
 }
 
+/** `name` as a backend name, or the one-line error of a bad `--backend`. */
+export function checkBackendName(name: string): BackendName {
+  if (!isBackendName(name)) {
+    throw new CliError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${name}'`);
+  }
+  return name;
+}
+
 /**
  * Checks `--threads` against what the backend can use: at most one per core. The default is one
  * thread: threads split the weight gradients' sums, so the last bits of a run depend on the thread
@@ -100,10 +108,7 @@ export async function activateFromOptions(values: {
   backend?: string | undefined;
   threads?: string | undefined;
 }): Promise<ActiveBackend> {
-  const name = values.backend ?? defaultBackendName();
-  if (!isBackendName(name)) {
-    throw new CliError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${name}'`);
-  }
+  const name = checkBackendName(values.backend ?? defaultBackendName());
   const threads = resolveThreads(name, positiveInt('threads', values.threads), availableParallelism());
   return activateBackend(name, threads);
 }

@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { BACKEND_NAMES, isBackendName, resolveThreads } from '../backend.js';
+import { BACKEND_NAMES, checkBackendName, resolveThreads } from '../backend.js';
 import { parseCommandArgs, positiveInt } from '../cli/args.js';
 import type { Io } from '../cli/io.js';
 import { CliError } from '../cli-error.js';
@@ -122,9 +122,7 @@ function resumeSettings(run: RunDir, values: TrainValues): TrainSettings {
   if (saved === undefined)
     throw new RunError(`${run.file('run.json')} has no settings: not a run of dl train`);
   const length = lengthFromFlags(values);
-  const backend = values.backend ?? saved.backend;
-  if (!isBackendName(backend))
-    throw new CliError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${backend}'`);
+  const backend = checkBackendName(values.backend ?? saved.backend);
   return {
     ...saved,
     // Runs made before --spec have neither.

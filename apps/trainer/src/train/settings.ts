@@ -6,7 +6,7 @@ import {
   type OptimizerName,
   type Sampling,
 } from '@dl/optim';
-import { BACKEND_NAMES, defaultBackendName, isBackendName, type BackendName } from '../backend.js';
+import { checkBackendName, defaultBackendName, type BackendName } from '../backend.js';
 import { intList, integer, nonNegative, oneOf, positive, positiveInt, type ParsedArgs } from '../cli/args.js';
 import { CliError } from '../cli-error.js';
 import { MODEL_DEFAULTS, MODEL_NAMES, type InitName, type ModelDefaults, type ModelName } from '../models.js';
@@ -170,10 +170,7 @@ function commonSettings(
     iterations: 'iterations' in defaults.length ? defaults.length.iterations : null,
     epochs: 'epochs' in defaults.length ? defaults.length.epochs : null,
   };
-  const backend = values.backend ?? defaultBackendName();
-  if (!isBackendName(backend)) {
-    throw new CliError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${backend}'`);
-  }
+  const backend = checkBackendName(values.backend ?? defaultBackendName());
   return {
     optimizer,
     lr,
