@@ -1,4 +1,5 @@
-import { gemm } from './gemm';
+import { directConvApplies, directConvBackward, directConvForward, directConvScratchBytes } from './direct-conv';
+import { gemm, gemmScratchBytes } from './gemm';
 import { addRow, copyRow } from './window';
 
 /**
@@ -9,10 +10,44 @@ import { addRow, copyRow } from './window';
  * runs with v128 loads instead of FW floats at a time: measured on DeepConvNet's 3×3 layers, the
  * whole forward went 1.6-3.2× faster than with the book's layout, the backward 1.3-2.2×. The GEMMs
  * read it through their transpose flags. Nothing leaves WebAssembly but the
- * results: out[n] = w · colT comes out in NCHW order. `colT` holds S·K floats and 16 bytes; `scratch`
- * the largest gemmScratchBytes of the products below; out, dw and dx are followed by 16 readable bytes
- * (the GEMM's edge tiles load whole v128s).
+ * results: out[n] = w · colT comes out in NCHW order. out, dw and dx are followed by 16 readable
+ * bytes (the GEMM's edge tiles load whole v128s); `scratch` holds convScratchBytes.
+ * Stride-1 layers (all of the book's) skip im2col altogether: see direct-conv.ts.
  */
+
+/** The start of the GEMMs' scratch after colT [K, S] (and its 16 bytes of slack) at `scratch`. */
+// @ts-ignore: decorator
+@inline
+function gemmScratchAt(scratch: usize, S: i32, K: i32): usize {
+  return (scratch + ((<usize>S * K) << 2) + 16 + 15) & ~(<usize>15);
+}
+
+/** Bytes of scratch convForwardF32 (`backward` false) or convBackwardF32 needs for one part. */
+export function convScratchBytes(
+  channels: i32,
+  height: i32,
+  width: i32,
+  filterH: i32,
+  filterW: i32,
+  stride: i32,
+  pad: i32,
+  outH: i32,
+  outW: i32,
+  filters: i32,
+  backward: bool,
+  withDx: bool,
+): usize {
+  if (directConvApplies(channels, filterH, filterW, stride, pad, backward && withDx)) {
+    return directConvScratchBytes(channels, height, width, filterH, filterW, pad, outH, outW, filters, backward, withDx);
+  }
+  const S = outH * outW;
+  const K = channels * filterH * filterW;
+  const gemmBytes = max(
+    gemmScratchBytes(filters, S, K),
+    max(gemmScratchBytes(filters, K, S), gemmScratchBytes(K, S, filters)),
+  );
+  return gemmScratchAt(0, S, K) + gemmBytes;
+}
 
 /** The first ox whose column ox·stride - pad + fx is ≥ 0, and one past the last that is < width. */
 // @ts-ignore: decorator
@@ -136,9 +171,13 @@ export function convForwardF32(
   w: usize,
   b: usize,
   out: usize,
-  colT: usize,
   scratch: usize,
 ): void {
+  if (directConvApplies(channels, filterH, filterW, stride, pad, false)) {
+    directConvForward(x, batch, channels, height, width, filterH, filterW, pad, outH, outW, filters, w, b, out, scratch);
+    return;
+  }
+  const colT = scratch;
   const S = outH * outW;
   const K = channels * filterH * filterW;
   const planeBytes = (<usize>channels * height * width) << 2;
@@ -156,14 +195,14 @@ export function convForwardF32(
       for (; s + 4 <= S; s += 4) v128.store(row + (<usize>s << 2), v);
       for (; s < S; s++) store<f32>(row + (<usize>s << 2), bias);
     }
-    gemm(filters, S, K, false, false, 1, 1, w, K, colT, S, o, S, scratch);
+    gemm(filters, S, K, false, false, 1, 1, w, K, colT, S, o, S, gemmScratchAt(scratch, S, K));
   }
 }
 
 /**
  * dw [filters, K] (+)= Σn dout[n] · colT(x[n])ᵀ; db [filters] (+)= Σ dout (float64 sums in `sums`,
- * `filters` doubles, in the js kernel's order); dx[n] = col2im(wᵀ · dout[n]). `accumulate` adds to
- * dw and db.
+ * `filters` doubles, in the js kernel's order); dx[n] = col2im(wᵀ · dout[n]), or no dx when `dx` is
+ * 0 (a network's first layer: its input gradient is never used). `accumulate` adds to dw and db.
  */
 export function convBackwardF32(
   x: usize,
@@ -184,7 +223,6 @@ export function convBackwardF32(
   db: usize,
   dx: usize,
   accumulate: bool,
-  colT: usize,
   scratch: usize,
   sums: usize,
 ): void {
@@ -205,6 +243,14 @@ export function convBackwardF32(
     }
   }
   for (let f = 0; f < filters; f++) store<f32>(db + (<usize>f << 2), <f32>load<f64>(sums + (<usize>f << 3)));
+  if (directConvApplies(channels, filterH, filterW, stride, pad, dx != 0)) {
+    directConvBackward(
+      x, batch, channels, height, width, filterH, filterW, pad, outH, outW, filters, w, dout, dw, dx, accumulate, scratch,
+    );
+    return;
+  }
+  const colT = scratch;
+  const gemmScratch = gemmScratchAt(scratch, S, K);
   // Every sample adds to dw (beta = 1), so a fresh dw starts at zero (and stays so for no samples).
   if (!accumulate) memory.fill(dw, 0, (<usize>filters * K) << 2);
   for (let n = 0; n < batch; n++) {
@@ -212,9 +258,10 @@ export function convBackwardF32(
     const xn = x + <usize>n * planeBytes;
     im2colT(xn, channels, height, width, filterH, filterW, stride, pad, outH, outW, colT);
     // dw [FN, K] += dout[n] [FN, S] · colTᵀ [S, K].
-    gemm(filters, K, S, false, true, 1, 1, d, S, colT, S, dw, K, scratch);
+    gemm(filters, K, S, false, true, 1, 1, d, S, colT, S, dw, K, gemmScratch);
+    if (dx == 0) continue;
     // dcolT [K, S] = wᵀ [K, FN] · dout[n] [FN, S], over colT, then folded back into dx[n].
-    gemm(K, S, filters, true, false, 1, 0, w, K, d, S, colT, S, scratch);
+    gemm(K, S, filters, true, false, 1, 0, w, K, d, S, colT, S, gemmScratch);
     const dxn = dx + <usize>n * planeBytes;
     col2imT(colT, channels, height, width, filterH, filterW, stride, pad, outH, outW, dxn);
   }

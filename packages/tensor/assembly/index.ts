@@ -7,7 +7,7 @@ export { gemm, gemmScratchBytes } from './gemm';
 export { unaryF32, binaryF32, compareF32 } from './elementwise';
 export { reduceF32 } from './reduce';
 export { activationF32, activationBackwardF32 } from './activation';
-export { convForwardF32, convBackwardF32 } from './conv';
+export { convForwardF32, convBackwardF32, convScratchBytes } from './conv';
 export {
   im2colF32,
   col2imF32,

@@ -288,6 +288,8 @@ const windowGeometries: readonly WindowDims[] = [
   [2, 16, 14, 14, 3, 3, 1, 1],
   [2, 3, 24, 24, 2, 2, 2, 0],
   [1, 2, 13, 19, 3, 3, 2, 1],
+  [2, 3, 7, 9, 3, 2, 1, 1],
+  [2, 32, 7, 7, 3, 3, 1, 1],
 ];
 
 function windowGeometry([
@@ -430,14 +432,14 @@ function absolute(a: FloatArray): FloatArray {
 }
 
 /**
- * The convolution kernels on the same random inputs; `filters` 4. The allowed rounding error is the
+ * The convolution kernels on the same random inputs; `filters` 4 and 7 (a whole and a partial
+ * tile of the wasm kernels' four filters), with and without dx. The allowed rounding error is the
  * GEMM's (see `gemmBound`), taken from the js kernel run on |inputs|: float32 backends may sum each
  * output's K + 1 terms (forward), N·S terms (dw) or FN·FH·FW terms (dx) in float32.
  */
 function convCases(): Case[] {
   const cases: Case[] = [];
-  const filters = 4;
-  for (const dims of windowGeometries) {
+  for (const [dims, filters] of windowGeometries.flatMap((d) => [4, 7].map((f) => [d, f] as const))) {
     const g = windowGeometry(dims);
     const image = g.batch * g.channels * g.height * g.width;
     const S = g.outH * g.outW;
@@ -458,9 +460,13 @@ function convCases(): Case[] {
           return { actual, expected, bound: bound.map((v) => v * (K + 1) * u) };
         },
       });
-      for (const accumulate of [false, true]) {
+      for (const [accumulate, withDx] of [
+        [false, true],
+        [true, true],
+        [false, false],
+      ] as const) {
         cases.push({
-          name: `convBackward ${dtype} ${geometryLabel(g)} filters ${filters} accumulate=${accumulate}`,
+          name: `convBackward ${dtype} ${geometryLabel(g)} filters ${filters} accumulate=${accumulate}${withDx ? '' : ' no dx'}`,
           run(kernels, rng) {
             const [x, w] = [random(image, rng), random(filters * K, rng)];
             const dout = random(g.batch * filters * S, rng);
@@ -469,6 +475,10 @@ function convCases(): Case[] {
               k: Kernels,
               args: Record<'x' | 'w' | 'dout' | 'dw' | 'db', FloatArray>,
             ): Float64Array => {
+              if (!withDx) {
+                k.convBackward({ g, filters, accumulate, ...args });
+                return concat(args.dw, args.db);
+              }
               const dx = allocate(dtype, image).fill(NaN);
               k.convBackward({ g, filters, accumulate, ...args, dx });
               return concat(args.dw, args.db, dx);

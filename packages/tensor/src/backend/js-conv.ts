@@ -73,6 +73,7 @@ export function convBackwardJs(args: ConvBackwardArgs): void {
     im2colInto(x.subarray(n * plane, (n + 1) * plane), one, col);
     // dw [FN, K] += dout[n] [FN, S] · col [S, K].
     gemmJs({ m: filters, n: K, k: S, transA: false, transB: false, alpha: 1, beta: 1, a: d, b: col, c: dw });
+    if (!dx) continue;
     // dcol [S, K] = dout[n]ᵀ [S, FN] · w [FN, K], over col; folded back into dx[n].
     gemmJs({ m: S, n: K, k: filters, transA: true, transB: false, alpha: 1, beta: 0, a: d, b: w, c: col });
     col2imInto(col, one, dx.subarray(n * plane, (n + 1) * plane), false);

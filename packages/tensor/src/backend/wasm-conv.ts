@@ -50,7 +50,8 @@ const head = (a: FloatArray, n: number): FloatArray => (a.length === n ? a : a.s
 
 /**
  * The fused convolution in WebAssembly: x, the filters (and dout) are copied in, the whole layer runs
- * sample by sample inside (assembly/conv.ts: one sample's im2col matrix at a time, never copied out),
+ * sample by sample inside (assembly/conv.ts: one sample's im2col matrix at a time, never copied out;
+ * for stride 1 no im2col matrix at all, assembly/direct-conv.ts),
  * and out (or dw, db, dx) are copied back. float64 runs on the js kernels. With a thread pool the
  * samples are shared among threads (`planSamples`), each with its own im2col and GEMM scratch; in
  * backward every thread after the first sums its samples' dw and db apart, added up at the end.
@@ -62,21 +63,23 @@ export function createWasmConv(
 ): Pick<Kernels, 'convForward' | 'convBackward'> {
   const threads = (pool?.size ?? 0) + 1;
 
-  /** Per-part scratch from `at` on: one sample's (transposed) im2col matrix, then its GEMMs' panels. */
-  const scratchLayout = (at: number, { S, K }: ConvSizes, filters: number, parts: number): Scratch => {
-    const gemmBytes = Math.max(
-      module.gemmScratchBytes(filters, S, K),
-      module.gemmScratchBytes(filters, K, S),
-      module.gemmScratchBytes(K, S, filters),
-    );
-    const col: number[] = [];
+  /** Per-part scratch from `at` on: convScratchBytes each (the im2col matrix and GEMM panels, or the padded images). */
+  const scratchLayout = (
+    at: number,
+    g: ConvGeometry,
+    filters: number,
+    parts: number,
+    backward: boolean,
+    withDx: boolean,
+  ): Scratch => {
+    const [, ...geometry] = geometryArgs(g);
+    const bytes = module.convScratchBytes(...geometry, filters, backward ? 1 : 0, withDx ? 1 : 0);
     const scratch: number[] = [];
     for (let t = 0; t < parts; t++) {
-      col.push(alignUp(at));
-      scratch.push(alignUp(col[t]! + S * K * 4 + SLACK));
-      at = scratch[t]! + gemmBytes;
+      scratch.push(alignUp(at));
+      at = scratch[t]! + bytes;
     }
-    return { col, scratch, end: at };
+    return { scratch, end: at };
   };
 
   const convForward = (args: ConvForwardArgs): void => {
@@ -96,11 +99,13 @@ export function createWasmConv(
     const wAt = alignUp(xAt + sizes.image * 4);
     const bAt = alignUp(wAt + sizes.weights * 4);
     const outAt = alignUp(bAt + filters * 4);
-    const { col, scratch, end } = scratchLayout(
+    const { scratch, end } = scratchLayout(
       outAt + sizes.output * 4 + SLACK,
-      sizes,
+      g,
       filters,
       parts.length,
+      false,
+      false,
     );
     arena.reserve(end - arena.base);
     const f32 = arena.f32;
@@ -120,7 +125,6 @@ export function createWasmConv(
         wAt,
         bAt,
         outAt + start * outBytes,
-        col[t]!,
         scratch[t]!,
       ];
     };
@@ -130,7 +134,7 @@ export function createWasmConv(
 
   const convBackward = (args: ConvBackwardArgs): void => {
     const { g, filters, x, w, dout, dw, db, dx, accumulate } = args;
-    if (![x, w, dout, dw, db, dx].every((a) => a instanceof Float32Array)) {
+    if (![x, w, dout, dw, db, dx ?? x].every((a) => a instanceof Float32Array)) {
       convBackwardJs(args);
       return;
     }
@@ -140,7 +144,7 @@ export function createWasmConv(
     check('convBackward', 'dout', dout, sizes.output, g, filters);
     check('convBackward', 'dw', dw, sizes.weights, g, filters);
     check('convBackward', 'db', db, filters, g, filters);
-    check('convBackward', 'dx', dx, sizes.image, g, filters);
+    if (dx) check('convBackward', 'dx', dx, sizes.image, g, filters);
     const parts = planSamples(g.batch, 4 * sizes.output * sizes.K, threads);
     const xAt = arena.base;
     const wAt = alignUp(xAt + sizes.image * 4);
@@ -157,7 +161,7 @@ export function createWasmConv(
       sumsAt.push(alignUp(dbAt[t]! + filters * 4));
       at = alignUp(sumsAt[t]! + filters * 8);
     }
-    const { col, scratch, end } = scratchLayout(at, sizes, filters, parts.length);
+    const { scratch, end } = scratchLayout(at, g, filters, parts.length, true, dx !== undefined);
     arena.reserve(end - arena.base);
     const f32 = arena.f32;
     f32.set(head(x, sizes.image), xAt >> 2);
@@ -181,9 +185,8 @@ export function createWasmConv(
         doutAt + start * outBytes,
         dwAt[t]!,
         dbAt[t]!,
-        dxAt + start * imageBytes,
+        dx ? dxAt + start * imageBytes : 0,
         t === 0 && accumulate ? 1 : 0,
-        col[t]!,
         scratch[t]!,
         sumsAt[t]!,
       ];
@@ -197,14 +200,13 @@ export function createWasmConv(
     const result = arena.f32;
     dw.set(result.subarray(dwAt[0]! >> 2, (dwAt[0]! >> 2) + sizes.weights));
     db.set(result.subarray(dbAt[0]! >> 2, (dbAt[0]! >> 2) + filters));
-    dx.set(result.subarray(dxAt >> 2, (dxAt >> 2) + sizes.image));
+    dx?.set(result.subarray(dxAt >> 2, (dxAt >> 2) + sizes.image));
   };
 
   return { convForward, convBackward };
 }
 
 interface Scratch {
-  col: number[];
   scratch: number[];
   end: number;
 }

@@ -52,18 +52,10 @@ export interface KernelModule {
   maxPoolBackwardF32(dout: number, argmax: number, count: number, dx: number, dxLength: number): number;
   avgPoolF32(x: number, ...rest: [...GeometryArgs, out: number]): void;
   avgPoolBackwardF32(dout: number, ...rest: [...GeometryArgs, dx: number]): void;
-  // Fused convolution (assembly/conv.ts).
+  // Fused convolution (assembly/conv.ts; stride 1 in assembly/direct-conv.ts); dx 0 = no input gradient.
   convForwardF32(
     x: number,
-    ...rest: [
-      ...GeometryArgs,
-      filters: number,
-      w: number,
-      b: number,
-      out: number,
-      col: number,
-      scratch: number,
-    ]
+    ...rest: [...GeometryArgs, filters: number, w: number, b: number, out: number, scratch: number]
   ): void;
   convBackwardF32(
     x: number,
@@ -76,11 +68,14 @@ export interface KernelModule {
       db: number,
       dx: number,
       accumulate: number,
-      col: number,
       scratch: number,
       sums: number,
     ]
   ): void;
+  /** Scratch bytes of one part of convForwardF32 (`backward` 0) or convBackwardF32 (`dx` given or not). */
+  convScratchBytes(
+    ...args: [...Omit1<GeometryArgs>, filters: number, backward: number, withDx: number]
+  ): number;
   // Layer kernels (assembly/softmax.ts, batchnorm.ts, dropout.ts, optimizer.ts).
   softmaxF32(x: number, rows: number, classes: number, out: number): void;
   softmaxCrossEntropyBackwardF32(y: number, labels: number, rows: number, classes: number, dx: number): void;
@@ -138,6 +133,9 @@ export interface KernelModule {
 /** A `ConvGeometry` as the kernels take it: batch, channels, height, width, filterH, filterW, stride, pad, outH, outW. */
 export type GeometryArgs = [number, number, number, number, number, number, number, number, number, number];
 
+/** A tuple without its first element (the geometry without the batch). */
+export type Omit1<T extends readonly unknown[]> = T extends readonly [unknown, ...infer Rest] ? Rest : never;
+
 export function geometryArgs(g: ConvGeometry): GeometryArgs {
   return [g.batch, g.channels, g.height, g.width, g.filterH, g.filterW, g.stride, g.pad, g.outH, g.outW];
 }
@@ -181,6 +179,7 @@ export const FUNCTIONS = [
   'batchNormBackwardF32',
   'dropoutF32',
   'optimizerUpdateF32',
+  'convScratchBytes',
 ] as const;
 
 export type KernelFunction = (typeof FUNCTIONS)[number];
