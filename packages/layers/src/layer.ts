@@ -44,6 +44,12 @@ export interface Layer {
   readonly kind: string;
   forward(x: FloatTensor, ctx: ForwardContext): FloatTensor;
   backward(dout: FloatTensor): FloatTensor;
+  /**
+   * `backward` without computing dx, for a layer whose input gradient nobody uses (the first layer
+   * with parameters: its input is data). Writes the same parameter gradients. Optional: networks
+   * fall back to `backward`.
+   */
+  backwardParams?(dout: FloatTensor): void;
   /** The learnable parameters (empty for Relu, Pooling, ...). */
   params(): Param[];
   /** The output shape for an input shape (batch axis included), without running the layer. */

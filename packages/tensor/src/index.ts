@@ -4,6 +4,7 @@
  * (`Kernels`) that the WebAssembly backend implements.
  */
 export * from './dtype.js';
+export { BufferPool, POOLED_LENGTH, withBufferPool } from './buffer-pool.js';
 export * from './shape.js';
 export { Rng, type RngState } from './rng.js';
 export { Tensor, type NestedArray } from './tensor.js';

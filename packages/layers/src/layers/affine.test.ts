@@ -16,6 +16,23 @@ describe('Affine', () => {
     expectClose(layer.b.grad, c.outputs.db);
   });
 
+  it('backwardParams writes the same W.grad and b.grad as backward, and no dx (float64)', () => {
+    const rng = new Rng(17);
+    const layer = new Affine(
+      randn([12, 5], rng, { dtype: 'float64' }),
+      randn([5], rng, { dtype: 'float64' }),
+    );
+    layer.forward(randn([4, 3, 2, 2], rng, { dtype: 'float64' }));
+    const dout = randn([4, 5], rng, { dtype: 'float64' });
+    layer.backward(dout);
+    const [dW, db] = [layer.W.grad.clone(), layer.b.grad.clone()];
+    layer.W.grad.data.fill(NaN);
+    layer.b.grad.data.fill(NaN);
+    expect(layer.backwardParams(dout)).toBeUndefined();
+    expectClose(layer.W.grad, dW.data, { rtol: 0, atol: 0 }, 'dW');
+    expectClose(layer.b.grad, db.data, { rtol: 0, atol: 0 }, 'db');
+  });
+
   it('passes the gradient check on 2-D and 4-D input (float64)', () => {
     const rng = new Rng(13);
     for (const shape of [

@@ -44,6 +44,29 @@ describe('Convolution', () => {
     },
   );
 
+  it('backwardParams writes the same W.grad and b.grad as backward, and no dx (float64)', () => {
+    for (const [N, C, H, W, FN, FH, FW, stride, pad] of GEOMETRIES) {
+      const rng = new Rng(N * 3 + C + H + W + FN + pad);
+      const layer = new Convolution(
+        randn([FN, C, FH, FW], rng, { dtype: 'float64' }),
+        randn([FN], rng, { dtype: 'float64' }),
+        {
+          stride,
+          pad,
+        },
+      );
+      const out = layer.forward(randn([N, C, H, W], rng, { dtype: 'float64' }));
+      const dout = randn(out.shape, rng, { dtype: 'float64' });
+      layer.backward(dout);
+      const [dW, db] = [layer.W.grad.clone(), layer.b.grad.clone()];
+      layer.W.grad.data.fill(NaN);
+      layer.b.grad.data.fill(NaN);
+      expect(layer.backwardParams(dout)).toBeUndefined();
+      expectClose(layer.W.grad, dW.data, { rtol: 1e-12, atol: 1e-12 }, 'dW');
+      expectClose(layer.b.grad, db.data, { rtol: 1e-12, atol: 1e-12 }, 'db');
+    }
+  });
+
   it('gives the same numbers when a batch is processed in chunks of samples', () => {
     const rng = new Rng(31);
     const W = randn([4, 3, 3, 3], rng, { dtype: 'float64' });
@@ -115,13 +138,18 @@ describe('Convolution on the wasm backend', () => {
         withBackend(kernels, () => {
           const layer = new Convolution(Wt, b, { stride, pad, maxColElements });
           const out = layer.forward(x);
-          const dx = layer.backward(randn(out.shape, new Rng(5)));
-          return [out, dx, layer.W.grad, layer.b.grad].map((t) => [...t.data]);
+          const dout = randn(out.shape, new Rng(5));
+          const dx = layer.backward(dout);
+          const grads = [layer.W.grad, layer.b.grad].map((t) => [...t.data]);
+          // The first layer's backward: the same gradients, no dx.
+          layer.W.grad.data.fill(0);
+          layer.backwardParams(dout);
+          return [out, dx, layer.W.grad, layer.b.grad].map((t) => [...t.data]).concat(grads);
         });
       const expected = run(jsKernels);
       // Whole batch, then one sample per call (the chunks accumulate dW and db).
       for (const actual of [run(wasm), run(wasm, 1)]) {
-        ['out', 'dx', 'dW', 'db'].forEach((what, i) =>
+        ['out', 'dx', 'dW', 'db', 'dW (backward)', 'db (backward)'].forEach((what, i) =>
           expectClose(actual[i]!, expected[i], { rtol: 1e-5, atol: 1e-5 }, what),
         );
       }

@@ -112,6 +112,49 @@ describe('LayerNetwork', () => {
     expect(net.params().every((p) => p.grad.data.some((g) => g !== 0))).toBe(true);
   });
 
+  it('gradient skips the input gradient below the first layer with parameters', () => {
+    const calls: string[] = [];
+    const spy = (name: string, layer: Layer): Layer => {
+      const wrapped: Layer = {
+        kind: layer.kind,
+        forward: (x, ctx) => layer.forward(x, ctx),
+        backward: (dout) => (calls.push(`${name}.backward`), layer.backward(dout)),
+        params: () => layer.params(),
+        outputShape: (shape) => layer.outputShape(shape),
+      };
+      if (layer.backwardParams) {
+        wrapped.backwardParams = (dout) => (
+          calls.push(`${name}.backwardParams`),
+          layer.backwardParams!(dout)
+        );
+      }
+      return wrapped;
+    };
+    const r = new Rng(5);
+    const f64 = { dtype: 'float64' } as const;
+    const spied = new LayerNetwork(
+      [
+        ['Relu0', spy('Relu0', new Relu())],
+        [
+          'Affine1',
+          spy('Affine1', new Affine(randn([4, 6], r, f64), randn([6], r, f64), { W: 'W1', b: 'b1' })),
+        ],
+        ['Relu1', spy('Relu1', new Relu())],
+        [
+          'Affine2',
+          spy('Affine2', new Affine(randn([6, 3], r, f64), randn([3], r, f64), { W: 'W2', b: 'b2' })),
+        ],
+      ],
+      new SoftmaxWithLoss(),
+    );
+    const x = randn([5, 4], r, f64);
+    const t = randint([5], r, 0, 3);
+    const report = gradientCheck(spied, x, t);
+    expect(calls.slice(0, 3)).toEqual(['Affine2.backward', 'Relu1.backward', 'Affine1.backwardParams']);
+    // And the gradients are still right (central differences, h = 1e-4, in float64).
+    for (const p of report.params) expect(p.maxRelError, p.name).toBeLessThan(1e-5);
+  });
+
   it('numericalGradient returns a tensor per parameter name', () => {
     const grads = net.numericalGradient(randn([2, 4], rng, { dtype: 'float64' }), tensor([0, 2], 'int32'));
     expect([...grads.keys()]).toEqual(['W1', 'b1', 'W2', 'b2']);

@@ -1,4 +1,4 @@
-import { argmax, Tensor, type Rng } from '@dl/tensor';
+import { argmax, BufferPool, Tensor, withBufferPool, type Rng } from '@dl/tensor';
 import type { FloatTensor, ForwardContext, Layer, LossLayer, Model, NamedTensor, Param } from '../layer.js';
 import { numericalGradient } from '../numerical-gradient.js';
 
@@ -22,6 +22,8 @@ export class LayerNetwork implements Model {
   readonly lastLayer: LossLayer;
   readonly weightDecayLambda: number;
   private readonly paramList: Param[];
+  /** Reuses one training step's large arrays in the next (see `gradient`). */
+  private readonly pool = new BufferPool();
 
   constructor(
     layers: Iterable<readonly [string, Layer]>,
@@ -87,11 +89,27 @@ export class LayerNetwork implements Model {
     return decay;
   }
 
+  /**
+   * Forward, then backward, filling every `Param.grad`; returns the loss. The step's activations and
+   * gradients are allocated from a pool reused by the next `gradient` call (the layers' copies from
+   * this step are overwritten then; read them, if at all, before the next step).
+   */
   gradient(x: FloatTensor, t: Tensor, ctx: ForwardContext = TRAIN): number {
+    // The previous step's arrays are dead: nothing reads a layer's cache before its next forward.
+    this.pool.recycle();
+    return withBufferPool(this.pool, () => this.backprop(x, t, ctx));
+  }
+
+  private backprop(x: FloatTensor, t: Tensor, ctx: ForwardContext): number {
     const loss = this.loss(x, t, ctx);
     let dout = this.lastLayer.backward();
     const layers = [...this.layers.values()];
-    for (let i = layers.length - 1; i >= 0; i--) dout = layers[i]!.backward(dout);
+    // Below the first layer with parameters, gradients only flow into the data: not computed.
+    const first = layers.findIndex((layer) => layer.params().length > 0);
+    for (let i = layers.length - 1; i > first; i--) dout = layers[i]!.backward(dout);
+    const bottom = layers[first];
+    if (bottom?.backwardParams) bottom.backwardParams(dout);
+    else bottom?.backward(dout);
     const lambda = this.weightDecayLambda;
     if (lambda !== 0) {
       for (const p of this.paramList) {

@@ -62,7 +62,7 @@ export function pool2d<D extends FloatDType>(
     getBackend().avgPool(x.data, g, out.data);
     return { out, argmax: undefined };
   }
-  const argmax = new Tensor(new Int32Array(out.size), shape, 'int32');
+  const argmax = new Tensor(allocate('int32', out.size), shape, 'int32');
   getBackend().maxPool(x.data, g, out.data, argmax.data);
   return { out, argmax };
 }
