@@ -22,7 +22,7 @@ export class LayerNetwork implements Model {
   readonly lastLayer: LossLayer;
   readonly weightDecayLambda: number;
   private readonly paramList: Param[];
-  /** Reuses one training step's large arrays in the next (see `gradient`). */
+  /** Reuses one training step's (or `accuracy` batch's) large arrays in the next (see `gradient`). */
   private readonly pool = new BufferPool();
 
   constructor(
@@ -154,7 +154,9 @@ export class LayerNetwork implements Model {
         [end - start, ...x.shape.slice(1)],
         x.dtype,
       );
-      const predicted = argmax(this.predict(xb, TEST), { axis: 1 });
+      // Each batch reuses the previous batch's arrays (read before the next recycle).
+      this.pool.recycle();
+      const predicted = withBufferPool(this.pool, () => argmax(this.predict(xb, TEST), { axis: 1 }));
       for (let i = 0; i < end - start; i++) if (predicted.data[i] === labels.data[start + i]) correct++;
     }
     return correct / n;

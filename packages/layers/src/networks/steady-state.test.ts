@@ -1,7 +1,16 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWasmBackend, randint, randn, Rng, withBackend, type WasmKernels } from '@dl/tensor';
+import {
+  argmax,
+  createWasmBackend,
+  randint,
+  randn,
+  Rng,
+  Tensor,
+  withBackend,
+  type WasmKernels,
+} from '@dl/tensor';
 import type { LayerNetwork } from './layer-network.js';
 import { SimpleConvNet } from './simple-conv-net.js';
 import { TwoLayerNet } from './two-layer-net.js';
@@ -100,5 +109,29 @@ describe('a training step reuses the previous step’s arrays', () => {
     fresh.gradient(x2, t);
     const grads = (n: LayerNetwork): number[][] => n.params().map((p) => [...p.grad.data]);
     expect(grads(net)).toEqual(grads(fresh));
+  });
+});
+
+describe('accuracy reuses arrays from batch to batch', () => {
+  it('gives the same count as predict on each batch with fresh arrays', () => {
+    const rng = new Rng(4);
+    const net = new SimpleConvNet({
+      convParam: { filterNum: 6, filterSize: 5, pad: 0, stride: 1 },
+      hiddenSize: 20,
+      rng: new Rng(9),
+    });
+    const x = randn([250, 1, 28, 28], rng);
+    const t = randint([250], rng, 0, 10);
+    let correct = 0;
+    for (let start = 0; start < 250; start += 100) {
+      const size = Math.min(100, 250 - start);
+      const scores = net.predict(
+        new Tensor(x.data.subarray(start * 784, (start + size) * 784), [size, 1, 28, 28]),
+      );
+      const predicted = argmax(scores, { axis: 1 });
+      for (let i = 0; i < size; i++) if (predicted.data[i] === t.data[start + i]) correct++;
+    }
+    expect(net.accuracy(x, t, { batchSize: 100 })).toBe(correct / 250);
+    expect(net.accuracy(x, t, { batchSize: 100 })).toBe(correct / 250);
   });
 });
