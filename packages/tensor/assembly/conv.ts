@@ -1,5 +1,6 @@
 import { directConvApplies, directConvBackward, directConvForward, directConvScratchBytes } from './direct-conv';
 import { gemm, gemmScratchBytes } from './gemm';
+import { winogradApplies, winogradConv, winogradScratchBytes } from './winograd';
 import { addRow, copyRow } from './window';
 
 /**
@@ -12,8 +13,14 @@ import { addRow, copyRow } from './window';
  * read it through their transpose flags. Nothing leaves WebAssembly but the
  * results: out[n] = w · colT comes out in NCHW order. out, dw and dx are followed by 16 readable
  * bytes (the GEMM's edge tiles load whole v128s); `scratch` holds convScratchBytes.
- * Stride-1 layers (all of the book's) skip im2col altogether: see direct-conv.ts.
+ * Stride-1 layers (all of the book's) skip im2col altogether: see direct-conv.ts; 3×3 stride-1
+ * layers with 8 or more input channels (DeepConvNet's) run Winograd's F(2×2, 3×3), see winograd.ts.
  */
+
+/** Whether the backward's dx is a Winograd convolution of dout (`filters` channels, bordered by 2 - pad). */
+function winogradDx(filters: i32, filterH: i32, filterW: i32, stride: i32, pad: i32): bool {
+  return winogradApplies(filters, filterH, filterW, stride) && pad <= 2;
+}
 
 /** The start of the GEMMs' scratch after colT [K, S] (and its 16 bytes of slack) at `scratch`. */
 // @ts-ignore: decorator
@@ -37,6 +44,15 @@ export function convScratchBytes(
   backward: bool,
   withDx: bool,
 ): usize {
+  if (!backward && winogradApplies(channels, filterH, filterW, stride)) {
+    return winogradScratchBytes(channels, height, width, pad, filters);
+  }
+  if (backward && withDx && winogradDx(filters, filterH, filterW, stride, pad)) {
+    return max(
+      directConvScratchBytes(channels, height, width, filterH, filterW, pad, outH, outW, filters, true, false),
+      winogradScratchBytes(filters, outH, outW, 2 - pad, channels),
+    );
+  }
   if (directConvApplies(channels, filterH, filterW, stride, pad, backward && withDx)) {
     return directConvScratchBytes(channels, height, width, filterH, filterW, pad, outH, outW, filters, backward, withDx);
   }
@@ -173,6 +189,10 @@ export function convForwardF32(
   out: usize,
   scratch: usize,
 ): void {
+  if (winogradApplies(channels, filterH, filterW, stride)) {
+    winogradConv(x, batch, channels, height, width, pad, filters, w, false, b, out, scratch);
+    return;
+  }
   if (directConvApplies(channels, filterH, filterW, stride, pad, false)) {
     directConvForward(x, batch, channels, height, width, filterH, filterW, pad, outH, outW, filters, w, b, out, scratch);
     return;
@@ -243,10 +263,14 @@ export function convBackwardF32(
     }
   }
   for (let f = 0; f < filters; f++) store<f32>(db + (<usize>f << 2), <f32>load<f64>(sums + (<usize>f << 3)));
-  if (directConvApplies(channels, filterH, filterW, stride, pad, dx != 0)) {
+  // dx as the Winograd convolution of dout with the turned filters, after dw (same scratch).
+  const dxByWinograd = dx != 0 && winogradDx(filters, filterH, filterW, stride, pad);
+  if (directConvApplies(channels, filterH, filterW, stride, pad, dx != 0 && !dxByWinograd)) {
+    const direct: usize = dxByWinograd ? 0 : dx;
     directConvBackward(
-      x, batch, channels, height, width, filterH, filterW, pad, outH, outW, filters, w, dout, dw, dx, accumulate, scratch,
+      x, batch, channels, height, width, filterH, filterW, pad, outH, outW, filters, w, dout, dw, direct, accumulate, scratch,
     );
+    if (dxByWinograd) winogradConv(dout, batch, filters, outH, outW, 2 - pad, channels, w, true, 0, dx, scratch);
     return;
   }
   const colT = scratch;

@@ -26,13 +26,13 @@ const PX: i32 = 8;
 
 // @ts-ignore: decorator
 @inline
-function roundUp(x: i32, to: i32): i32 {
+export function roundUp(x: i32, to: i32): i32 {
   return ((x + to - 1) / to) * to;
 }
 
 // @ts-ignore: decorator
 @inline
-function align16(at: usize): usize {
+export function align16(at: usize): usize {
   return (at + 15) & ~(<usize>15);
 }
 
@@ -79,7 +79,7 @@ function fillOffsets(channels: i32, filterH: i32, filterW: i32, hp: i32, wp: i32
  * (rows `plane` bytes apart in out) and `cols` ≤ 8 pixels; `a` is a packed 4-row panel (4 floats a
  * step), `bias` 4 readable floats.
  */
-function tile4x8(
+export function tile4x8(
   k: i32,
   a: usize,
   offsets: usize,
@@ -126,7 +126,7 @@ function tile4x8(
 /** The first `cols` ≤ 8 lanes of (x0, x1) at `out`; nothing past them is written. */
 // @ts-ignore: decorator
 @inline
-function storeRun(out: usize, x0: v128, x1: v128, cols: i32): void {
+export function storeRun(out: usize, x0: v128, x1: v128, cols: i32): void {
   if (cols == 8) {
     v128.store(out, x0);
     v128.store(out, x1, 16);

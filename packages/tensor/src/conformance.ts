@@ -290,6 +290,8 @@ const windowGeometries: readonly WindowDims[] = [
   [1, 2, 13, 19, 3, 3, 2, 1],
   [2, 3, 7, 9, 3, 2, 1, 1],
   [2, 32, 7, 7, 3, 3, 1, 1],
+  [2, 8, 6, 9, 3, 3, 1, 0],
+  [1, 9, 5, 4, 3, 3, 1, 2],
 ];
 
 function windowGeometry([
@@ -433,13 +435,18 @@ function absolute(a: FloatArray): FloatArray {
 
 /**
  * The convolution kernels on the same random inputs; `filters` 4 and 7 (a whole and a partial
- * tile of the wasm kernels' four filters), with and without dx. The allowed rounding error is the
+ * tile of the wasm kernels' four filters), and 10 for 3×3 stride-1 layers (≥ 8 filters: the wasm
+ * backend's dx then runs Winograd's algorithm too), with and without dx. The allowed rounding error is the
  * GEMM's (see `gemmBound`), taken from the js kernel run on |inputs|: float32 backends may sum each
  * output's K + 1 terms (forward), N·S terms (dw) or FN·FH·FW terms (dx) in float32.
  */
 function convCases(): Case[] {
   const cases: Case[] = [];
-  for (const [dims, filters] of windowGeometries.flatMap((d) => [4, 7].map((f) => [d, f] as const))) {
+  const filterCounts = (d: WindowDims): number[] =>
+    d[4] === 3 && d[5] === 3 && d[6] === 1 ? [4, 7, 10] : [4, 7];
+  for (const [dims, filters] of windowGeometries.flatMap((d) =>
+    filterCounts(d).map((f) => [d, f] as const),
+  )) {
     const g = windowGeometry(dims);
     const image = g.batch * g.channels * g.height * g.width;
     const S = g.outH * g.outW;

@@ -1,0 +1,367 @@
+import { align16, roundUp, storeRun, tile4x8 } from './direct-conv';
+import { copyRow } from './window';
+
+/**
+ * Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural
+ * Networks", 2015) for 3×3 stride-1 convolutions, the only kind in DeepConvNet. Each 2×2 block of
+ * output pixels ("tile") of one filter is Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A, where d is the 4×4 input patch
+ * under the tile and g the 3×3 filter: the sum over channels happens in the 4×4 transformed domain,
+ * so a tile costs 16 multiply-adds per channel and filter instead of 4·9 = 36. Direct convolution
+ * already runs near the 128-bit FMA peak (direct-conv.ts), so fewer multiplies is the way left.
+ *
+ * One image at a time:
+ *   V[ξ][c][t] = (Bᵀ d B)[ξ] for each of the 16 positions ξ, channel c and tile t (input transform),
+ *   M[ξ][f][t] = Σc U[ξ][f][c] · V[ξ][c][t]: 16 small GEMMs, run by direct-conv's 4×8 kernel,
+ *   out[f] tile t = Aᵀ M[·][f][t] A + bias (output transform),
+ * with U[ξ][f][c] = (G g Gᵀ)[ξ] computed once a call. Tiles past the image's edge read zeros and the
+ * output pixels past it are never stored, so any height and width work.
+ *
+ *   Bᵀ = | 1  0 -1  0 |    G = | 1    0    0  |    Aᵀ = | 1  1  1  0 |
+ *        | 0  1  1  0 |        | ½    ½    ½  |         | 0  1 -1 -1 |
+ *        | 0 -1  1  0 |        | ½   -½    ½  |
+ *        | 0  1  0 -1 |        | 0    0    1  |
+ *
+ * The transforms add a little rounding: U's halves are exact, and the sums over a 4×4 patch and a
+ * 4×4 product block stay within a small constant of the direct sum's error (the conformance suite
+ * checks the same bound as for the direct kernel). The backward's dx is the same convolution of the
+ * zero-bordered dout with the filters turned 180° (`flip`), as in direct-conv.ts.
+ */
+
+/** The 16 transformed positions ξ = 4·i + j of a tile. */
+const XI: i32 = 16;
+/** Filters per packed panel: the 4×8 kernel's rows. */
+const FR: i32 = 4;
+
+// Where one part's scratch blocks start (16-byte aligned), set by `layout`; globals because the
+// module runs without a heap (`--runtime stub`).
+let uAt: usize = 0; // U [ξ][ceil(outCh/4) panels][inCh][4]
+let zerosAt: usize = 0; // 4 zero floats: the 4×8 kernel's "bias"
+let offsetsAt: usize = 0; // byte offset of channel c's row in one V[ξ]
+let planeAt: usize = 0; // one zero-bordered input channel [hq][wq]
+let evenAt: usize = 0; // its even columns [hq][ep]
+let oddAt: usize = 0; // its odd columns [hq][ep]
+let vAt: usize = 0; // V [ξ][inCh][tp]
+let mAt: usize = 0; // M [ξ][outChPadded][tp]
+let endAt: usize = 0;
+
+// Tile counts and pitches of the current call, set by `layout`.
+let tilesY: i32 = 0;
+let tilesX: i32 = 0;
+let tp: i32 = 0; // floats per V or M row: the tiles, rounded up, with room for 8-wide loads
+let hq: i32 = 0; // rows of the bordered plane: 2·tilesY + 2
+let wq: i32 = 0; // its row pitch in floats (even, zeros past the image)
+let ep: i32 = 0; // floats per row of the even and odd planes: wq / 2
+
+function layout(at: usize, inCh: i32, height: i32, width: i32, pad: i32, outCh: i32): void {
+  const outH = height + 2 * pad - 2;
+  const outW = width + 2 * pad - 2;
+  tilesY = (outH + 1) >> 1;
+  tilesX = (outW + 1) >> 1;
+  const tiles = tilesY * tilesX;
+  tp = roundUp(tiles + 4, 8);
+  hq = 2 * tilesY + 2;
+  // Loads of 4 tiles at tx + 1 reach column pair tilesX + 4.
+  ep = roundUp(tilesX + 4, 4);
+  wq = 2 * ep;
+  const outPad = roundUp(outCh, FR);
+  uAt = align16(at);
+  zerosAt = align16(uAt + ((<usize>XI * outPad * inCh) << 2));
+  offsetsAt = align16(zerosAt + 16);
+  planeAt = align16(offsetsAt + ((<usize>inCh + 1) << 2));
+  evenAt = align16(planeAt + ((<usize>hq * wq) << 2));
+  oddAt = align16(evenAt + ((<usize>hq * ep) << 2));
+  vAt = align16(oddAt + ((<usize>hq * ep) << 2));
+  mAt = align16(vAt + ((<usize>XI * inCh * tp) << 2));
+  endAt = align16(mAt + ((<usize>XI * outPad * tp) << 2));
+}
+
+/**
+ * Whether F(2×2, 3×3) handles this convolution: 3×3 filters, stride 1, and at least 8 input
+ * channels (with fewer, the transforms cost about as much as the multiplies they save; the book's
+ * first layers have 1). `pad` may be anything ≥ 0: the border is copied in as zeros.
+ */
+export function winogradApplies(inCh: i32, filterH: i32, filterW: i32, stride: i32): bool {
+  return filterH == 3 && filterW == 3 && stride == 1 && inCh >= 8;
+}
+
+/** Scratch bytes one part of `winogradConv` needs. */
+export function winogradScratchBytes(inCh: i32, height: i32, width: i32, pad: i32, outCh: i32): usize {
+  layout(0, inCh, height, width, pad, outCh);
+  return endAt + 16;
+}
+
+/**
+ * U = G g Gᵀ for every (output, input) channel pair, packed for the 4×8 kernel: panel p of V[ξ]'s
+ * GEMM holds outputs 4p..4p+3, four floats per input channel. g is w[o][i] ([outCh, inCh, 3, 3]), or
+ * with `flip` w[i][o] turned 180° (w [inCh, outCh, 3, 3]: the backward's dx).
+ */
+function transformFilters(w: usize, inCh: i32, outCh: i32, flip: bool): void {
+  const outPad = roundUp(outCh, FR);
+  const xiStride = (<usize>outPad * inCh) << 2;
+  memory.fill(uAt, 0, <usize>XI * xiStride);
+  for (let o = 0; o < outCh; o++) {
+    for (let i = 0; i < inCh; i++) {
+      const g = w + ((<usize>(flip ? i * outCh + o : o * inCh + i) * 9) << 2);
+      const g00 = tap(g, 0, flip);
+      const g01 = tap(g, 1, flip);
+      const g02 = tap(g, 2, flip);
+      const g10 = tap(g, 3, flip);
+      const g11 = tap(g, 4, flip);
+      const g12 = tap(g, 5, flip);
+      const g20 = tap(g, 6, flip);
+      const g21 = tap(g, 7, flip);
+      const g22 = tap(g, 8, flip);
+      // Row r of U = (G g) Gᵀ lies at ξ = 4r .. 4r + 3.
+      const at = uAt + ((<usize>((o / FR) * FR * inCh + i * FR + (o % FR))) << 2);
+      storeRowU(at, xiStride, g00, g01, g02);
+      storeRowU(at + 4 * xiStride, xiStride, 0.5 * (g00 + g10 + g20), 0.5 * (g01 + g11 + g21), 0.5 * (g02 + g12 + g22));
+      storeRowU(at + 8 * xiStride, xiStride, 0.5 * (g00 - g10 + g20), 0.5 * (g01 - g11 + g21), 0.5 * (g02 - g12 + g22));
+      storeRowU(at + 12 * xiStride, xiStride, g20, g21, g22);
+    }
+  }
+}
+
+/** Tap k = 3·y + x of the 3×3 filter at g, or of the filter turned 180° (tap 8 - k). */
+// @ts-ignore: decorator
+@inline
+function tap(g: usize, k: i32, flip: bool): f32 {
+  return load<f32>(g + ((<usize>(flip ? 8 - k : k)) << 2));
+}
+
+/** One row (t0, t1, t2) of G g times Gᵀ: (t0, ½(t0 + t1 + t2), ½(t0 - t1 + t2), t2), ξ rows apart. */
+// @ts-ignore: decorator
+@inline
+function storeRowU(at: usize, xiStride: usize, t0: f32, t1: f32, t2: f32): void {
+  store<f32>(at, t0);
+  store<f32>(at + xiStride, 0.5 * (t0 + t1 + t2));
+  store<f32>(at + 2 * xiStride, 0.5 * (t0 - t1 + t2));
+  store<f32>(at + 3 * xiStride, t2);
+}
+
+/** V[ξ][c][t] = (Bᵀ d B)[ξ] for every channel c and tile t of one image x [inCh, height, width]. */
+function transformInput(x: usize, inCh: i32, height: i32, width: i32, pad: i32): void {
+  const vRow = (<usize>tp) << 2;
+  const xiStride = <usize>inCh * vRow;
+  const eRow = (<usize>ep) << 2;
+  for (let c = 0; c < inCh; c++) {
+    // The channel inside its zero border (the plane covers every tile's 4×4 patch)...
+    memory.fill(planeAt, 0, (<usize>hq * wq) << 2);
+    const src = x + ((<usize>c * height * width) << 2);
+    for (let y = 0; y < height; y++) {
+      copyRow(src + ((<usize>y * width) << 2), planeAt + ((<usize>((y + pad) * wq + pad)) << 2), width);
+    }
+    // ...split into even and odd columns: tile tx's patch columns are E[tx], O[tx], E[tx+1], O[tx+1],
+    // so four neighbouring tiles are four consecutive floats of each.
+    for (let r = 0; r < hq; r++) {
+      const row = planeAt + ((<usize>r * wq) << 2);
+      const e = evenAt + <usize>r * eRow;
+      const o = oddAt + <usize>r * eRow;
+      for (let j = 0; j < ep; j += 4) {
+        const a = v128.load(row + (<usize>j << 3));
+        const b = v128.load(row + (<usize>j << 3), 16);
+        v128.store(e + (<usize>j << 2), f32x4.shuffle(a, b, 0, 2, 4, 6));
+        v128.store(o + (<usize>j << 2), f32x4.shuffle(a, b, 1, 3, 5, 7));
+      }
+    }
+    const vc = vAt + <usize>c * vRow;
+    for (let ty = 0; ty < tilesY; ty++) {
+      const dst = vc + ((<usize>(ty * tilesX)) << 2);
+      for (let tx = 0; tx < tilesX; tx += 4) {
+        const at = <usize>(2 * ty) * eRow + (<usize>tx << 2);
+        // Row i of d B, for the patch rows i = 0..3 (eRow apart): (d0 - d2, d1 + d2, d2 - d1, d1 - d3).
+        let e = evenAt + at;
+        let o = oddAt + at;
+        let d0 = v128.load(e);
+        let d1 = v128.load(o);
+        let d2 = v128.load(e, 4);
+        let d3 = v128.load(o, 4);
+        const h00 = f32x4.sub(d0, d2);
+        const h01 = f32x4.add(d1, d2);
+        const h02 = f32x4.sub(d2, d1);
+        const h03 = f32x4.sub(d1, d3);
+        e += eRow;
+        o += eRow;
+        d0 = v128.load(e);
+        d1 = v128.load(o);
+        d2 = v128.load(e, 4);
+        d3 = v128.load(o, 4);
+        const h10 = f32x4.sub(d0, d2);
+        const h11 = f32x4.add(d1, d2);
+        const h12 = f32x4.sub(d2, d1);
+        const h13 = f32x4.sub(d1, d3);
+        e += eRow;
+        o += eRow;
+        d0 = v128.load(e);
+        d1 = v128.load(o);
+        d2 = v128.load(e, 4);
+        d3 = v128.load(o, 4);
+        const h20 = f32x4.sub(d0, d2);
+        const h21 = f32x4.add(d1, d2);
+        const h22 = f32x4.sub(d2, d1);
+        const h23 = f32x4.sub(d1, d3);
+        e += eRow;
+        o += eRow;
+        d0 = v128.load(e);
+        d1 = v128.load(o);
+        d2 = v128.load(e, 4);
+        d3 = v128.load(o, 4);
+        const h30 = f32x4.sub(d0, d2);
+        const h31 = f32x4.add(d1, d2);
+        const h32 = f32x4.sub(d2, d1);
+        const h33 = f32x4.sub(d1, d3);
+        // Bᵀ down the columns: rows (h0 - h2, h1 + h2, h2 - h1, h1 - h3) are ξ = 0-3, 4-7, 8-11, 12-15.
+        const v = dst + (<usize>tx << 2);
+        storeColumn(v, xiStride, f32x4.sub(h00, h20), f32x4.sub(h01, h21), f32x4.sub(h02, h22), f32x4.sub(h03, h23));
+        storeColumn(
+          v + 4 * xiStride,
+          xiStride,
+          f32x4.add(h10, h20),
+          f32x4.add(h11, h21),
+          f32x4.add(h12, h22),
+          f32x4.add(h13, h23),
+        );
+        storeColumn(
+          v + 8 * xiStride,
+          xiStride,
+          f32x4.sub(h20, h10),
+          f32x4.sub(h21, h11),
+          f32x4.sub(h22, h12),
+          f32x4.sub(h23, h13),
+        );
+        storeColumn(
+          v + 12 * xiStride,
+          xiStride,
+          f32x4.sub(h10, h30),
+          f32x4.sub(h11, h31),
+          f32x4.sub(h12, h32),
+          f32x4.sub(h13, h33),
+        );
+      }
+    }
+  }
+}
+
+/** Four tiles' values of ξ, ξ+1, ξ+2, ξ+3 (V blocks `xiStride` bytes apart). */
+// @ts-ignore: decorator
+@inline
+function storeColumn(at: usize, xiStride: usize, a: v128, b: v128, c: v128, d: v128): void {
+  v128.store(at, a);
+  v128.store(at + xiStride, b);
+  v128.store(at + 2 * xiStride, c);
+  v128.store(at + 3 * xiStride, d);
+}
+
+/** M[ξ] [outCh, tiles] = U[ξ] [outCh, inCh] · V[ξ] [inCh, tiles], for the 16 ξ. */
+function multiply(inCh: i32, outCh: i32): void {
+  const tiles = tilesY * tilesX;
+  const outPad = roundUp(outCh, FR);
+  const vRow = (<usize>tp) << 2;
+  for (let xi = 0; xi < XI; xi++) {
+    const v = vAt + <usize>(xi * inCh) * vRow;
+    const u = uAt + ((<usize>(xi * outPad * inCh)) << 2);
+    const m = mAt + <usize>(xi * outPad) * vRow;
+    for (let f = 0; f < outCh; f += FR) {
+      const rows = min(FR, outCh - f);
+      // One panel (4·inCh floats) stays in L1 while V[ξ]'s tiles stream past it; all 8 columns are
+      // stored (rows are tp ≥ tiles rounded up to 8 long) so the output transform reads no stale lanes.
+      const a = u + ((<usize>(f * inCh)) << 2);
+      const o = m + <usize>f * vRow;
+      for (let t = 0; t < tiles; t += 8) {
+        tile4x8(inCh, a, offsetsAt, v + (<usize>t << 2), zerosAt, o + (<usize>t << 2), vRow, rows, 8);
+      }
+    }
+  }
+}
+
+/** out [outCh, outH, outW] = Aᵀ M A per tile, plus bias[f] (none when `bias` is 0). */
+function transformOutput(outCh: i32, outH: i32, outW: i32, bias: usize, out: usize): void {
+  const vRow = (<usize>tp) << 2;
+  const xiStride = <usize>roundUp(outCh, FR) * vRow;
+  const rowBytes = (<usize>outW) << 2;
+  for (let f = 0; f < outCh; f++) {
+    const b = f32x4.splat(bias != 0 ? load<f32>(bias + (<usize>f << 2)) : 0);
+    const m = mAt + <usize>f * vRow;
+    const plane = out + ((<usize>(f * outH * outW)) << 2);
+    for (let ty = 0; ty < tilesY; ty++) {
+      const row = plane + <usize>(2 * ty) * rowBytes;
+      const second = 2 * ty + 1 < outH;
+      for (let tx = 0; tx < tilesX; tx += 4) {
+        const at = m + ((<usize>(ty * tilesX + tx)) << 2);
+        // Aᵀ down the columns j: (m0j + m1j + m2j, m1j - m2j - m3j).
+        const m0 = at;
+        const m1 = at + 4 * xiStride;
+        const m2 = at + 8 * xiStride;
+        const m3 = at + 12 * xiStride;
+        const s00 = sum3(m0, m1, m2, 0);
+        const s01 = sum3(m0, m1, m2, xiStride);
+        const s02 = sum3(m0, m1, m2, 2 * xiStride);
+        const s03 = sum3(m0, m1, m2, 3 * xiStride);
+        const s10 = diff3(m1, m2, m3, 0);
+        const s11 = diff3(m1, m2, m3, xiStride);
+        const s12 = diff3(m1, m2, m3, 2 * xiStride);
+        const s13 = diff3(m1, m2, m3, 3 * xiStride);
+        // ... and along the rows: pixel (r, 0) = s_r0 + s_r1 + s_r2, (r, 1) = s_r1 - s_r2 - s_r3.
+        const y00 = f32x4.add(f32x4.add(f32x4.add(s00, s01), s02), b);
+        const y01 = f32x4.add(f32x4.sub(f32x4.sub(s01, s02), s03), b);
+        // Four tiles' pixel pairs, interleaved into eight consecutive pixels of the output row.
+        const cols = min(8, outW - 2 * tx);
+        const o = row + (<usize>tx << 3);
+        storeRun(o, f32x4.shuffle(y00, y01, 0, 4, 1, 5), f32x4.shuffle(y00, y01, 2, 6, 3, 7), cols);
+        if (second) {
+          const y10 = f32x4.add(f32x4.add(f32x4.add(s10, s11), s12), b);
+          const y11 = f32x4.add(f32x4.sub(f32x4.sub(s11, s12), s13), b);
+          storeRun(o + rowBytes, f32x4.shuffle(y10, y11, 0, 4, 1, 5), f32x4.shuffle(y10, y11, 2, 6, 3, 7), cols);
+        }
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function sum3(a: usize, b: usize, c: usize, at: usize): v128 {
+  return f32x4.add(f32x4.add(v128.load(a + at), v128.load(b + at)), v128.load(c + at));
+}
+
+// @ts-ignore: decorator
+@inline
+function diff3(a: usize, b: usize, c: usize, at: usize): v128 {
+  return f32x4.sub(f32x4.sub(v128.load(a + at), v128.load(b + at)), v128.load(c + at));
+}
+
+/**
+ * out [batch, outCh, H + 2·pad - 2, W + 2·pad - 2] = the 3×3 stride-1 convolution of x [batch,
+ * inCh, H, W] zero-bordered by `pad`, with filters w [outCh, inCh, 3, 3] (or, with `flip`, w
+ * [inCh, outCh, 3, 3] turned 180°), plus bias [outCh] unless `bias` is 0. `scratch` holds
+ * winogradScratchBytes; out is followed by 16 readable bytes.
+ */
+export function winogradConv(
+  x: usize,
+  batch: i32,
+  inCh: i32,
+  height: i32,
+  width: i32,
+  pad: i32,
+  outCh: i32,
+  w: usize,
+  flip: bool,
+  bias: usize,
+  out: usize,
+  scratch: usize,
+): void {
+  layout(scratch, inCh, height, width, pad, outCh);
+  const outH = height + 2 * pad - 2;
+  const outW = width + 2 * pad - 2;
+  transformFilters(w, inCh, outCh, flip);
+  memory.fill(zerosAt, 0, 16);
+  for (let c = 0; c < inCh; c++) store<i32>(offsetsAt + (<usize>c << 2), c * tp * 4);
+  // Lanes past the tiles are read by the 8-wide kernel: zeros, not whatever the scratch held.
+  memory.fill(vAt, 0, (<usize>XI * inCh * tp) << 2);
+  const image = (<usize>(inCh * height * width)) << 2;
+  const result = (<usize>(outCh * outH * outW)) << 2;
+  for (let n = 0; n < batch; n++) {
+    transformInput(x + <usize>n * image, inCh, height, width, pad);
+    multiply(inCh, outCh);
+    transformOutput(outCh, outH, outW, bias, out + <usize>n * result);
+  }
+}
