@@ -1,6 +1,6 @@
 import { directConvApplies, directConvBackward, directConvForward, directConvScratchBytes } from './direct-conv';
 import { gemm, gemmScratchBytes } from './gemm';
-import { winogradApplies, winogradConv, winogradScratchBytes } from './winograd';
+import { winogradApplies, winogradConv, winogradScratchBytes, winogradWeights } from './winograd';
 import { addRow, copyRow } from './window';
 
 /**
@@ -20,6 +20,19 @@ import { addRow, copyRow } from './window';
 /** Whether the backward's dx is a Winograd convolution of dout (`filters` channels, bordered by 2 - pad). */
 function winogradDx(filters: i32, filterH: i32, filterW: i32, stride: i32, pad: i32): bool {
   return winogradApplies(filters, filterH, filterW, stride) && pad <= 2;
+}
+
+/** Whether the whole backward (dw by Winograd, and dx too when asked for) runs in winograd.ts. */
+function winogradBackward(
+  channels: i32,
+  filterH: i32,
+  filterW: i32,
+  stride: i32,
+  pad: i32,
+  filters: i32,
+  withDx: bool,
+): bool {
+  return winogradApplies(channels, filterH, filterW, stride) && (!withDx || winogradDx(filters, filterH, filterW, stride, pad));
 }
 
 /** The start of the GEMMs' scratch after colT [K, S] (and its 16 bytes of slack) at `scratch`. */
@@ -45,12 +58,16 @@ export function convScratchBytes(
   withDx: bool,
 ): usize {
   if (!backward && winogradApplies(channels, filterH, filterW, stride)) {
-    return winogradScratchBytes(channels, height, width, pad, filters);
+    return winogradScratchBytes(channels, height, width, pad, filters, false);
+  }
+  const dxBytes = withDx ? winogradScratchBytes(filters, outH, outW, 2 - pad, channels, false) : 0;
+  if (backward && winogradBackward(channels, filterH, filterW, stride, pad, filters, withDx)) {
+    return max(winogradScratchBytes(channels, height, width, pad, filters, true), dxBytes);
   }
   if (backward && withDx && winogradDx(filters, filterH, filterW, stride, pad)) {
     return max(
       directConvScratchBytes(channels, height, width, filterH, filterW, pad, outH, outW, filters, true, false),
-      winogradScratchBytes(filters, outH, outW, 2 - pad, channels),
+      dxBytes,
     );
   }
   if (directConvApplies(channels, filterH, filterW, stride, pad, backward && withDx)) {
@@ -263,6 +280,11 @@ export function convBackwardF32(
     }
   }
   for (let f = 0; f < filters; f++) store<f32>(db + (<usize>f << 2), <f32>load<f64>(sums + (<usize>f << 3)));
+  if (winogradBackward(channels, filterH, filterW, stride, pad, filters, dx != 0)) {
+    winogradWeights(x, dout, batch, channels, height, width, pad, filters, dw, accumulate, scratch);
+    if (dx != 0) winogradConv(dout, batch, filters, outH, outW, 2 - pad, channels, w, true, 0, dx, scratch);
+    return;
+  }
   // dx as the Winograd convolution of dout with the turned filters, after dw (same scratch).
   const dxByWinograd = dx != 0 && winogradDx(filters, filterH, filterW, stride, pad);
   if (directConvApplies(channels, filterH, filterW, stride, pad, dx != 0 && !dxByWinograd)) {

@@ -302,7 +302,7 @@ export function directConvForward(
  * partial[f, kk + j] += Σ over pixels of dout rows (4 filters, `plane` bytes apart) times the image
  * at offsets ka, kb: eight sums of four lanes each, folded to one float each at the end.
  */
-function dwTile4x2(
+export function dwTile4x2(
   d: usize,
   plane: usize,
   outH: i32,

@@ -292,6 +292,7 @@ const windowGeometries: readonly WindowDims[] = [
   [2, 32, 7, 7, 3, 3, 1, 1],
   [2, 8, 6, 9, 3, 3, 1, 0],
   [1, 9, 5, 4, 3, 3, 1, 2],
+  [8, 8, 6, 14, 3, 3, 1, 1],
 ];
 
 function windowGeometry([
