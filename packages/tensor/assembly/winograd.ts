@@ -41,7 +41,8 @@ const TILE_TARGET: i32 = 128;
 let uAt: usize = 0; // forward: U [ξ][ceil(outCh/4) panels][inCh][4]
 let zerosAt: usize = 0; // forward: 4 zero floats, the 4×8 kernel's "bias"
 let offsetsAt: usize = 0; // forward: byte offset of channel c's row in one V[ξ]
-let planeAt: usize = 0; // one zero-bordered channel [hq][wq]
+let planeAt: usize = 0; // one zero-bordered channel [hq][wq], its border zeroed once a call
+let doutPlaneAt: usize = 0; // weights: one dout channel [hq][wq], zeros past it
 let evenAt: usize = 0; // its even columns [hq][ep]
 let oddAt: usize = 0; // its odd columns [hq][ep]
 let vAt: usize = 0; // V [ξ][inCh][tp]
@@ -76,7 +77,8 @@ function layout(at: usize, inCh: i32, height: i32, width: i32, pad: i32, outCh: 
   zerosAt = weights ? uAt : align16(uAt + ((<usize>XI * outPad * inCh) << 2));
   offsetsAt = weights ? uAt : align16(zerosAt + 16);
   planeAt = weights ? uAt : align16(offsetsAt + ((<usize>inCh + 1) << 2));
-  evenAt = align16(planeAt + ((<usize>hq * wq) << 2));
+  doutPlaneAt = align16(planeAt + ((<usize>hq * wq) << 2));
+  evenAt = weights ? align16(doutPlaneAt + ((<usize>hq * wq) << 2)) : doutPlaneAt;
   oddAt = align16(evenAt + ((<usize>hq * ep) << 2));
   vAt = align16(oddAt + ((<usize>hq * ep) << 2));
   // M follows V: the weight kernel's second channel of an odd inCh reads one row past V.
@@ -159,13 +161,12 @@ function transformInput(x: usize, inCh: i32, height: i32, width: i32, pad: i32, 
   const eRow = (<usize>ep) << 2;
   for (let c = 0; c < inCh; c++) {
     // The channel inside its zero border (the plane covers every tile's 4×4 patch)...
-    memory.fill(planeAt, 0, (<usize>hq * wq) << 2);
     const src = x + ((<usize>c * height * width) << 2);
     for (let y = 0; y < height; y++) {
       copyRow(src + ((<usize>y * width) << 2), planeAt + ((<usize>((y + pad) * wq + pad)) << 2), width);
     }
     // ...split into even and odd columns.
-    splitColumns(hq);
+    splitColumns(planeAt, hq);
     const vc = vAt + <usize>c * vRow;
     for (let ty = 0; ty < tilesY; ty++) {
       const dst = vc + ((<usize>(first + ty * tilesX)) << 2);
@@ -248,10 +249,10 @@ function transformInput(x: usize, inCh: i32, height: i32, width: i32, pad: i32, 
  * The first `rows` rows of the plane split into even and odd columns: tile tx's columns are E[tx],
  * O[tx], E[tx+1], O[tx+1], so four neighbouring tiles are four consecutive floats of each.
  */
-function splitColumns(rows: i32): void {
+function splitColumns(plane: usize, rows: i32): void {
   const eRow = (<usize>ep) << 2;
   for (let r = 0; r < rows; r++) {
-    const row = planeAt + ((<usize>r * wq) << 2);
+    const row = plane + ((<usize>r * wq) << 2);
     const e = evenAt + <usize>r * eRow;
     const o = oddAt + <usize>r * eRow;
     for (let j = 0; j < ep; j += 4) {
@@ -375,6 +376,7 @@ export function winogradConv(
   const outW = width + 2 * pad - 2;
   transformFilters(w, inCh, outCh, flip);
   memory.fill(zerosAt, 0, 16);
+  memory.fill(planeAt, 0, (<usize>hq * wq) << 2);
   for (let c = 0; c < inCh; c++) store<i32>(offsetsAt + (<usize>c << 2), c * tp * 4);
   // Lanes past the tiles are read by the 8-wide kernel: zeros, not whatever the scratch held.
   memory.fill(vAt, 0, (<usize>XI * inCh * tp) << 2);
@@ -413,12 +415,11 @@ function transformDout(dout: usize, outCh: i32, outH: i32, outW: i32, first: i32
   const eRow = (<usize>ep) << 2;
   const rows = 2 * tilesY;
   for (let f = 0; f < outCh; f++) {
-    memory.fill(planeAt, 0, (<usize>rows * wq) << 2);
     const src = dout + ((<usize>(f * outH * outW)) << 2);
     for (let y = 0; y < outH; y++) {
-      copyRow(src + ((<usize>y * outW) << 2), planeAt + ((<usize>y * wq) << 2), outW);
+      copyRow(src + ((<usize>y * outW) << 2), doutPlaneAt + ((<usize>y * wq) << 2), outW);
     }
-    splitColumns(rows);
+    splitColumns(doutPlaneAt, rows);
     const yf = mAt + <usize>f * vRow + ((<usize>first) << 2);
     for (let ty = 0; ty < tilesY; ty++) {
       for (let tx = 0; tx < tilesX; tx += 4) {
@@ -471,7 +472,7 @@ function foldWeights(inCh: i32, outCh: i32, dw: usize, accumulate: bool): void {
   const outPad = roundUp(outCh, FR);
   const stride = (<usize>(inCh + 1)) << 4;
   const xiStride = <usize>outPad * stride;
-  const p = planeAt; // P: 16 floats, then Gᵀ P: 12 floats
+  const p = planeAt; // P: 16 floats, then Gᵀ P: 12 floats (the plane is free by now)
   const q = planeAt + 64;
   for (let f = 0; f < outCh; f++) {
     for (let c = 0; c < inCh; c++) {
@@ -541,6 +542,9 @@ export function winogradWeights(
   memory.fill(vAt, 0, (<usize>XI * inCh * tp) << 2);
   memory.fill(mAt, 0, yBytes);
   memory.fill(partialAt, 0, (<usize>XI * outPad * (inCh + 1)) << 4);
+  // The planes' borders: every image then writes only their insides.
+  memory.fill(planeAt, 0, (<usize>hq * wq) << 2);
+  memory.fill(doutPlaneAt, 0, (<usize>hq * wq) << 2);
   const tiles = tilesY * tilesX;
   const image = (<usize>(inCh * height * width)) << 2;
   const result = (<usize>(outCh * outH * outW)) << 2;
