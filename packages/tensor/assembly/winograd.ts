@@ -173,6 +173,8 @@ function transformInput(x: usize, inCh: i32, height: i32, width: i32, pad: i32, 
       for (let tx = 0; tx < tilesX; tx += 4) {
         const at = <usize>(2 * ty) * eRow + (<usize>tx << 2);
         // Row i of d B, for the patch rows i = 0..3 (eRow apart): (d0 - d2, d1 + d2, d2 - d1, d1 - d3).
+        // Written out row by row so all 16 stay in registers: a loop over the rows through a scratch
+        // block, or over the columns with a helper, measured 5-8% slower on DeepConvNet's Conv2.
         let e = evenAt + at;
         let o = oddAt + at;
         let d0 = v128.load(e);
