@@ -70,7 +70,7 @@ function layout(at: usize, inCh: i32, height: i32, width: i32, pad: i32, outCh: 
   tilesY = (outH + 1) >> 1;
   tilesX = (outW + 1) >> 1;
   const tiles = tilesY * tilesX;
-  group = max(1, TILE_TARGET / tiles);
+  group = max(1, TILE_TARGET / max(1, tiles)); // no tiles (an empty output): no division by zero
   tp = roundUp(group * tiles + 4, 8);
   hq = 2 * tilesY + 2;
   // Loads of 4 tiles at tx + 1 reach column pair tilesX + 4.

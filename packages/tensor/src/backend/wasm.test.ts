@@ -270,6 +270,35 @@ describe.each(variants)('wasm backend, %s SIMD', (simd) => {
     });
   }
 
+  it('a convolution with an empty output (3×3 over 2×2) has zero gradients, as on js', () => {
+    // Winograd's weight gradient once divided by the tile count here (0): a trap.
+    const g = {
+      batch: 2,
+      channels: 8,
+      height: 2,
+      width: 2,
+      filterH: 3,
+      filterW: 3,
+      stride: 1,
+      pad: 0,
+      outH: 0,
+      outW: 0,
+    };
+    const x = new Float32Array(2 * 8 * 4).fill(1);
+    const w = new Float32Array(8 * 8 * 9).fill(1);
+    const run = (k: typeof kernels | typeof jsKernels): Float32Array[] => {
+      const [dw, db, dx] = [
+        new Float32Array(w.length).fill(5),
+        new Float32Array(8).fill(5),
+        new Float32Array(x.length).fill(7),
+      ];
+      k.convBackward({ g, filters: 8, x, w, dout: new Float32Array(0), dw, db, dx, accumulate: false });
+      return [dw, db, dx];
+    };
+    expect(run(kernels)).toEqual(run(jsKernels));
+    expect(run(kernels).every((a) => a.every((v) => v === 0))).toBe(true);
+  });
+
   it('names the operand when an array is too short', () => {
     const a = new Float32Array(5);
     const args = { m: 2, n: 2, k: 3, transA: false, transB: false, alpha: 1, beta: 0 };
