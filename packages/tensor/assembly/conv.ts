@@ -60,11 +60,13 @@ export function convScratchBytes(
   if (!backward && winogradApplies(channels, filterH, filterW, stride)) {
     return winogradScratchBytes(channels, height, width, pad, filters, false);
   }
-  const dxBytes = withDx ? winogradScratchBytes(filters, outH, outW, 2 - pad, channels, false) : 0;
+  // dx by Winograd: the convolution of dout (bordered by 2 - pad) with the turned filters.
+  const dxByWinograd = backward && withDx && winogradDx(filters, filterH, filterW, stride, pad);
+  const dxBytes = dxByWinograd ? winogradScratchBytes(filters, outH, outW, 2 - pad, channels, false) : 0;
   if (backward && winogradBackward(channels, filterH, filterW, stride, pad, filters, withDx)) {
     return max(winogradScratchBytes(channels, height, width, pad, filters, true), dxBytes);
   }
-  if (backward && withDx && winogradDx(filters, filterH, filterW, stride, pad)) {
+  if (dxByWinograd) {
     return max(
       directConvScratchBytes(channels, height, width, filterH, filterW, pad, outH, outW, filters, true, false),
       dxBytes,
