@@ -361,7 +361,7 @@ function diff3(a: usize, b: usize, c: usize, at: usize): v128 {
  * out [batch, outCh, H + 2·pad - 2, W + 2·pad - 2] = the 3×3 stride-1 convolution of x [batch,
  * inCh, H, W] zero-bordered by `pad`, with filters w [outCh, inCh, 3, 3] (or, with `flip`, w
  * [inCh, outCh, 3, 3] turned 180°), plus bias [outCh] unless `bias` is 0. `scratch` holds
- * winogradScratchBytes; out is followed by 16 readable bytes.
+ * winogradScratchBytes; nothing is written past the last output pixel.
  */
 export function winogradConv(
   x: usize,
