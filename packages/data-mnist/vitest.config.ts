@@ -1,3 +1,3 @@
-import { packageProject } from '../../tooling/vitest/project.js';
+import { packageProject } from '@dl/vitest-config/project';
 
 export default packageProject('@dl/data-mnist');

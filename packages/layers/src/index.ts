@@ -68,10 +68,10 @@ export type {
   SequentialSpec,
   SigmoidSpec,
   TwoLayerNetSpec,
-} from './spec/model-spec.js';
-export { LAYER_TYPES, MODEL_KINDS } from './spec/model-spec.js';
-export { ModelSpecError, parseModelSpec } from './spec/validate-spec.js';
-export { buildModel, specOf, type BuildModelOptions } from './spec/build-model.js';
+} from './model-spec/model-spec.js';
+export { LAYER_TYPES, MODEL_KINDS } from './model-spec/model-spec.js';
+export { ModelSpecError, parseModelSpec } from './model-spec/validate-spec.js';
+export { buildModel, specOf, type BuildModelOptions } from './model-spec/build-model.js';
 export { Convolution, type ConvolutionOptions } from './layers/convolution.js';
 export { Pooling, type PoolingOptions } from './layers/pooling.js';
 export type { ConvParam } from './networks/network-builder.js';
@@ -99,6 +99,6 @@ export type {
   PoolingSpec,
   SimpleConvNetSpec,
   Size2d,
-} from './spec/model-spec.js';
-export { specInputShape, specOutputSize } from './spec/spec-shapes.js';
+} from './model-spec/model-spec.js';
+export { specInputShape, specOutputSize } from './model-spec/spec-shapes.js';
 export type { StoredPrecision } from './io/save-load.js';

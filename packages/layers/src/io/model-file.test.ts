@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { randn, Rng } from '@dl/tensor';
-import { buildModel } from '../spec/build-model.js';
-import type { ModelSpec } from '../spec/model-spec.js';
+import { buildModel } from '../model-spec/build-model.js';
+import type { ModelSpec } from '../model-spec/model-spec.js';
 import { loadModelFile, saveModelFile } from './model-file.js';
 import { SafetensorsError } from './safetensors-types.js';
 

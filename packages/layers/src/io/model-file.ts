@@ -1,5 +1,5 @@
 import type { LayerNetwork } from '../networks/layer-network.js';
-import type { ModelSpec } from '../spec/model-spec.js';
+import type { ModelSpec } from '../model-spec/model-spec.js';
 import { readFileBytes, writeFileAtomic } from './file.js';
 import { loadModel, saveModel, type LoadedModel, type SaveModelOptions } from './save-load.js';
 

@@ -4,9 +4,9 @@ import { DeepConvNet } from '../networks/deep-conv-net.js';
 import type { LayerNetwork } from '../networks/layer-network.js';
 import { LeNet } from '../networks/lenet.js';
 import { SimpleConvNet } from '../networks/simple-conv-net.js';
-import { buildModel, specOf } from '../spec/build-model.js';
-import type { ModelSpec } from '../spec/model-spec.js';
-import { specInputShape } from '../spec/spec-shapes.js';
+import { buildModel, specOf } from '../model-spec/build-model.js';
+import type { ModelSpec } from '../model-spec/model-spec.js';
+import { specInputShape } from '../model-spec/spec-shapes.js';
 import { loadModel, saveModel } from './save-load.js';
 import { readSafetensors } from './safetensors.js';
 

@@ -2,9 +2,9 @@ import { fromHalf, toHalf, type FloatDType, type HalfFormat, type RngState } fro
 import type { WeightPrecision } from '../analysis/reduced-precision.js';
 import type { FloatTensor } from '../layer.js';
 import type { LayerNetwork } from '../networks/layer-network.js';
-import { buildModel } from '../spec/build-model.js';
-import type { ModelSpec } from '../spec/model-spec.js';
-import { ModelSpecError, parseModelSpec } from '../spec/validate-spec.js';
+import { buildModel } from '../model-spec/build-model.js';
+import type { ModelSpec } from '../model-spec/model-spec.js';
+import { ModelSpecError, parseModelSpec } from '../model-spec/validate-spec.js';
 import {
   META,
   MODEL_FORMAT,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arange, tensor, zeros } from './create.js';
+import { arange, tensor, zeros } from '../create.js';
 import {
   arrayEqual,
   broadcastTo,
@@ -12,7 +12,7 @@ import {
   squeeze,
   take,
   transpose,
-} from './ops/manipulate.js';
+} from './manipulate.js';
 
 const x = arange(24, undefined, 1, 'float64').reshape(2, 3, 4);
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { arange, tensor, zeros } from './create.js';
-import { randn } from './random.js';
-import { Rng } from './rng.js';
-import { argmax, argmin, max, mean, min, sum, variance } from './ops/reduce.js';
+import { arange, tensor, zeros } from '../create.js';
+import { randn } from '../random.js';
+import { Rng } from '../rng.js';
+import { argmax, argmin, max, mean, min, sum, variance } from './reduce.js';
 
 describe('reductions', () => {
   const x = arange(24, undefined, 1, 'float64').reshape(2, 3, 4);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { arange, tensor, zeros } from './create.js';
-import { randn } from './random.js';
-import { Rng } from './rng.js';
+import { arange, tensor, zeros } from '../create.js';
+import { randn } from '../random.js';
+import { Rng } from '../rng.js';
 import {
   add,
   clip,
@@ -18,8 +18,8 @@ import {
   sub,
   tanh,
   where,
-} from './ops/elementwise.js';
-import { ShapeError } from './shape.js';
+} from './elementwise.js';
+import { ShapeError } from '../shape.js';
 
 describe('elementwise ops with broadcasting', () => {
   const rng = new Rng(1);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { fromArray, tensor, zeros } from './create.js';
-import { randn } from './random.js';
-import { Rng } from './rng.js';
-import { convOutputSize } from './ops/im2col.js';
-import { pool2d, pool2dBackward, type PoolMode } from './ops/pooling.js';
-import type { Tensor } from './tensor.js';
+import { fromArray, tensor, zeros } from '../create.js';
+import { randn } from '../random.js';
+import { Rng } from '../rng.js';
+import { convOutputSize } from './im2col.js';
+import { pool2d, pool2dBackward, type PoolMode } from './pooling.js';
+import type { Tensor } from '../tensor.js';
 
 /** Pooling by the definition: each window's cells listed row-major, padding excluded (max) or 0 (average). */
 function reference(

@@ -1,11 +1,16 @@
-import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+import { defineProject } from 'vitest/config';
 
 /**
  * The vitest project every package uses: tests live next to the code (`src/**\/*.test.ts`) and
  * workspace packages resolve to their TypeScript source through the `source` export condition, so
- * tests need no build of their dependencies.
+ * tests need no build of their dependencies. Plain JavaScript (typed by `project.d.ts`) because
+ * vitest loads a config's dependencies from `node_modules` with Node itself, which runs no TypeScript.
+ *
+ * @param {string} name
+ * @param {import('vitest/config').UserWorkspaceConfig['test']} [extra]
+ * @returns {import('vitest/config').UserWorkspaceConfig}
  */
-export function packageProject(name: string, extra: UserWorkspaceConfig['test'] = {}): UserWorkspaceConfig {
+export function packageProject(name, extra = {}) {
   const conditions = ['source', 'module', 'node', 'import', 'default'];
   return defineProject({
     resolve: { conditions },

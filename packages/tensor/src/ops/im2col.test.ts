@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fromArray, ones, zeros } from './create.js';
-import { randn } from './random.js';
-import { Rng } from './rng.js';
-import { matmul } from './ops/matmul.js';
-import { col2im, convGeometry, convOutputSize, im2col } from './ops/im2col.js';
-import type { Tensor } from './tensor.js';
+import { fromArray, ones, zeros } from '../create.js';
+import { randn } from '../random.js';
+import { Rng } from '../rng.js';
+import { matmul } from './matmul.js';
+import { col2im, convGeometry, convOutputSize, im2col } from './im2col.js';
+import type { Tensor } from '../tensor.js';
 
 interface FixtureArray {
   shape: number[];
@@ -19,7 +19,7 @@ interface Im2colCase {
 }
 
 const fixture = JSON.parse(
-  readFileSync(new URL('../test/fixtures/im2col.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../test/fixtures/im2col.json', import.meta.url), 'utf8'),
 ) as { cases: Im2colCase[] };
 const f64 = (a: FixtureArray | undefined): Tensor<'float64'> => fromArray(a!.data, a!.shape, 'float64');
 

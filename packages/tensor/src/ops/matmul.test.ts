@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { arange, tensor, zeros } from './create.js';
-import { randn } from './random.js';
-import { Rng } from './rng.js';
-import { dot, matmul } from './ops/matmul.js';
-import { transpose } from './ops/manipulate.js';
-import type { Tensor } from './tensor.js';
+import { arange, tensor, zeros } from '../create.js';
+import { randn } from '../random.js';
+import { Rng } from '../rng.js';
+import { dot, matmul } from './matmul.js';
+import { transpose } from './manipulate.js';
+import type { Tensor } from '../tensor.js';
 
 function naive(a: Tensor<'float64'>, b: Tensor<'float64'>): number[][] {
   const [m, k] = a.shape as [number, number];
