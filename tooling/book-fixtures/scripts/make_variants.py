@@ -491,6 +491,26 @@ def gradient_check(book, rng):
                                                                   'book': 'ch05/two_layer_net.py', 'input_size': 3,
                                                                   'hidden_size': 5, 'output_size': 4, 'formula': formula},
                       {'x': x, 't': t}, params, diffs(net, x, t, params)))
+    # A valid case whose backprop and numerical gradients differ by more than 1e-6 relative (a ReLU
+    # input within h of its kink, large weights): the README gives no such bound, and no test may.
+    F = book['functions']
+    while True:
+        params = {k: rng.standard_normal(s) for k, s in {'W1': (4, 3), 'b1': (3,), 'W2': (3, 2), 'b2': (2,)}.items()}
+        x, labels = rng.standard_normal((2, 4)), rng.integers(0, 2, 2)
+        net = T.TwoLayerNet(4, 3, 2)
+        set_params(net, params)
+        if np.min(F.softmax(net.predict(x))[np.arange(2), labels]) < 0.1:
+            continue  # keep the loss's 1e-7 out of the picture
+        grads, numgrads = net.gradient(x, np.eye(2)[labels]), net.numerical_gradient(x, np.eye(2)[labels])
+        worst = max(np.max(np.abs(grads[k] - numgrads[k])) / max(np.max(np.abs(grads[k])), 1e-300) for k in grads)
+        if worst > 1e-6:
+            break
+    t = np.eye(2)[labels]
+    cases.append(case('gradient_check_TwoLayerNet_4_3_2_rel_error_above_1e-6', {
+        'kind': 'gradient_check.TwoLayerNet', 'book': 'ch05/two_layer_net.py', 'input_size': 4, 'hidden_size': 3,
+        'output_size': 2, 'formula': formula,
+        'note': f'max |backprop - numerical| / max |backprop| over a parameter is {worst:.3g} (large weights)'},
+        {'x': x, 't': t}, params, diffs(net, x, t, params)))
     params = scaled(rng, layer_shapes([5, 3, 2]))
     x, t = rng.standard_normal((3, 5)), rng.integers(0, 2, 3)
     net = M.MultiLayerNet(5, [3], 2, activation='sigmoid', weight_decay_lambda=0.3)
