@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, randn, sum, tensor, zeros, type Tensor } from '@dl/tensor';
+import { fromArray, Rng, randn, sum, tensor, zeros, type Tensor } from '@dl/tensor';
+import { expectClose, loadCases, must, named, numberAttr, NUMGRAD_TOL, scalar } from '@dl/book-fixtures';
 import { H, numericalDiff, numericalGradient } from './numerical.js';
-import { expectClose, f64, loadCases, scalar } from './testing/fixtures.js';
 
-const cases = loadCases('functions.json');
+// The functions the fixtures name in attrs.f (the book's ch04 names and `sum(x**2)`).
+const function1 = (x: number): number => 0.01 * x ** 2 + 0.1 * x;
+const ONE_VARIABLE: Record<string, (x: number) => number> = { function_1: function1 };
+const MANY_VARIABLES: Record<string, (x: Tensor) => number> = {
+  'sum(x**2)': (v) => sum(v.mul(v)).item(),
+};
+function namedFunction<F>(table: Record<string, F>, name: unknown): F {
+  const f = table[String(name)];
+  if (!f)
+    throw new Error(`no function for attrs.f = ${String(name)} (known: ${Object.keys(table).join(', ')})`);
+  return f;
+}
 const sumOfSquares = (x: Tensor): number => {
   let s = 0;
   for (let i = 0; i < x.size; i++) s += x.data[i]! * x.data[i]!;
@@ -11,19 +22,16 @@ const sumOfSquares = (x: Tensor): number => {
 };
 
 describe('numericalDiff', () => {
-  const function1 = (x: number): number => 0.01 * x ** 2 + 0.1 * x;
-
   it('approximates the derivative of 0.01x² + 0.1x (book: 0.2 at 5, 0.3 at 10)', () => {
     expect(numericalDiff(function1, 5)).toBeCloseTo(0.2, 9);
     expect(numericalDiff(function1, 10)).toBeCloseTo(0.3, 9);
   });
 
-  it.each(cases.filter((c) => c.attrs.kind === 'numerical_diff').map((c) => [c.name, c] as const))(
-    'matches the book: %s',
-    (_, c) => {
-      expectClose([numericalDiff(function1, scalar(c.inputs.x))], c.outputs.d!, { rtol: 1e-9, atol: 1e-10 });
-    },
-  );
+  it.each(named(loadCases('functions.json', 'numerical_diff')))('matches the book: %s', (_, c) => {
+    const f = namedFunction(ONE_VARIABLE, c.attrs.f);
+    const d = numericalDiff(f, scalar(c.inputs.x), numberAttr(c, 'h', H));
+    expectClose(d, c.outputs.d, NUMGRAD_TOL, 'd');
+  });
 
   it('uses h = 1e-4 by default', () => {
     expect(H).toBe(1e-4);
@@ -38,15 +46,13 @@ describe('numericalGradient', () => {
     expect(g.data[1]).toBeCloseTo(8, 8);
   });
 
-  it.each(cases.filter((c) => c.attrs.kind === 'numerical_gradient').map((c) => [c.name, c] as const))(
-    'matches the book: %s',
-    (_, c) => {
-      const x = f64(c.inputs.x);
-      const g = numericalGradient((v) => sum(v.mul(v)).item(), x);
-      expect(g.shape).toEqual(c.outputs.grad!.shape);
-      expectClose(g, c.outputs.grad!, { rtol: 1e-9, atol: 1e-10 });
-    },
-  );
+  it.each(named(loadCases('functions.json', 'numerical_gradient')))('matches the book: %s', (_, c) => {
+    const x = must(c.inputs.x, 'x');
+    const f = namedFunction(MANY_VARIABLES, c.attrs.f);
+    const g = numericalGradient(f, fromArray(x.data, x.shape, 'float64'), { h: numberAttr(c, 'h', H) });
+    expect(g.shape).toEqual(must(c.outputs.grad).shape);
+    expectClose(g, c.outputs.grad, NUMGRAD_TOL, 'grad');
+  });
 
   it('perturbs one element at a time in row-major order and restores each value', () => {
     const x = randn([2, 3], new Rng(1), { dtype: 'float64' });

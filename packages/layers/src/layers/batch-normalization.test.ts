@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createWasmBackend, jsKernels, Rng, ones, randn, withBackend, zeros, type Kernels } from '@dl/tensor';
 import { BatchNormalization } from './batch-normalization.js';
 import { checkLayer } from '../testing/check-layer.js';
-import { expectClose, f64, loadCases, named } from '../testing/fixtures.js';
+import { expectClose, f64, loadCases, named, numberAttr } from '../testing/fixtures.js';
 
 const TRAIN = { train: true };
 const TEST = { train: false };
@@ -10,7 +10,9 @@ const TEST = { train: false };
 describe('BatchNormalization (book form: per activation)', () => {
   it.each(named(loadCases('batchnorm.json', 'BatchNormalization.train')))('matches the book: %s', (_, c) => {
     const { inputs: i, outputs: o } = c;
+    // The README: momentum 0.9 unless attrs says otherwise.
     const layer = new BatchNormalization(f64(c.params.gamma), f64(c.params.beta), {
+      momentum: numberAttr(c, 'momentum', 0.9),
       ...(i.running_mean && { runningMean: f64(i.running_mean), runningVar: f64(i.running_var) }),
     });
     const x = f64(i.x);
@@ -32,8 +34,13 @@ describe('BatchNormalization (book form: per activation)', () => {
   it.each(named(loadCases('batchnorm.json', 'BatchNormalization.train_then_test')))(
     'matches the book: %s',
     (_, c) => {
-      const layer = new BatchNormalization(f64(c.params.gamma), f64(c.params.beta));
-      for (const step of ['step1', 'step2', 'step3']) {
+      const layer = new BatchNormalization(f64(c.params.gamma), f64(c.params.beta), {
+        momentum: numberAttr(c, 'momentum', 0.9),
+      });
+      const steps = numberAttr(c, 'train_steps');
+      expect(steps).toBeGreaterThan(0);
+      for (let k = 1; k <= steps; k++) {
+        const step = `step${k}`;
         expectClose(
           layer.forward(f64(c.inputs[`${step}.x`]), TRAIN),
           c.outputs[`${step}.out`],

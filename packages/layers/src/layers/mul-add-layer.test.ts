@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AddLayer } from './add-layer.js';
 import { MulLayer } from './mul-layer.js';
-import { expectClose, f64, loadCases, scalar } from '../testing/fixtures.js';
-
-const [apple, appleOrange] = [
-  loadCases('layers.json', 'buy_apple')[0]!,
-  loadCases('layers.json', 'buy_apple_orange')[0]!,
-];
+import { expectClose, f64, loadCases, named, scalar } from '../testing/fixtures.js';
 
 describe('MulLayer and AddLayer (ch05/layer_naive.py)', () => {
-  it('buy_apple: price 220, gradients 2.2, 110, 200 (and the fixture)', () => {
+  it("buy_apple: the book's printed price 220 and gradients 2.2, 110, 200", () => {
     const mulApple = new MulLayer();
     const mulTax = new MulLayer();
     const applePrice = mulApple.forward(100, 2);
@@ -21,31 +16,37 @@ describe('MulLayer and AddLayer (ch05/layer_naive.py)', () => {
     expect(dApple).toBe(2.2);
     expect(dAppleNum).toBeCloseTo(110, 12);
     expect(dTax).toBe(200);
+  });
 
-    const i = apple.inputs;
-    const o = apple.outputs;
+  it.each(named(loadCases('layers.json', 'buy_apple')))('buy_apple matches the book: %s', (_, c) => {
+    const i = c.inputs;
+    const o = c.outputs;
+    const mulApple = new MulLayer();
+    const mulTax = new MulLayer();
     const ap = mulApple.forward(scalar(i.apple), scalar(i.apple_num));
     const p = mulTax.forward(ap, scalar(i.tax));
     const [dap, dt] = mulTax.backward(scalar(i.dprice));
     const [da, dan] = mulApple.backward(dap);
-    expectClose(
-      [ap, p, dap, dt, da, dan],
-      [o.apple_price, o.price, o.dapple_price, o.dtax, o.dapple, o.dapple_num].map(scalar),
-    );
+    const got: Record<string, number> = {
+      apple_price: ap,
+      price: p,
+      dapple_price: dap,
+      dtax: dt,
+      dapple: da,
+      dapple_num: dan,
+    };
+    expect(Object.keys(o).sort()).toEqual(Object.keys(got).sort());
+    for (const [name, value] of Object.entries(got)) expectClose(value, o[name], undefined, name);
   });
 
-  it('buy_apple_orange: price 715, gradients 2.2, 110, 3.3, 165, 650 (and the fixture)', () => {
-    const i = appleOrange.inputs;
-    const o = appleOrange.outputs;
+  it("buy_apple_orange: the book's printed price 715 and gradients 2.2, 110, 3.3, 165, 650", () => {
     const mulApple = new MulLayer();
     const mulOrange = new MulLayer();
     const addFruit = new AddLayer();
     const mulTax = new MulLayer();
-    const applePrice = mulApple.forward(scalar(i.apple), scalar(i.apple_num));
-    const orangePrice = mulOrange.forward(scalar(i.orange), scalar(i.orange_num));
-    const allPrice = addFruit.forward(applePrice, orangePrice);
-    const price = mulTax.forward(allPrice, scalar(i.tax));
-    const [dAllPrice, dTax] = mulTax.backward(scalar(i.dprice));
+    const allPrice = addFruit.forward(mulApple.forward(100, 2), mulOrange.forward(150, 3));
+    const price = mulTax.forward(allPrice, 1.1);
+    const [dAllPrice, dTax] = mulTax.backward(1);
     const [dApplePrice, dOrangePrice] = addFruit.backward(dAllPrice);
     const [dOrange, dOrangeNum] = mulOrange.backward(dOrangePrice);
     const [dApple, dAppleNum] = mulApple.backward(dApplePrice);
@@ -55,46 +56,55 @@ describe('MulLayer and AddLayer (ch05/layer_naive.py)', () => {
     expect(dOrange).toBeCloseTo(3.3, 12);
     expect(dOrangeNum).toBeCloseTo(165, 12);
     expect(dTax).toBe(650);
-    const names = [
-      'apple_price',
-      'orange_price',
-      'all_price',
-      'price',
-      'dall_price',
-      'dtax',
-      'dapple_price',
-      'dorange_price',
-      'dapple',
-      'dapple_num',
-      'dorange',
-      'dorange_num',
-    ];
-    const got = [
-      applePrice,
-      orangePrice,
-      allPrice,
-      price,
-      dAllPrice,
-      dTax,
-      dApplePrice,
-      dOrangePrice,
-      dApple,
-      dAppleNum,
-      dOrange,
-      dOrangeNum,
-    ];
-    names.forEach((name, k) => expectClose(got[k]!, o[name], undefined, name));
   });
 
-  it.each([['MulLayer'], ['AddLayer']])('%s on arrays matches the book', (kind) => {
-    const c = loadCases('layers.json', kind)[0]!;
-    const layer = kind === 'MulLayer' ? new MulLayer() : new AddLayer();
-    const out = layer.forward(f64(c.inputs.x), f64(c.inputs.y));
-    const [dx, dy] = layer.backward(f64(c.inputs.dout));
-    expectClose(out, c.outputs.out);
-    expectClose(dx, c.outputs.dx);
-    expectClose(dy, c.outputs.dy);
-  });
+  it.each(named(loadCases('layers.json', 'buy_apple_orange')))(
+    'buy_apple_orange matches the book: %s',
+    (_, c) => {
+      const i = c.inputs;
+      const o = c.outputs;
+      const mulApple = new MulLayer();
+      const mulOrange = new MulLayer();
+      const addFruit = new AddLayer();
+      const mulTax = new MulLayer();
+      const applePrice = mulApple.forward(scalar(i.apple), scalar(i.apple_num));
+      const orangePrice = mulOrange.forward(scalar(i.orange), scalar(i.orange_num));
+      const allPrice = addFruit.forward(applePrice, orangePrice);
+      const price = mulTax.forward(allPrice, scalar(i.tax));
+      const [dAllPrice, dTax] = mulTax.backward(scalar(i.dprice));
+      const [dApplePrice, dOrangePrice] = addFruit.backward(dAllPrice);
+      const [dOrange, dOrangeNum] = mulOrange.backward(dOrangePrice);
+      const [dApple, dAppleNum] = mulApple.backward(dApplePrice);
+      const got: Record<string, number> = {
+        apple_price: applePrice,
+        orange_price: orangePrice,
+        all_price: allPrice,
+        price,
+        dall_price: dAllPrice,
+        dtax: dTax,
+        dapple_price: dApplePrice,
+        dorange_price: dOrangePrice,
+        dapple: dApple,
+        dapple_num: dAppleNum,
+        dorange: dOrange,
+        dorange_num: dOrangeNum,
+      };
+      expect(Object.keys(o).sort()).toEqual(Object.keys(got).sort());
+      for (const [name, value] of Object.entries(got)) expectClose(value, o[name], undefined, name);
+    },
+  );
+
+  it.each(named(loadCases('layers.json', /^(MulLayer|AddLayer)$/)))(
+    'on arrays matches the book: %s',
+    (_, c) => {
+      const layer = c.attrs.kind === 'MulLayer' ? new MulLayer() : new AddLayer();
+      const out = layer.forward(f64(c.inputs.x), f64(c.inputs.y));
+      const [dx, dy] = layer.backward(f64(c.inputs.dout));
+      expectClose(out, c.outputs.out, undefined, 'out');
+      expectClose(dx, c.outputs.dx, undefined, 'dx');
+      expectClose(dy, c.outputs.dy, undefined, 'dy');
+    },
+  );
 
   it('MulLayer.backward needs a forward first', () => {
     expect(() => new MulLayer().backward(1)).toThrow('MulLayer.backward: call forward first');

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { Rng, randn } from '@dl/tensor';
 import { gradientCheck } from '@dl/gradcheck';
@@ -9,43 +7,44 @@ import {
   confidentLabels,
   expectClose,
   f64,
+  loadCases,
+  named,
+  numberAttr,
   rms,
   setParams,
   toTensor,
-  type FixtureCase,
 } from '../testing/fixtures.js';
 
 const TEST = { train: false };
 const TRAIN = { train: true };
 
-function loadDeepConvNetCase(): FixtureCase {
-  const gz = readFileSync(new URL('../../test/fixtures/deep_convnet.json.gz', import.meta.url));
-  const json = JSON.parse(gunzipSync(gz).toString('utf8')) as { cases: FixtureCase[] };
-  return json.cases[0]!;
-}
-
 describe('DeepConvNet', () => {
-  it("matches the book's network on two digit-sized images (given weights and dropout masks)", () => {
-    const c = loadDeepConvNetCase();
-    expect(c.attrs.kind).toBe('DeepConvNet');
-    const net = new DeepConvNet({ dtype: 'float64' });
-    setParams(net, c.params);
-    const dropout1 = net.layers.get('Dropout1') as Dropout;
-    const dropout2 = net.layers.get('Dropout2') as Dropout;
-    dropout1.setFixedUniforms(f64(c.inputs['dropout1.u']));
-    dropout2.setFixedUniforms(f64(c.inputs['dropout2.u']));
-    const x = f64(c.inputs.x);
-    const t = toTensor(c.inputs.t);
-    const o = c.outputs;
-    expectClose(net.predict(x, TEST), o.scores_test, undefined, 'scores_test');
-    expectClose(net.predict(x, TRAIN), o.scores_train, undefined, 'scores_train');
-    expectClose(net.gradient(x, t, TRAIN), o.loss, undefined, 'loss');
-    expect([...dropout1.mask!.data]).toEqual(o['dropout1.mask']!.data);
-    expect([...dropout2.mask!.data]).toEqual(o['dropout2.mask']!.data);
-    for (const p of net.params()) {
-      expectClose(p.grad, o[`grad.${p.name}`], undefined, `grad.${p.name}`);
-    }
-  });
+  it.each(named(loadCases('deep_convnet.json.gz', 'DeepConvNet')))(
+    "matches the book's network (given weights and dropout masks): %s",
+    (_, c) => {
+      const net = new DeepConvNet({
+        inputDim: c.inputs.x!.shape.slice(1) as [number, number, number],
+        dropoutRatio: numberAttr(c, 'dropout_ratio'),
+        dtype: 'float64',
+      });
+      setParams(net, c.params);
+      const dropout1 = net.layers.get('Dropout1') as Dropout;
+      const dropout2 = net.layers.get('Dropout2') as Dropout;
+      dropout1.setFixedUniforms(f64(c.inputs['dropout1.u']));
+      dropout2.setFixedUniforms(f64(c.inputs['dropout2.u']));
+      const x = f64(c.inputs.x);
+      const t = toTensor(c.inputs.t);
+      const o = c.outputs;
+      expectClose(net.predict(x, TEST), o.scores_test, undefined, 'scores_test');
+      expectClose(net.predict(x, TRAIN), o.scores_train, undefined, 'scores_train');
+      expectClose(net.gradient(x, t, TRAIN), o.loss, undefined, 'loss');
+      expect([...dropout1.mask!.data]).toEqual(o['dropout1.mask']!.data);
+      expect([...dropout2.mask!.data]).toEqual(o['dropout2.mask']!.data);
+      for (const p of net.params()) {
+        expectClose(p.grad, o[`grad.${p.name}`], undefined, `grad.${p.name}`);
+      }
+    },
+  );
 
   it("has the book's layers, 123 552 parameters named W1…W8, He-scaled from inferred fan-ins", () => {
     const net = new DeepConvNet({ rng: new Rng(8) });

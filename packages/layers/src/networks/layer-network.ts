@@ -1,6 +1,6 @@
+import { numericalGradient } from '@dl/gradcheck';
 import { argmax, BufferPool, Tensor, withBufferPool, type Rng } from '@dl/tensor';
 import type { FloatTensor, ForwardContext, Layer, LossLayer, Model, NamedTensor, Param } from '../layer.js';
-import { numericalGradient } from '../numerical-gradient.js';
 
 export interface LayerNetworkOptions {
   /** L2 weight decay λ: the loss adds `0.5·λ·ΣW²` over every parameter marked `decay` (each `W`), its gradient `λ·W`. */

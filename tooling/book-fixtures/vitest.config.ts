@@ -1,0 +1,3 @@
+import { packageProject } from '@dl/vitest-config/project';
+
+export default packageProject('@dl/book-fixtures');
