@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import {
   buildModel,
+  specInputShape,
   type FloatTensor,
   type LayerNetwork,
   type ModelSpec,
@@ -9,7 +10,6 @@ import {
 import { createOptimizer, rowsView } from '@dl/optim';
 import { getBackend, Rng, Tensor } from '@dl/tensor';
 import { positiveInt } from '../cli/args.js';
-import { specInputShape } from '../eval/model-input.js';
 import { CliError } from '../cli-error.js';
 import { RunError } from '../run-error.js';
 import { describeSpec, readCheckpoint } from '../run/checkpoint.js';
