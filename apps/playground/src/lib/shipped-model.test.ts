@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loadModel, specInputShape as inputShapeOf } from '@dl/layers';
 import { argmax, Tensor } from '@dl/tensor';
 import { describe, expect, it } from 'vitest';
-import { preprocessStrokes, type Stroke } from './digit-preprocess.js';
+import { preprocessStrokes, type Stroke } from '@dl/data-mnist/digit';
 import { SHIPPED_MODELS, type ShippedModelName } from './shipped-model.js';
 
 // The committed model files (scripts/train-shipped-model.ts), read from public/ as the app serves them.

@@ -1,7 +1,7 @@
 import { softmax, specInputShape as inputShapeOf } from '@dl/layers';
 import { argmax, Tensor } from '@dl/tensor';
 import { barChart } from '../lib/chart.js';
-import { preprocessStrokes, type StrokePoint } from '../lib/digit-preprocess.js';
+import { preprocessStrokes, type StrokePoint } from '@dl/data-mnist/digit';
 import { h, labelled, numberInput, pageHeader, readNumber } from '../lib/dom.js';
 import { IMAGE_COLS, IMAGE_ROWS, IMAGE_SIZE } from '../lib/mnist-asset.js';
 import {

@@ -18,7 +18,13 @@ beforeAll(async () => {
   tmp = tempDir();
   data = writeTinyMnist(join(tmp.path, 'data'));
   run = out('run');
-  const r = await runDl(['train', '--data', data, '--batch-size', '20', '--lr', '0.5', '--iters', '40'].concat(['--out', run, '--json']));
+  const r = await runDl(
+    ['train', '--data', data, '--batch-size', '20', '--lr', '0.5', '--iters', '40'].concat([
+      '--out',
+      run,
+      '--json',
+    ]),
+  );
   expect(r.code, r.stderr).toBe(0);
 });
 afterAll(() => tmp.cleanup());
@@ -64,22 +70,25 @@ describe('float64 models', () => {
 });
 
 describe('checkpoints with non-finite weights', () => {
-  it.each([Number.NaN, Number.POSITIVE_INFINITY])('are refused, naming the first such tensor (%s)', async (bad) => {
-    const { network, spec } = readCheckpoint(join(run, 'last.safetensors'));
-    network.param('W2').value.data[3] = bad;
-    const file = out(`bad-${String(bad)}.safetensors`);
-    writeFileSync(file, saveModel(network, spec));
-    for (const argv of [
-      ['eval', '--checkpoint', file, '--data', data],
-      ['predict', '--checkpoint', file, digitPng(out('d.png'))],
-    ]) {
-      const r = await runDl(argv);
-      expect(r.code).toBe(1);
-      expect(r.stdout).toBe('');
-      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-      expect(r.stderr).toContain(`${file}: tensor W2 [50,10] holds ${bad} at index 3`);
-    }
-  });
+  it.each([Number.NaN, Number.POSITIVE_INFINITY])(
+    'are refused, naming the first such tensor (%s)',
+    async (bad) => {
+      const { network, spec } = readCheckpoint(join(run, 'last.safetensors'));
+      network.param('W2').value.data[3] = bad;
+      const file = out(`bad-${String(bad)}.safetensors`);
+      writeFileSync(file, saveModel(network, spec));
+      for (const argv of [
+        ['eval', '--checkpoint', file, '--data', data],
+        ['predict', '--checkpoint', file, digitPng(out('d.png'))],
+      ]) {
+        const r = await runDl(argv);
+        expect(r.code).toBe(1);
+        expect(r.stdout).toBe('');
+        expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+        expect(r.stderr).toContain(`${file}: tensor W2 [50,10] holds ${bad} at index 3`);
+      }
+    },
+  );
 });
 
 describe('--checkpoint given a run directory', () => {

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { hasInk, toMnistDigit } from '@dl/data-mnist';
 import { softmax, specInputShape } from '@dl/layers';
 import { parseCommandArgs } from '../cli/args.js';
 import type { Io } from '../cli/io.js';
 import { activateFromOptions, BACKEND_HELP, BACKEND_OPTIONS } from '../backend.js';
 import { CliError } from '../cli-error.js';
 import { modelInput, openModel } from '../eval/open-model.js';
-import { toMnistDigit } from '../image/mnist-like.js';
 import { decodePgm } from '../image/pgm.js';
 import { ImageDecodeError, decodePng } from '../image/png-decode.js';
 import type { Image8 } from '../image/png-encode.js';
@@ -77,8 +77,10 @@ export async function predictCommand(argv: readonly string[], io: Io): Promise<n
   const pixels = new Float32Array(digits.length * 784);
   digits.forEach((d, i) => {
     pixels.set(d, i * 784);
-    if (!d.some((v) => v > 0))
-      io.error(`warning: ${positionals[i]!} is blank (no ink after preprocessing); its class means nothing\n`);
+    if (!hasInk(d))
+      io.error(
+        `warning: ${positionals[i]!} is blank (no ink after preprocessing); its class means nothing\n`,
+      );
   });
   const x = modelInput(pixels, [digits.length, ...shape], dtype);
   const probs = softmax(network.predict(x, { train: false }));

@@ -44,10 +44,7 @@ export function checkpointFile(arg: string, note: (text: string) => void = () =>
 export function firstNonFinite(
   network: LayerNetwork,
 ): { name: string; shape: readonly number[]; index: number; value: number } | undefined {
-  const tensors = [
-    ...network.params().map((p) => ({ name: p.name, value: p.value })),
-    ...network.buffers(),
-  ];
+  const tensors = [...network.params().map((p) => ({ name: p.name, value: p.value })), ...network.buffers()];
   for (const { name, value } of tensors) {
     const data = value.data;
     for (let i = 0; i < data.length; i++) {
@@ -83,6 +80,8 @@ export function modelInput(
   dtype: FloatDType,
 ): FloatTensor {
   const x: FloatTensor =
-    data instanceof Float64Array ? new Tensor(data, [...shape], 'float64') : new Tensor(data, [...shape], 'float32');
+    data instanceof Float64Array
+      ? new Tensor(data, [...shape], 'float64')
+      : new Tensor(data, [...shape], 'float32');
   return x.dtype === dtype ? x : x.astype(dtype);
 }

@@ -189,6 +189,8 @@ describe('saveModel precision', () => {
     const b1 = mixed.get('b1')!;
     if (isHalfTensor(b1)) throw new Error('b1 is float64 here');
     mixed.set('b1', b1.astype('float32'));
-    expect(() => loadModel(writeSafetensors(mixed, wide.metadata))).toThrow(/b1 is float32, expected float64/);
+    expect(() => loadModel(writeSafetensors(mixed, wide.metadata))).toThrow(
+      /b1 is float32, expected float64/,
+    );
   });
 });

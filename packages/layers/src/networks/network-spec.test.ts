@@ -55,23 +55,32 @@ const NETWORKS: [string, (dtype: FloatDType) => LayerNetwork][] = [
         dtype,
       }),
   ],
-  ['DeepConvNet', (dtype) => new DeepConvNet({ inputDim: [1, 16, 16], hiddenSize: 8, rng: new Rng(5), dtype })],
-  ['LeNet', (dtype) => new LeNet({ activation: 'relu', pooling: 'max', outputSize: 5, rng: new Rng(6), dtype })],
+  [
+    'DeepConvNet',
+    (dtype) => new DeepConvNet({ inputDim: [1, 16, 16], hiddenSize: 8, rng: new Rng(5), dtype }),
+  ],
+  [
+    'LeNet',
+    (dtype) => new LeNet({ activation: 'relu', pooling: 'max', outputSize: 5, rng: new Rng(6), dtype }),
+  ],
 ];
 
 describe.each(NETWORKS)('%s made by its constructor', (_, make) => {
-  it.each(['float32', 'float64'] as const)('saves with its own spec and loads back to the same predictions (%s)', (dtype) => {
-    const net = make(dtype);
-    const spec = specOf(net);
-    expect(spec).toBeDefined();
-    // The spec rebuilds the same network: buildModel with the same seed draws the same weights.
-    const x = randn([3, ...specInputShape(spec!)], new Rng(9), { dtype });
-    const loaded = loadModel(saveModel(net, spec!));
-    expect(loaded.spec).toEqual(spec);
-    expect(specOf(loaded.network)).toEqual(spec);
-    expect(Array.from(loaded.network.predict(x).data)).toEqual(Array.from(net.predict(x).data));
-    expect(loaded.network.params()[0]!.value.dtype).toBe(dtype);
-  });
+  it.each(['float32', 'float64'] as const)(
+    'saves with its own spec and loads back to the same predictions (%s)',
+    (dtype) => {
+      const net = make(dtype);
+      const spec = specOf(net);
+      expect(spec).toBeDefined();
+      // The spec rebuilds the same network: buildModel with the same seed draws the same weights.
+      const x = randn([3, ...specInputShape(spec!)], new Rng(9), { dtype });
+      const loaded = loadModel(saveModel(net, spec!));
+      expect(loaded.spec).toEqual(spec);
+      expect(specOf(loaded.network)).toEqual(spec);
+      expect(Array.from(loaded.network.predict(x).data)).toEqual(Array.from(net.predict(x).data));
+      expect(loaded.network.params()[0]!.value.dtype).toBe(dtype);
+    },
+  );
 });
 
 describe('specOf', () => {
@@ -79,7 +88,12 @@ describe('specOf', () => {
     const hiddenSizeList = [5, 5];
     const net = new MultiLayerNet({ inputSize: 6, hiddenSizeList, outputSize: 3 });
     hiddenSizeList.push(5);
-    expect(specOf(net)).toEqual({ kind: 'multi-layer-net', inputSize: 6, hiddenSizeList: [5, 5], outputSize: 3 });
+    expect(specOf(net)).toEqual({
+      kind: 'multi-layer-net',
+      inputSize: 6,
+      hiddenSizeList: [5, 5],
+      outputSize: 3,
+    });
     expect(Object.isFrozen(specOf(net))).toBe(true);
   });
 
