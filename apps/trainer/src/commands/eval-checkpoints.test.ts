@@ -105,6 +105,19 @@ describe('--checkpoint given a run directory', () => {
     expect(a.stdout).toBe(b.stdout);
   });
 
+  it('is accepted wherever --checkpoint is read: dl experiment precision', async () => {
+    const r = await runDl(
+      ['experiment', 'precision', '--checkpoint', run, '--data', data, '--test-size', '20'].concat([
+        '--out',
+        out('precision'),
+        '--json',
+      ]),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const { summary } = JSON.parse(r.stdout) as { summary: { model: string } };
+    expect(summary.model).toContain(join(run, 'best.safetensors'));
+  });
+
   it('refuses a directory without checkpoints, naming it', async () => {
     const empty = out('empty-run');
     mkdirSync(empty);
