@@ -59,6 +59,16 @@ describe('float64 models', () => {
     // The same weights computed in float64: at most a near tie may go the other way.
     expect(Math.abs(e.accuracy - narrow.accuracy)).toBeLessThanOrEqual(1 / e.samples);
     expect(e.loss).toBeCloseTo(narrow.loss, 4);
+    // Without --precision the weights are used as stored, not rounded to float32.
+    expect(
+      (
+        JSON.parse((await runDl(['eval', '--checkpoint', file, '--data', data, '--json'])).stdout) as {
+          precision: string;
+        }
+      ).precision,
+    ).toBe('float64');
+    const text = await runDl(['eval', '--checkpoint', file, '--data', data]);
+    expect(text.stdout).toContain('two-layer-net 784-50-10, weights in float64');
 
     const png = digitPng(out('digit.png'));
     const p = await runDl(['predict', '--checkpoint', file, png, '--json']);

@@ -4,7 +4,7 @@ import { oneOf, parseCommandArgs } from '../cli/args.js';
 import type { Io } from '../cli/io.js';
 import { activateFromOptions, BACKEND_HELP, BACKEND_OPTIONS } from '../backend.js';
 import { CliError } from '../cli-error.js';
-import { evaluateModel, formatConfusion } from '../eval/evaluate.js';
+import { evaluateModel, formatConfusion, type Evaluation } from '../eval/evaluate.js';
 import { modelInput, openModel } from '../eval/open-model.js';
 import { RunError } from '../run-error.js';
 import { describeSpec, type CheckpointInfo } from '../run/checkpoint.js';
@@ -32,7 +32,8 @@ Options:
   --data DIR          MNIST-format IDX files (default: the bundled MNIST); its test set is used.
                       A checkpoint trained on other data is evaluated on MNIST with a warning
   --precision P       float32 | float16 | bfloat16: round every weight to this format first, as if
-                      stored in it (computation stays float32; default float32)
+                      stored in it (computation stays in the model's dtype; default: the
+                      weights as stored, float32 or float64)
 ${BACKEND_HELP}
   --json              the results as one JSON object
 
@@ -59,7 +60,7 @@ export async function evalCommand(argv: readonly string[], io: Io): Promise<numb
   }
   if (values.checkpoint === undefined)
     throw new CliError("eval: --checkpoint FILE is required (see 'dl eval --help')");
-  const precision = oneOf('precision', values.precision, PRECISIONS) ?? 'float32';
+  const rounding = oneOf('precision', values.precision, PRECISIONS);
   await activateFromOptions(values);
   const { network, spec, info, file, dtype } = openModel(values.checkpoint, (t) => io.error(t));
   const dataDir = values.data === undefined ? null : resolve(values.data);
@@ -81,7 +82,10 @@ export async function evalCommand(argv: readonly string[], io: Io): Promise<numb
   }
   const n = data.xTest.shape[0]!;
   const x = modelInput(data.xTest.data, [n, ...shape], dtype);
-  const result = withWeightPrecision(network, precision, () => evaluateModel(network, x, data.tTest));
+  // Without --precision the weights are used as stored: a float64 model is not rounded to float32.
+  const evaluate = (): Evaluation => evaluateModel(network, x, data.tTest);
+  const result = rounding === undefined ? evaluate() : withWeightPrecision(network, rounding, evaluate);
+  const precision = rounding ?? dtype;
   if (values.json) {
     const record = {
       checkpoint: file,
