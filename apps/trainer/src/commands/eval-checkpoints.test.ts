@@ -1,6 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MNIST_FILE_NAMES, writeIdx } from '@dl/data-mnist';
 import { buildModel, saveModel } from '@dl/layers';
 import { saveModelFile } from '@dl/layers/node';
 import { readCheckpoint } from '../run/checkpoint.js';
@@ -148,5 +150,27 @@ describe('dl eval without --data', () => {
     expect(e.samples).toBeGreaterThan(0);
     const quiet = await runDl(['eval', '--checkpoint', run, '--data', data, '--json']);
     expect(quiet.stderr).not.toMatch(/warning/);
+  });
+});
+
+describe('dl eval --data with a .gz file that inflates past its IDX header', () => {
+  it('stops inflating at the declared size and names the file (exit 1)', async () => {
+    const dir = writeTinyMnist(out('bomb-data'), { train: 20, test: 10 });
+    const plain = join(dir, MNIST_FILE_NAMES.testImages);
+    rmSync(plain);
+    // The header declares 10 images of 28×28; the stream holds ten times as many bytes after it.
+    const header = writeIdx({ dtype: 'uint8', shape: [10, 28, 28], data: new Uint8Array(7840) }).subarray(
+      0,
+      16,
+    );
+    const inflated = new Uint8Array(16 + 78_400);
+    inflated.set(header);
+    writeFileSync(`${plain}.gz`, gzipSync(inflated));
+    const r = await runDl(['eval', '--checkpoint', run, '--data', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(
+      `${plain}.gz: IDX file longer than its header says: the header declares 7856 bytes`,
+    );
   });
 });
