@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '@dl/layers';
@@ -97,5 +97,19 @@ describe('dl predict on a blank image', () => {
     expect(r.stderr).toBe(
       `warning: ${blank} is blank (no ink after preprocessing); its class means nothing\n`,
     );
+  });
+});
+
+describe('dl predict on an image path that is not a file', () => {
+  it('names the path (a directory, a missing file)', async () => {
+    const dir = out('a-directory.png');
+    mkdirSync(dir);
+    const r = await runDl(['predict', '--checkpoint', model, dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`dl: ${dir}: cannot read the image: is a directory (EISDIR)\n`);
+    const missing = out('missing.png');
+    const m = await runDl(['predict', '--checkpoint', model, missing]);
+    expect(m.code).toBe(1);
+    expect(m.stderr).toContain(missing);
   });
 });

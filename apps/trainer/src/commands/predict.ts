@@ -42,7 +42,9 @@ function decode(path: string): Image8 {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new RunError(describeFsError(e, 'cannot read the image') ?? String(e));
+    // Node names no path in some errors (EISDIR from readFileSync): say which image it was.
+    const reason = describeFsError(e, 'cannot read the image') ?? String(e);
+    throw new RunError(reason.includes(path) ? reason : `${path}: ${reason}`);
   }
   try {
     const pgm =
