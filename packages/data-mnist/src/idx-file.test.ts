@@ -83,4 +83,54 @@ describe('readIdxFile / writeIdxFile', () => {
     expect(e.code).toBe('truncated');
     expect(e.file).toBe(path);
   });
+
+  it('stops inflating a .gz file as soon as it passes the size its IDX header declares', () => {
+    // The header declares uint8 [10, 10]: 12 + 100 bytes. The stream holds 100 000 elements; the
+    // limit is what matters, not the size (a real bomb inflates to gigabytes the same way).
+    const declared = writeIdx({ dtype: 'uint8', shape: [10, 10], data: new Uint8Array(100) });
+    const inflated = new Uint8Array(12 + 100_000);
+    inflated.set(declared.subarray(0, 12));
+    const path = join(dir, 'bomb-idx2-ubyte.gz');
+    writeFileSync(path, gzipSync(inflated));
+    const e = errorOf(() => readIdxFile(path));
+    expect(e.code).toBe('trailing-bytes');
+    expect(e.file).toBe(path);
+    expect(e.message).toBe(
+      `${path}: IDX file longer than its header says: the header declares 112 bytes, the gzip stream inflates to more (stopped there)`,
+    );
+    // Stopped by the limit while inflating, not measured after.
+    expect((e.cause as { code?: string }).code).toBe('ERR_BUFFER_TOO_LARGE');
+    // Exactly the declared size still reads; one byte short is truncated, as for a plain file.
+    writeFileSync(path, gzipSync(inflated.subarray(0, 112)));
+    expect(readIdxFile(path).shape).toEqual([10, 10]);
+    writeFileSync(path, gzipSync(inflated.subarray(0, 111)));
+    expect(errorOf(() => readIdxFile(path)).code).toBe('truncated');
+  });
+
+  it('reads the header of a .gz file whose first bytes inflate to less than the header (stored blocks)', () => {
+    // Rank 30: a 124-byte header, more than the first inflated prefix of a stored (level 0) stream gives.
+    const shape = [...new Array<number>(29).fill(1), 300];
+    const rng = new Rng(3);
+    const pixels = Uint8Array.from({ length: 300 }, () => rng.int(256));
+    const path = join(dir, 'deep-idx30-ubyte.gz');
+    writeFileSync(path, gzipSync(writeIdx({ dtype: 'uint8', shape, data: pixels }), { level: 0 }));
+    const back = readIdxFile(path);
+    expect(back.shape).toEqual(shape);
+    expect(Array.from(back.data)).toEqual(Array.from(pixels));
+  });
+
+  it('refuses a .gz IDX header declaring more bytes than a buffer holds, before inflating', () => {
+    const header = new Uint8Array(12);
+    const view = new DataView(header.buffer);
+    view.setUint32(0, 0x0000_0d02); // float32, rank 2
+    view.setUint32(4, 0xffff_ffff);
+    view.setUint32(8, 0xffff_ffff);
+    const path = join(dir, 'huge-idx2-float.gz');
+    writeFileSync(path, gzipSync(header));
+    const e = errorOf(() => readIdxFile(path));
+    expect(e.code).toBe('bad-shape');
+    expect(e.message).toMatch(
+      /huge-idx2-float\.gz: the IDX header declares \d+ bytes, more than one buffer can hold/,
+    );
+  });
 });

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
+import { kMaxLength } from 'node:buffer';
 import { MnistDataError } from './errors.js';
-import { readIdx, writeIdx, type AnyIdxArray, type IdxArray, type IdxDType } from './idx.js';
+import { IDX_TYPES, readIdx, writeIdx, type AnyIdxArray, type IdxArray, type IdxDType } from './idx.js';
 
 /** IDX files on disk, plain or gzip-compressed (how MNIST and Fashion-MNIST are distributed). */
 
@@ -40,9 +41,20 @@ export function readIdxBytes(path: string): Uint8Array {
       },
     );
   }
+  // Inflate no further than the size the IDX header declares: a small .gz file can inflate to
+  // gigabytes, which must be refused before they are in memory, not after.
+  const limit = declaredIdxSize(bytes, path);
   try {
-    return gunzipSync(bytes);
+    return gunzipSync(bytes, limit === undefined ? {} : { maxOutputLength: Math.max(limit, 1) });
   } catch (cause) {
+    if (limit !== undefined && (cause as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new MnistDataError(
+        'trailing-bytes',
+        `${path}: IDX file longer than its header says: the header declares ${limit} bytes, ` +
+          `the gzip stream inflates to more (stopped there)`,
+        { file: path, cause },
+      );
+    }
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new MnistDataError(
       'bad-gzip',
@@ -52,6 +64,43 @@ export function readIdxBytes(path: string): Uint8Array {
         cause,
       },
     );
+  }
+}
+
+/**
+ * The total size (header and elements) the IDX header at the start of a gzip stream declares, read by
+ * inflating only a prefix of the stream, or undefined when no complete header comes out (a corrupt
+ * or non-IDX stream: inflating it whole then reports what is wrong). Refuses a declared size no
+ * buffer can hold.
+ */
+function declaredIdxSize(gz: Uint8Array, path: string): number | undefined {
+  // Deflate expands at most about a thousandfold, so a short prefix inflates to at most some
+  // kilobytes; the prefix grows until the header (at most 4 + 4·255 bytes) is out.
+  for (let prefix = 64; ; prefix *= 4) {
+    let head: Uint8Array;
+    try {
+      head = gunzipSync(gz.subarray(0, prefix), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    } catch {
+      return undefined;
+    }
+    const rank = head[3];
+    if (head.length >= 4 && rank !== undefined && head.length >= 4 + 4 * rank) {
+      const type = Object.values(IDX_TYPES).find((t) => t.code === head[2]);
+      if (head[0] !== 0 || head[1] !== 0 || type === undefined) return undefined;
+      const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+      let size = type.bytes;
+      for (let i = 0; i < rank; i++) size *= view.getUint32(4 + 4 * i, false);
+      const total = 4 + 4 * rank + size;
+      if (total > kMaxLength) {
+        throw new MnistDataError(
+          'bad-shape',
+          `${path}: the IDX header declares ${total} bytes, more than one buffer can hold (${kMaxLength})`,
+          { file: path },
+        );
+      }
+      return total;
+    }
+    if (prefix >= gz.length) return undefined;
   }
 }
 

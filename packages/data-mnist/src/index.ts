@@ -35,3 +35,5 @@ export {
   type Batch,
   type EpochOptions,
 } from './batch.js';
+// Browser-safe, also on its own as `@dl/data-mnist/digit` (this entry reads files with node:fs).
+export * from './digit/index.js';

@@ -4,9 +4,8 @@ import {
   type GradientCheckReport,
   type ParamGradientCheck,
 } from '@dl/gradcheck';
-import { buildModel, type FloatTensor, type ModelSpec } from '@dl/layers';
+import { buildModel, specInputShape as inputShapeOf, type FloatTensor, type ModelSpec } from '@dl/layers';
 import { randint, randn, Rng, type FloatDType, type Tensor } from '@dl/tensor';
-import { inputShapeOf } from './spec-shape.js';
 
 export interface CheckSetup {
   spec: ModelSpec;

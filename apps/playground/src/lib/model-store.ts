@@ -1,7 +1,6 @@
-import { loadModel, type LayerNetwork, type ModelSpec } from '@dl/layers';
+import { loadModel, specInputShape as inputShapeOf, type LayerNetwork, type ModelSpec } from '@dl/layers';
 import { Tensor } from '@dl/tensor';
 import { IMAGE_SIZE } from './mnist-asset.js';
-import { inputShapeOf } from './spec-shape.js';
 import { SHIPPED_MODELS, type ShippedModelName } from './shipped-model.js';
 
 /**

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel } from '@dl/layers';
+import { loadModel, specInputShape as inputShapeOf } from '@dl/layers';
 import { argmax, Tensor } from '@dl/tensor';
 import { describe, expect, it } from 'vitest';
-import { preprocessStrokes, type Stroke } from './digit-preprocess.js';
+import { preprocessStrokes, type Stroke } from '@dl/data-mnist/digit';
 import { SHIPPED_MODELS, type ShippedModelName } from './shipped-model.js';
-import { inputShapeOf } from './spec-shape.js';
 
 // The committed model files (scripts/train-shipped-model.ts), read from public/ as the app serves them.
 function load(name: ShippedModelName): ReturnType<typeof loadModel> {

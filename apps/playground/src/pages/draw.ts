@@ -1,7 +1,7 @@
-import { softmax } from '@dl/layers';
+import { softmax, specInputShape as inputShapeOf } from '@dl/layers';
 import { argmax, Tensor } from '@dl/tensor';
 import { barChart } from '../lib/chart.js';
-import { preprocessStrokes, type StrokePoint } from '../lib/digit-preprocess.js';
+import { preprocessStrokes, type StrokePoint } from '@dl/data-mnist/digit';
 import { h, labelled, numberInput, pageHeader, readNumber } from '../lib/dom.js';
 import { IMAGE_COLS, IMAGE_ROWS, IMAGE_SIZE } from '../lib/mnist-asset.js';
 import {
@@ -13,7 +13,6 @@ import {
   type ModelSource,
   type StoredModel,
 } from '../lib/model-store.js';
-import { inputShapeOf } from '../lib/spec-shape.js';
 import { loadTestImages } from '../lib/test-images.js';
 import type { Cleanup } from '../routes.js';
 

@@ -1,7 +1,6 @@
-import { buildModel, saveModel } from '@dl/layers';
+import { buildModel, saveModel, specInputShape as inputShapeOf } from '@dl/layers';
 import { Trainer, createOptimizer, type Optimizer } from '@dl/optim';
 import { Rng, Tensor, createWasmBackend, hasWasmSimd, jsKernels, setBackend } from '@dl/tensor';
-import { inputShapeOf } from '../lib/spec-shape.js';
 import {
   CHUNK_IMAGES,
   fetchAsset,

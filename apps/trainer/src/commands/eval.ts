@@ -1,14 +1,13 @@
 import { resolve } from 'node:path';
-import { withWeightPrecision, type WeightPrecision } from '@dl/layers';
-import { Tensor } from '@dl/tensor';
+import { specInputShape, withWeightPrecision, type WeightPrecision } from '@dl/layers';
 import { oneOf, parseCommandArgs } from '../cli/args.js';
 import type { Io } from '../cli/io.js';
 import { activateFromOptions, BACKEND_HELP, BACKEND_OPTIONS } from '../backend.js';
 import { CliError } from '../cli-error.js';
-import { evaluateModel, formatConfusion } from '../eval/evaluate.js';
-import { specInputShape } from '../eval/model-input.js';
+import { evaluateModel, formatConfusion, type Evaluation } from '../eval/evaluate.js';
+import { modelInput, openModel } from '../eval/open-model.js';
 import { RunError } from '../run-error.js';
-import { describeSpec, readCheckpoint } from '../run/checkpoint.js';
+import { describeSpec, type CheckpointInfo } from '../run/checkpoint.js';
 import { loadData } from '../train/data.js';
 
 const OPTIONS = {
@@ -28,16 +27,29 @@ Evaluates a saved model (a checkpoint of dl train: last.safetensors, best.safete
 set: accuracy, loss, accuracy per class and the confusion matrix.
 
 Options:
-  --checkpoint FILE   the model to evaluate (required)
-  --data DIR          MNIST-format IDX files (default: the bundled MNIST); its test set is used
+  --checkpoint FILE   the model to evaluate (required): a checkpoint file, or a dl train run
+                      directory (its best.safetensors)
+  --data DIR          MNIST-format IDX files (default: the bundled MNIST); its test set is used.
+                      A checkpoint trained on other data is evaluated on MNIST with a warning
   --precision P       float32 | float16 | bfloat16: round every weight to this format first, as if
-                      stored in it (computation stays float32; default float32)
+                      stored in it (computation stays in the model's dtype; default: the
+                      weights as stored, float32 or float64)
 ${BACKEND_HELP}
   --json              the results as one JSON object
 
+A checkpoint whose weights are not all finite (a diverged run) is refused (exit 1).
+
 Examples:
-  dl eval --checkpoint runs/a/best.safetensors
+  dl eval --checkpoint runs/a
+  dl eval --checkpoint runs/a/best.safetensors --data data/fashion
   dl eval --checkpoint runs/a/last.safetensors --precision bfloat16 --json`;
+
+/** The data directory a checkpoint's run trained on (its settings' `data`), or null for the bundled MNIST. */
+function trainingData(info: CheckpointInfo | undefined): string | null {
+  const settings = info?.settings;
+  if (settings === null || typeof settings !== 'object' || !('data' in settings)) return null;
+  return typeof settings.data === 'string' ? settings.data : null;
+}
 
 /** `dl eval`: returns the exit code. */
 export async function evalCommand(argv: readonly string[], io: Io): Promise<number> {
@@ -48,11 +60,18 @@ export async function evalCommand(argv: readonly string[], io: Io): Promise<numb
   }
   if (values.checkpoint === undefined)
     throw new CliError("eval: --checkpoint FILE is required (see 'dl eval --help')");
-  const precision = oneOf('precision', values.precision, PRECISIONS) ?? 'float32';
+  const rounding = oneOf('precision', values.precision, PRECISIONS);
   await activateFromOptions(values);
-  const file = resolve(values.checkpoint);
-  const { network, spec, info } = readCheckpoint(file);
-  const data = loadData({ dir: values.data === undefined ? null : resolve(values.data), trainSize: null });
+  const { network, spec, info, file, dtype } = openModel(values.checkpoint, (t) => io.error(t));
+  const dataDir = values.data === undefined ? null : resolve(values.data);
+  const trainedOn = trainingData(info);
+  if (dataDir === null && trainedOn !== null) {
+    io.error(
+      `warning: ${file} was trained on ${trainedOn}; evaluating it on the bundled MNIST's test set ` +
+        `(give --data ${trainedOn} for its own)\n`,
+    );
+  }
+  const data = loadData({ dir: dataDir, trainSize: null });
   const shape = specInputShape(spec);
   const want = shape.reduce((a, b) => a * b, 1);
   const have = data.inputShape.reduce((a, b) => a * b, 1);
@@ -62,8 +81,11 @@ export async function evalCommand(argv: readonly string[], io: Io): Promise<numb
     );
   }
   const n = data.xTest.shape[0]!;
-  const x = new Tensor(data.xTest.data, [n, ...shape], data.xTest.dtype);
-  const result = withWeightPrecision(network, precision, () => evaluateModel(network, x, data.tTest));
+  const x = modelInput(data.xTest.data, [n, ...shape], dtype);
+  // Without --precision the weights are used as stored: a float64 model is not rounded to float32.
+  const evaluate = (): Evaluation => evaluateModel(network, x, data.tTest);
+  const result = rounding === undefined ? evaluate() : withWeightPrecision(network, rounding, evaluate);
+  const precision = rounding ?? dtype;
   if (values.json) {
     const record = {
       checkpoint: file,

@@ -1,18 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
-import { softmax } from '@dl/layers';
-import { Tensor } from '@dl/tensor';
+import { extname } from 'node:path';
+import { hasInk, toMnistDigit } from '@dl/data-mnist';
+import { softmax, specInputShape } from '@dl/layers';
 import { parseCommandArgs } from '../cli/args.js';
 import type { Io } from '../cli/io.js';
 import { activateFromOptions, BACKEND_HELP, BACKEND_OPTIONS } from '../backend.js';
 import { CliError } from '../cli-error.js';
-import { specInputShape } from '../eval/model-input.js';
-import { toMnistDigit } from '../image/mnist-like.js';
+import { modelInput, openModel } from '../eval/open-model.js';
 import { decodePgm } from '../image/pgm.js';
 import { ImageDecodeError, decodePng } from '../image/png-decode.js';
 import type { Image8 } from '../image/png-encode.js';
 import { RunError, describeFsError } from '../run-error.js';
-import { describeSpec, readCheckpoint } from '../run/checkpoint.js';
+import { describeSpec } from '../run/checkpoint.js';
 
 const OPTIONS = {
   checkpoint: { type: 'string' },
@@ -26,15 +25,16 @@ export const PREDICT_HELP = `Usage: dl predict --checkpoint FILE IMAGE...
 Classifies images with a saved model: prints each image's class and the probability of every class.
 Images (PNG or PGM) are made to look like MNIST's digits: grayscale, dark-on-light inverted to
 white-on-black, and unless already 28×28, cropped to the ink, scaled into 20×20 and centred by mass
-in 28×28.
+in 28×28. Images over 16 megapixels or 8192 pixels a side are refused before decoding; a blank
+image (no ink) is classified with a warning.
 
 Options:
-  --checkpoint FILE   the model (a checkpoint of dl train)
+  --checkpoint FILE   the model: a checkpoint of dl train, or its run directory (best.safetensors)
 ${BACKEND_HELP}
   --json              one JSON object per image
 
 Examples:
-  dl predict --checkpoint runs/a/best.safetensors digit.png
+  dl predict --checkpoint runs/a digit.png
   dl predict --checkpoint runs/a/best.safetensors scans/*.pgm --json`;
 
 function decode(path: string): Image8 {
@@ -42,7 +42,9 @@ function decode(path: string): Image8 {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new RunError(describeFsError(e, 'cannot read the image') ?? String(e));
+    // Node names no path in some errors (EISDIR from readFileSync): say which image it was.
+    const reason = describeFsError(e, 'cannot read the image') ?? String(e);
+    throw new RunError(reason.includes(path) ? reason : `${path}: ${reason}`);
   }
   try {
     const pgm =
@@ -66,8 +68,7 @@ export async function predictCommand(argv: readonly string[], io: Io): Promise<n
     throw new CliError("predict: --checkpoint FILE is required (see 'dl predict --help')");
   if (positionals.length === 0) throw new CliError('predict: give at least one image (PNG or PGM)');
   await activateFromOptions(values);
-  const file = resolve(values.checkpoint);
-  const { network, spec } = readCheckpoint(file);
+  const { network, spec, file, dtype } = openModel(values.checkpoint, (t) => io.error(t));
   const shape = specInputShape(spec);
   if (shape.reduce((a, b) => a * b, 1) !== 784) {
     throw new RunError(
@@ -75,8 +76,15 @@ export async function predictCommand(argv: readonly string[], io: Io): Promise<n
     );
   }
   const digits = positionals.map((p) => toMnistDigit(decode(p)));
-  const x = new Tensor(new Float32Array(digits.length * 784), [digits.length, ...shape], 'float32');
-  digits.forEach((d, i) => x.data.set(d, i * 784));
+  const pixels = new Float32Array(digits.length * 784);
+  digits.forEach((d, i) => {
+    pixels.set(d, i * 784);
+    if (!hasInk(d))
+      io.error(
+        `warning: ${positionals[i]!} is blank (no ink after preprocessing); its class means nothing\n`,
+      );
+  });
+  const x = modelInput(pixels, [digits.length, ...shape], dtype);
   const probs = softmax(network.predict(x, { train: false }));
   const classes = probs.shape[1]!;
   positionals.forEach((path, i) => {

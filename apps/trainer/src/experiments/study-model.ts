@@ -1,6 +1,6 @@
-import { resolve } from 'node:path';
 import {
   buildModel,
+  specInputShape,
   type FloatTensor,
   type LayerNetwork,
   type ModelSpec,
@@ -9,10 +9,10 @@ import {
 import { createOptimizer, rowsView } from '@dl/optim';
 import { getBackend, Rng, Tensor } from '@dl/tensor';
 import { positiveInt } from '../cli/args.js';
-import { specInputShape } from '../eval/model-input.js';
 import { CliError } from '../cli-error.js';
 import { RunError } from '../run-error.js';
-import { describeSpec, readCheckpoint } from '../run/checkpoint.js';
+import { openModel } from '../eval/open-model.js';
+import { describeSpec } from '../run/checkpoint.js';
 import type { ExperimentContext, ExperimentOption } from './context.js';
 import { trainSideBySide } from './side-by-side.js';
 
@@ -38,7 +38,7 @@ export const MODEL_OPTIONS: Readonly<Record<string, ExperimentOption>> = {
   checkpoint: {
     type: 'string',
     value: 'FILE',
-    help: 'a dl train checkpoint to study (default: train a small SimpleConvNet first)',
+    help: 'a dl train checkpoint or run directory to study (default: train a small SimpleConvNet first)',
   },
   ...TRAIN_OPTIONS,
   'test-size': { type: 'string', value: 'N', help: 'use the first N test images (default: all)' },
@@ -143,8 +143,8 @@ export async function studyModel(ctx: ExperimentContext): Promise<StudyModel> {
         `${extra.map((k) => `--${k}`).join(' and ')} set how the model is trained; with --checkpoint nothing is trained`,
       );
     }
-    const path = resolve(file);
-    const { network, spec, info } = readCheckpoint(path);
+    // A file or a run directory (its best checkpoint); non-finite weights are refused.
+    const { network, spec, info, file: path } = openModel(file, (note) => ctx.log(note.trimEnd()));
     ctx.log(`model: ${path} (${describeSpec(spec)}${info ? `, step ${info.step}` : ''})`);
     return {
       network,

@@ -1,4 +1,4 @@
-import { ImageDecodeError } from './png-decode.js';
+import { ImageDecodeError, checkImageSize } from './png-decode.js';
 import type { Image8 } from './png-encode.js';
 
 /**
@@ -28,6 +28,7 @@ export function decodePgm(bytes: Uint8Array, file = '<pgm>'): Image8 {
   if (width === 0 || height === 0 || maxval === 0 || maxval > 65535) {
     throw new ImageDecodeError(`${file}: bad PGM header (${width}x${height}, maxval ${maxval})`);
   }
+  checkImageSize(width, height, file);
   const n = width * height;
   const out = new Uint8Array(n);
   const scale = (v: number): number => Math.round((Math.min(v, maxval) * 255) / maxval);

@@ -10,6 +10,24 @@ export class ImageDecodeError extends Error {
   }
 }
 
+/** The largest image `dl predict` decodes: a digit needs far less, and a header can claim far more. */
+export const MAX_IMAGE_SIDE = 8192;
+export const MAX_IMAGE_PIXELS = 16 * 1024 * 1024;
+
+/**
+ * Refuses, from the header alone and so before any pixel is decoded, an image over
+ * `MAX_IMAGE_SIDE` pixels a side or `MAX_IMAGE_PIXELS` in all: a small file can declare a huge image
+ * (a PNG of one colour compresses about a thousandfold) and decoding it would take minutes and gigabytes.
+ */
+export function checkImageSize(width: number, height: number, file: string): void {
+  if (width <= MAX_IMAGE_SIDE && height <= MAX_IMAGE_SIDE && width * height <= MAX_IMAGE_PIXELS) return;
+  const mp = ((width * height) / 1e6).toFixed(1);
+  throw new ImageDecodeError(
+    `${file}: the image is ${width}×${height} (${mp} megapixels); images up to ${MAX_IMAGE_SIDE} pixels ` +
+      `a side and ${MAX_IMAGE_PIXELS / (1024 * 1024)} megapixels (${MAX_IMAGE_PIXELS} pixels) are read: scale it down first`,
+  );
+}
+
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 // Samples per pixel of each colour type: gray, RGB, palette, gray+alpha, RGBA.
 const CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
@@ -104,6 +122,7 @@ export function decodePng(bytes: Uint8Array, file = '<png>'): Image8 & { info: P
         colorType: body[9]!,
         interlaced: body[12] === 1,
       };
+      checkImageSize(info.width, info.height, file);
     } else if (type === 'PLTE') palette = body;
     else if (type === 'tRNS') alpha = body;
     else if (type === 'IDAT') idat.push(body);
@@ -120,14 +139,19 @@ export function decodePng(bytes: Uint8Array, file = '<png>'): Image8 & { info: P
   if (info.interlaced)
     throw new ImageDecodeError(`${file}: interlaced PNGs are not supported; save it without interlacing`);
   if (colorType === 3 && !palette) throw new ImageDecodeError(`${file}: palette image without a PLTE chunk`);
-  let compressed: Uint8Array;
-  try {
-    compressed = inflateSync(Buffer.concat(idat));
-  } catch {
-    throw new ImageDecodeError(`${file}: corrupt image data (deflate stream)`);
-  }
   const bitsPerPixel = samples * bitDepth;
   const stride = Math.ceil((width * bitsPerPixel) / 8);
+  let compressed: Uint8Array;
+  try {
+    // Inflating stops once past the scanlines the header declares (each with its filter byte).
+    compressed = inflateSync(Buffer.concat(idat), { maxOutputLength: height * (stride + 1) });
+  } catch (e) {
+    if (e instanceof RangeError)
+      throw new ImageDecodeError(
+        `${file}: corrupt image data (more than the ${width}×${height} its header declares)`,
+      );
+    throw new ImageDecodeError(`${file}: corrupt image data (deflate stream)`);
+  }
   const raw = unfilter(compressed, height, stride, Math.max(1, bitsPerPixel >> 3), file);
 
   const sample = (y: number, k: number): number => {

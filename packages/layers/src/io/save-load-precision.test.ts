@@ -175,4 +175,22 @@ describe('saveModel precision', () => {
     expect(loadedHalf.network.params()[0]!.value.dtype).toBe('float32');
     expect([...half.tensors.values()].every(isHalfTensor)).toBe(true);
   });
+
+  it('refuses a file whose dl.dtype disagrees with its tensors, naming dl.dtype, the dtypes and the tensor', () => {
+    const spec = SPECS[1]![1];
+    const wide = readSafetensors(saveModel(trained(spec, 'float64'), spec));
+    // float64 weights for a network that says it is float32: they would be narrowed silently.
+    const narrowed = { ...wide.metadata, 'dl.dtype': 'float32' };
+    expect(() => loadModel(writeSafetensors(wide.tensors, narrowed), { file: 'm.safetensors' })).toThrow(
+      /loadModel \(m\.safetensors\): metadata 'dl\.dtype' is 'float32' but the weights are stored as float64/,
+    );
+    // One tensor in another dtype than the rest.
+    const mixed = new Map(wide.tensors);
+    const b1 = mixed.get('b1')!;
+    if (isHalfTensor(b1)) throw new Error('b1 is float64 here');
+    mixed.set('b1', b1.astype('float32'));
+    expect(() => loadModel(writeSafetensors(mixed, wide.metadata))).toThrow(
+      /b1 is float32, expected float64/,
+    );
+  });
 });

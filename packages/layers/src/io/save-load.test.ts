@@ -250,7 +250,7 @@ describe('loadModel rejects files it cannot trust', () => {
         for (const [name, v] of t) if (!isHalfTensor(v)) t.set(name, v.astype('float64'));
         m['dl.dtype'] = 'float32';
       }),
-      /the weights are stored as float64, wider than the network's dtype 'float32'/,
+      /metadata 'dl\.dtype' is 'float32' but the weights are stored as float64, wider than it/,
     ],
     [
       'optimizer tensors without a header',

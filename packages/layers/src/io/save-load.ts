@@ -239,7 +239,10 @@ function networkDType(
   if (declared !== 'float32' && declared !== 'float64')
     return fail(`metadata '${META.dtype}' is ${JSON.stringify(declared)}, expected 'float32' or 'float64'`);
   if (precision === 'float64' && declared === 'float32')
-    return fail(`the weights are stored as float64, wider than the network's dtype '${declared}'`);
+    return fail(
+      `metadata '${META.dtype}' is '${declared}' but the weights are stored as float64, wider than it: ` +
+        'the file disagrees with itself (re-save the network, or set dl.dtype to float64)',
+    );
   return declared;
 }
 

@@ -383,7 +383,14 @@ describe('buildModel', () => {
       outputSize: 2,
     });
     expect(Object.isFrozen(specOf(net))).toBe(true);
-    expect(specOf(new TwoLayerNet(4, 3, 2))).toBeUndefined();
+    // A book network made by its constructor knows its spec too (its options, defaults filled in).
+    expect(specOf(new TwoLayerNet(4, 3, 2))).toEqual({
+      kind: 'two-layer-net',
+      inputSize: 4,
+      hiddenSize: 3,
+      outputSize: 2,
+      weightInitStd: 0.01,
+    });
   });
 });
 

@@ -9,6 +9,7 @@ import { LeNet } from '../networks/lenet.js';
 import { MultiLayerNetExtend } from '../networks/multi-layer-net-extend.js';
 import { MultiLayerNet } from '../networks/multi-layer-net.js';
 import { NetworkBuilder } from '../networks/network-builder.js';
+import { rememberSpec } from '../networks/network-spec.js';
 import { SimpleConvNet } from '../networks/simple-conv-net.js';
 import { TwoLayerNet } from '../networks/two-layer-net.js';
 import type { LayerSpec, LayerType, ModelSpec, SequentialSpec } from './model-spec.js';
@@ -20,9 +21,6 @@ export interface BuildModelOptions {
   /** Default 'float32'. */
   dtype?: FloatDType;
 }
-
-// The spec each built network came from; a WeakMap so networks need no extra field and are freed as usual.
-const SPECS = new WeakMap<LayerNetwork, ModelSpec>();
 
 /**
  * Builds the network a spec describes, with fresh weights drawn from `rng` in layer order (the book
@@ -41,14 +39,11 @@ export function buildModel(spec: ModelSpec, options: BuildModelOptions = {}): La
     // A valid spec whose shapes do not fit (the constructors' ShapeError / RangeError).
     throw new ModelSpecError(`spec (${checked.kind}): ${e.message}`, { cause: e });
   }
-  SPECS.set(network, deepFreeze(checked));
+  rememberSpec(network, checked); // the validated spec, defaults as given (a sequential net has no class)
   return network;
 }
 
-/** The spec a network was built from by `buildModel` (or `loadModel`); undefined for networks built otherwise. */
-export function specOf(network: LayerNetwork): ModelSpec | undefined {
-  return SPECS.get(network);
-}
+export { specOf } from '../networks/network-spec.js';
 
 function construct(spec: ModelSpec, rng: Rng, dtype: FloatDType): LayerNetwork {
   switch (spec.kind) {
@@ -142,12 +137,4 @@ function addLayer(builder: NetworkBuilder, layer: LayerSpec, k: number, w: numbe
   }
   const unknown: never = layer;
   throw new ModelSpecError(`unknown layer ${JSON.stringify(unknown)}`);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -5,6 +5,7 @@ import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 import type { WeightInitStd } from '../weight-init.js';
 import { LayerNetwork } from './layer-network.js';
 import { NetworkBuilder, type ConvParam } from './network-builder.js';
+import { rememberSpec } from './network-spec.js';
 
 /** The book's six convolutions: 3×3, stride 1, 16-16-32-32-64-64 filters, pad 1 except conv 4 (pad 2). */
 export const DEEP_CONV_NET_PARAMS: readonly ConvParam[] = [
@@ -72,5 +73,7 @@ export class DeepConvNet extends LayerNetwork {
       .affine(8, outputSize, weightInitStd, 'Affine2')
       .add('Dropout2', dropout());
     super(builder.layers(), new SoftmaxWithLoss());
+    const { rng: _rng, dtype: _dtype, ...spec } = options;
+    rememberSpec(this, { kind: 'deep-conv-net', ...spec });
   }
 }

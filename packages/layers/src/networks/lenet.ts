@@ -6,6 +6,7 @@ import type { Layer } from '../layer.js';
 import type { WeightInitStd } from '../weight-init.js';
 import { LayerNetwork } from './layer-network.js';
 import { NetworkBuilder } from './network-builder.js';
+import { rememberSpec } from './network-spec.js';
 
 export interface LeNetOptions {
   /** Per-sample input `[C, H, W]` (default `[1, 28, 28]`: MNIST, padded by 2 to LeNet's 32×32). */
@@ -61,5 +62,7 @@ export class LeNet extends LayerNetwork {
       .add(`${name}4`, act())
       .affine(5, outputSize, weightInitStd, 'Affine2');
     super(builder.layers(), new SoftmaxWithLoss());
+    const { rng: _rng, dtype: _dtype, ...spec } = options;
+    rememberSpec(this, { kind: 'lenet', ...spec });
   }
 }

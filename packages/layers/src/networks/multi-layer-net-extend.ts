@@ -4,6 +4,7 @@ import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 import { LayerNetwork } from './layer-network.js';
 import { activationLayer, type MultiLayerNetOptions } from './multi-layer-net.js';
 import { NetworkBuilder } from './network-builder.js';
+import { rememberSpec } from './network-spec.js';
 
 export interface MultiLayerNetExtendOptions extends MultiLayerNetOptions {
   /** A BatchNormalization after each hidden Affine (`gamma<k>`, `beta<k>`; default false). */
@@ -38,6 +39,8 @@ export class MultiLayerNetExtend extends LayerNetwork {
     });
     builder.affine(options.hiddenSizeList.length + 1, options.outputSize, weightInitStd);
     super(builder.layers(), new SoftmaxWithLoss(), { weightDecayLambda: options.weightDecayLambda ?? 0 });
+    const { rng: _rng, dtype: _dtype, ...spec } = options;
+    rememberSpec(this, { kind: 'multi-layer-net-extend', ...spec });
     this.hiddenLayerNum = options.hiddenSizeList.length;
   }
 }

@@ -6,6 +6,7 @@ import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 import type { WeightInitStd } from '../weight-init.js';
 import { LayerNetwork } from './layer-network.js';
 import { NetworkBuilder } from './network-builder.js';
+import { rememberSpec } from './network-spec.js';
 
 export type Activation = 'relu' | 'sigmoid';
 
@@ -53,6 +54,8 @@ export class MultiLayerNet extends LayerNetwork {
     });
     builder.affine(options.hiddenSizeList.length + 1, options.outputSize, weightInitStd);
     super(builder.layers(), new SoftmaxWithLoss(), { weightDecayLambda: options.weightDecayLambda ?? 0 });
+    const { rng: _rng, dtype: _dtype, ...spec } = options;
+    rememberSpec(this, { kind: 'multi-layer-net', ...spec });
     this.hiddenLayerNum = options.hiddenSizeList.length;
   }
 }

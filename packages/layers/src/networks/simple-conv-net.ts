@@ -4,6 +4,7 @@ import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 import type { WeightInitStd } from '../weight-init.js';
 import { LayerNetwork } from './layer-network.js';
 import { NetworkBuilder, type ConvParam } from './network-builder.js';
+import { rememberSpec } from './network-spec.js';
 
 export interface SimpleConvNetOptions {
   /** Per-sample input `[C, H, W]` (default `[1, 28, 28]`, MNIST). */
@@ -46,5 +47,7 @@ export class SimpleConvNet extends LayerNetwork {
       .add('Relu2', new Relu())
       .affine(3, outputSize, weightInitStd, 'Affine2');
     super(builder.layers(), new SoftmaxWithLoss());
+    const { rng: _rng, dtype: _dtype, ...spec } = options;
+    rememberSpec(this, { kind: 'simple-conv-net', ...spec });
   }
 }

@@ -4,6 +4,7 @@ import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 import type { WeightInitStd } from '../weight-init.js';
 import { LayerNetwork } from './layer-network.js';
 import { NetworkBuilder } from './network-builder.js';
+import { rememberSpec } from './network-spec.js';
 
 export interface TwoLayerNetOptions {
   /** Standard deviation of the initial weights, or a scheme (default 0.01, the book's). */
@@ -26,5 +27,6 @@ export class TwoLayerNet extends LayerNetwork {
       .add('Relu1', new Relu())
       .affine(2, outputSize, weightInitStd);
     super(builder.layers(), new SoftmaxWithLoss());
+    rememberSpec(this, { kind: 'two-layer-net', inputSize, hiddenSize, outputSize, weightInitStd });
   }
 }

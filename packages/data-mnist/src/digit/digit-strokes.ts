@@ -1,9 +1,12 @@
+import { centerOfMass } from './digit-image.js';
+
 /**
- * A drawn digit to a 28×28 MNIST-style image. MNIST's own recipe (LeCun et al.): the digit is scaled
- * to fit a 20×20 box keeping its aspect ratio, anti-aliased, then placed in a 28×28 field so that its
- * centre of mass is at the centre. We keep the strokes as vectors and re-draw them at that scale with
- * a fixed pen width, so a digit drawn small or large gets the same stroke thickness as MNIST's
- * (scaling pixels instead would make small drawings thick and large ones thin).
+ * A digit drawn as strokes (a canvas, a pen) to a 28×28 MNIST-style image. MNIST's own recipe, as
+ * `toMnistDigit` follows it for pixels: the digit is scaled to fit a 20×20 box keeping its aspect
+ * ratio, anti-aliased, then placed in a 28×28 field so that its centre of mass is at the centre. We
+ * keep the strokes as vectors and re-draw them at that scale with a fixed pen width, so a digit drawn
+ * small or large gets the same stroke thickness as MNIST's (scaling pixels instead would make small
+ * drawings thick and large ones thin).
  */
 
 export type StrokePoint = readonly [x: number, y: number];
@@ -100,22 +103,6 @@ export function rasterizeStrokes(
     for (let fx = 0; fx < fine; fx++) if (hit[fy * fine + fx]) out[row + Math.floor(fx / k)]! += per;
   }
   return out;
-}
-
-/** The intensity-weighted centre of an image, in pixel coordinates (pixel centres at i + 0.5); null if blank. */
-export function centerOfMass(image: ArrayLike<number>, size: number): [number, number] | null {
-  let m = 0;
-  let sx = 0;
-  let sy = 0;
-  for (let i = 0; i < size; i++) {
-    for (let j = 0; j < size; j++) {
-      const v = image[i * size + j]!;
-      m += v;
-      sx += v * (j + 0.5);
-      sy += v * (i + 0.5);
-    }
-  }
-  return m > 0 ? [sx / m, sy / m] : null;
 }
 
 function transform(

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  centerOfMass,
-  preprocessStrokes,
-  rasterizeStrokes,
-  strokeBounds,
-  type Stroke,
-} from './digit-preprocess.js';
+import { centerOfMass } from './digit-image.js';
+import { preprocessStrokes, rasterizeStrokes, strokeBounds, type Stroke } from './digit-strokes.js';
 
 const sum = (a: ArrayLike<number>): number => Array.from(a).reduce((s, v) => s + v, 0);
 
@@ -57,16 +52,6 @@ describe('rasterizeStrokes', () => {
   it('draws a single point as a dot', () => {
     const img = rasterizeStrokes([[[14, 14]]], 28, 2, 8);
     expect(sum(img)).toBeCloseTo(Math.PI, 0);
-  });
-});
-
-describe('centerOfMass', () => {
-  it('is the intensity-weighted centre, pixel centres at i + 0.5', () => {
-    const img = new Float32Array(4 * 4);
-    img[1 * 4 + 2] = 1;
-    img[3 * 4 + 2] = 1;
-    expect(centerOfMass(img, 4)).toEqual([2.5, 2.5]);
-    expect(centerOfMass(new Float32Array(16), 4)).toBeNull();
   });
 });
 

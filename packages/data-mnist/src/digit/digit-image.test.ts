@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resizeArea, toMnistDigit } from './mnist-like.js';
-import { decodePgm } from './pgm.js';
+import { centerOfMass, hasInk, resizeArea, toGray, toMnistDigit } from './digit-image.js';
 
 describe('MNIST-like preprocessing', () => {
   it('averages areas when shrinking', () => {
@@ -44,16 +43,46 @@ describe('MNIST-like preprocessing', () => {
     expect(digit[100]).toBe(1);
     expect(digit[101]).toBeCloseTo(128 / 255, 6);
   });
+
+  it('gives an all-zero image for a blank picture, and hasInk says so', () => {
+    const blank = toMnistDigit({
+      width: 50,
+      height: 40,
+      channels: 3,
+      data: new Uint8Array(50 * 40 * 3).fill(255),
+    });
+    expect(blank).toHaveLength(784);
+    expect(hasInk(blank)).toBe(false);
+    const dot = new Uint8Array(50 * 40).fill(255);
+    dot[20 * 50 + 25] = 0;
+    expect(hasInk(toMnistDigit({ width: 50, height: 40, channels: 1, data: dot }))).toBe(true);
+  });
 });
 
-describe('PGM', () => {
-  it('reads binary and plain PGM with comments and 16-bit values', () => {
-    const p5 = decodePgm(Buffer.concat([Buffer.from('P5 # c\n2 1\n255\n'), Buffer.from([0, 200])]));
-    expect([...p5.data]).toEqual([0, 200]);
-    const p2 = decodePgm(Buffer.from('P2\n2 2\n# max\n15\n0 15\n5 10\n'));
-    expect([...p2.data]).toEqual([0, 255, 85, 170]);
-    const wide = decodePgm(Buffer.concat([Buffer.from('P5\n1 1\n65535\n'), Buffer.from([0xff, 0xff])]));
-    expect([...wide.data]).toEqual([255]);
-    expect(() => decodePgm(Buffer.from('P5\n4 4\n255\n'), 'short.pgm')).toThrow(/short\.pgm: truncated/);
+describe('toGray', () => {
+  it('weighs RGB by Rec. 601 luminance and puts transparent pixels on white paper', () => {
+    const rgba = toGray({
+      width: 3,
+      height: 1,
+      channels: 4,
+      data: [255, 0, 0, 255, 0, 0, 0, 0, 0, 0, 255, 255],
+    });
+    expect(rgba.data[0]).toBeCloseTo(0.299, 6);
+    expect(rgba.data[1]).toBe(1); // fully transparent: paper
+    expect(rgba.data[2]).toBeCloseTo(0.114, 6);
+    const grayAlpha = toGray({ width: 1, height: 1, channels: 2, data: [0, 51] });
+    expect(grayAlpha.data[0]).toBeCloseTo(0.8, 6); // 20% black over white
+  });
+});
+
+describe('centerOfMass', () => {
+  it('is the intensity-weighted centre, pixel centres at i + 0.5', () => {
+    const img = new Float32Array(4 * 4);
+    img[1 * 4 + 2] = 1;
+    img[3 * 4 + 2] = 1;
+    expect(centerOfMass(img, 4)).toEqual([2.5, 2.5]);
+    expect(centerOfMass(new Float32Array(16), 4)).toBeNull();
+    // Not square: 3 wide, 2 high.
+    expect(centerOfMass(Float32Array.of(0, 0, 1, 0, 0, 1), 3, 2)).toEqual([2.5, 1]);
   });
 });
