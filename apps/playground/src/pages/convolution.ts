@@ -6,7 +6,7 @@ import { IMAGE_COLS, IMAGE_ROWS } from '../lib/mnist-asset.js';
 import { getModel, loadShippedModel, onModelsChange, type ModelSource } from '../lib/model-store.js';
 import { loadTestImages, type TestImages } from '../lib/test-images.js';
 import { trainingSession as session } from '../lib/training-session.js';
-import type { Cleanup } from '../routes.js';
+import type { Cleanup } from '../page.js';
 import type { TrainConfig } from '../worker/protocol.js';
 
 /** The book's SimpleConvNet (ch07/simple_convnet.py): 30 filters of 5×5, hidden 100, std 0.01. */

@@ -12,7 +12,7 @@ import {
 } from '../lib/dom.js';
 import { absoluteTolerance, passes, runGradientCheck, tolerance } from '../lib/gradcheck-setup.js';
 import { countParameters, parseSizes } from '../lib/train-form.js';
-import type { Cleanup } from '../routes.js';
+import type { Cleanup } from '../page.js';
 
 type NetworkKind = 'two-layer-net' | 'multi-layer-net-extend';
 

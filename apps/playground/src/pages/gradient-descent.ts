@@ -11,7 +11,7 @@ import {
 } from '../lib/descent.js';
 import { formatNumber, h, labelled, numberInput, pageHeader, readNumber, svg } from '../lib/dom.js';
 import { arrowMarker, createPlane } from '../lib/plane.js';
-import type { Cleanup } from '../routes.js';
+import type { Cleanup } from '../page.js';
 
 /** The book's `function_2` (ch04/gradient_2d.py): f(x0, x1) = x0² + x1², minimum 0 at the origin. */
 function function2(x: Tensor<'float64'>): number {

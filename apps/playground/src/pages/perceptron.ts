@@ -3,7 +3,7 @@ import { h, labelled, numberInput, pageHeader, readNumber, select, selectedValue
 import { boundarySegment, clipPolygon, firingRegion, type Box, type Point } from '../lib/half-plane.js';
 import { createPlane, type Plane } from '../lib/plane.js';
 import { GATE_NAMES, truthTable, type GateName } from '../lib/truth-table.js';
-import type { Cleanup } from '../routes.js';
+import type { Cleanup } from '../page.js';
 
 /** The book's weights (ch02/and_gate.py, nand_gate.py, or_gate.py); XOR has none. */
 const PRESETS: Readonly<Record<Exclude<GateName, 'XOR'>, { w1: number; w2: number; b: number }>> = {
