@@ -2,6 +2,7 @@ import { loadModel, type LayerNetwork, type ModelSpec } from '@dl/layers';
 import { Tensor } from '@dl/tensor';
 import { IMAGE_SIZE } from './mnist-asset.js';
 import { inputShapeOf } from './spec-shape.js';
+import { publicUrl } from './public-url.js';
 import { SHIPPED_MODELS, type ShippedModelName } from './shipped-model.js';
 
 /**
@@ -77,7 +78,7 @@ export function loadShippedModel(name: ShippedModelName): Promise<StoredModel> {
   if (!load) {
     const { file, label } = SHIPPED_MODELS[name];
     load = (async () => {
-      const url = `${import.meta.env.BASE_URL}${file}`;
+      const url = publicUrl(file);
       const response = await fetch(url);
       if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
       const model = modelFromBytes(new Uint8Array(await response.arrayBuffer()), `shipped:${name}`, label);

@@ -1,4 +1,5 @@
 import { h, labelled, numberInput, readNumber, select, selectedValue } from '../../lib/dom.js';
+import { mnistDataUrl } from '../../lib/public-url.js';
 import { countParameters, specFromForm, type NetworkForm } from '../../lib/train-form.js';
 import type { BackendChoice, ThreadsChoice, TrainConfig, TrainOptimizer } from '../../worker/protocol.js';
 
@@ -30,11 +31,6 @@ const imagesOption = (v: string): { value: string; label: string } => ({
   value: v,
   label: `${Number(v).toLocaleString('en')} images`,
 });
-
-/** The URL of the MNIST asset directory, next to the built page (so the app works under any sub-path). */
-export function mnistDataUrl(): string {
-  return new URL(`${import.meta.env.BASE_URL}data/mnist/`, location.href).href;
-}
 
 /** The network's fields: the kind, and the fields of MultiLayerNetExtend and SimpleConvNet. */
 function networkFields() {
