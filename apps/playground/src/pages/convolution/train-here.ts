@@ -48,7 +48,7 @@ export interface TrainHere {
   readonly button: HTMLButtonElement;
   readonly status: HTMLElement;
   /** Shows the session's state (a run of another page shows only while it runs). */
-  render(): void;
+  readonly render: () => void;
 }
 
 export function createTrainHere(seed: () => number, started: () => void): TrainHere {
