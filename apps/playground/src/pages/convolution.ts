@@ -95,15 +95,19 @@ export function mount(root: HTMLElement): Cleanup {
   seed.addEventListener('input', render);
   index.addEventListener('input', () => renderMaps(currentView()));
 
-  const unsubscribeModels = onModelsChange(() => {
+  /** The network just trained here, or else the shipped one once it has loaded, unless the user chose. */
+  function preferLoaded(): void {
     const trained = getModel('trained');
     if (awaitingTrained && trained && firstConvolution(trained.network)) {
       awaitingTrained = false;
       choice = 'trained';
     }
-    // The shipped trained network, once it has loaded, unless the user already chose.
+    // Also at mount: another page may have loaded the shipped network already.
     if (!userChose && choice === 'fresh' && getModel('shipped:simple-conv-net'))
       choice = 'shipped:simple-conv-net';
+  }
+  const unsubscribeModels = onModelsChange(() => {
+    preferLoaded();
     render();
   });
   loadShippedModel('simple-conv-net').catch((e: unknown) => {
@@ -118,6 +122,7 @@ export function mount(root: HTMLElement): Cleanup {
     .catch((e: unknown) => {
       mapsInfo.textContent = `The test images could not be loaded: ${String(e)}`;
     });
+  preferLoaded();
   render();
   trainHere.render();
 
