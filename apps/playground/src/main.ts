@@ -1,4 +1,5 @@
 import './styles.css';
+import './pictures.css';
 import { h } from './lib/dom.js';
 import { initPageBackend } from './lib/page-backend.js';
 import { renderHome } from './pages/home.js';

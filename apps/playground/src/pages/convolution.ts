@@ -13,7 +13,7 @@ import {
   type ConvView,
 } from './convolution/conv-model.js';
 import { featureMaps, filterFigures } from './convolution/images.js';
-import { createTrainHere, isQuickRun } from './convolution/train-here.js';
+import { createTrainHere, isQuickRun, type TrainHere } from './convolution/train-here.js';
 
 // The convolution page: the chosen network (`convolution/conv-model.ts`), its filters and feature
 // maps (`convolution/images.ts`), and a SimpleConvNet trained here (`convolution/train-here.ts`).
@@ -32,7 +32,8 @@ function filterStats(view: ConvView, choice: Choice): string {
   return `${text}.`;
 }
 
-export function mount(root: HTMLElement): Cleanup {
+/** The page's controls and the places its pictures go. */
+function createElements() {
   const source = h('select', { data: { testid: 'conv-model' } });
   const seed = numberInput({ value: 0, step: 1, min: 0, testid: 'conv-seed' });
   const modelInfo = h('p', { class: 'note', data: { testid: 'conv-model-info' } });
@@ -43,6 +44,48 @@ export function mount(root: HTMLElement): Cleanup {
   const mapsGrid = h('div', { class: 'image-grid', data: { testid: 'conv-maps' } });
   const mapsInfo = h('p', { class: 'note', data: { testid: 'conv-maps-info' } });
 
+  return { source, seed, modelInfo, filterInfo, filtersGrid, index, inputView, mapsGrid, mapsInfo };
+}
+type Elements = ReturnType<typeof createElements>;
+
+function layout(
+  { source, seed, modelInfo, filterInfo, filtersGrid, index, inputView, mapsGrid, mapsInfo }: Elements,
+  trainHere: TrainHere,
+): HTMLElement[] {
+  return [
+    pageHeader(
+      'Chapter 7: Convolutional neural networks',
+      'Convolution',
+      'A convolution layer slides small filters over the image; each filter answers "is my pattern here?" at every position, giving one feature map per filter. ' +
+        'Untrained filters are noise; training turns them into detectors of edges and blobs (the book’s figure 7-24).',
+    ),
+    h(
+      'section',
+      { class: 'panel' },
+      h(
+        'div',
+        { class: 'controls' },
+        labelled('network', source),
+        labelled('seed (untrained)', seed),
+        trainHere.button,
+      ),
+      trainHere.status,
+      modelInfo,
+    ),
+    h('section', { class: 'panel' }, h('h2', { text: 'First-layer filters' }), filtersGrid, filterInfo),
+    h(
+      'section',
+      { class: 'panel' },
+      h('h2', { text: 'Feature maps of a test image' }),
+      h('div', { class: 'controls' }, labelled('MNIST test image', index)),
+      h('div', { class: 'row' }, inputView, h('div', {}, mapsGrid, mapsInfo)),
+    ),
+  ];
+}
+
+export function mount(root: HTMLElement): Cleanup {
+  const { source, seed, modelInfo, filterInfo, filtersGrid, index, inputView, mapsGrid, mapsInfo } =
+    createElements();
   let choice: Choice = 'fresh';
   let images: TestImages | null = null;
   /** Set by the train button: show the trained network as soon as it arrives. */
@@ -127,32 +170,9 @@ export function mount(root: HTMLElement): Cleanup {
   trainHere.render();
 
   root.append(
-    pageHeader(
-      'Chapter 7: Convolutional neural networks',
-      'Convolution',
-      'A convolution layer slides small filters over the image; each filter answers "is my pattern here?" at every position, giving one feature map per filter. ' +
-        'Untrained filters are noise; training turns them into detectors of edges and blobs (the book’s figure 7-24).',
-    ),
-    h(
-      'section',
-      { class: 'panel' },
-      h(
-        'div',
-        { class: 'controls' },
-        labelled('network', source),
-        labelled('seed (untrained)', seed),
-        trainHere.button,
-      ),
-      trainHere.status,
-      modelInfo,
-    ),
-    h('section', { class: 'panel' }, h('h2', { text: 'First-layer filters' }), filtersGrid, filterInfo),
-    h(
-      'section',
-      { class: 'panel' },
-      h('h2', { text: 'Feature maps of a test image' }),
-      h('div', { class: 'controls' }, labelled('MNIST test image', index)),
-      h('div', { class: 'row' }, inputView, h('div', {}, mapsGrid, mapsInfo)),
+    ...layout(
+      { source, seed, modelInfo, filterInfo, filtersGrid, index, inputView, mapsGrid, mapsInfo },
+      trainHere,
     ),
   );
   return () => {

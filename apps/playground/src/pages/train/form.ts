@@ -106,6 +106,93 @@ function runFields() {
   };
 }
 
+type NetworkFields = ReturnType<typeof networkFields>;
+type RunFields = ReturnType<typeof runFields>;
+
+function networkForm(net: NetworkFields): NetworkForm {
+  return {
+    kind: selectedValue(net.kind, ['two-layer-net', 'multi-layer-net-extend', 'simple-conv-net']),
+    hidden: net.hidden.value,
+    filterNum: readNumber(net.filterNum, 30),
+    filterSize: readNumber(net.filterSize, 5),
+    activation: selectedValue(net.activation, ['relu', 'sigmoid']),
+    init: selectedValue(net.init, ['book', 'std-0.01', 'xavier', 'he']),
+    batchNorm: net.batchNorm.checked,
+    dropout: net.dropout.checked,
+    dropoutRatio: readNumber(net.dropoutRatio, 0.2),
+    weightDecay: readNumber(net.weightDecay, 0),
+  };
+}
+
+/** The run the fields describe; throws a one-line Error when one is out of range. */
+function readConfig(net: NetworkFields, run: RunFields): TrainConfig {
+  const spec = specFromForm(networkForm(net));
+  const lr = readNumber(run.lr, Number.NaN);
+  if (!(lr > 0)) throw new Error('the learning rate must be a number > 0');
+  const batch = Math.round(readNumber(run.batchSize, 100));
+  if (!(batch >= 1 && batch <= 1000)) throw new Error('the batch size must be from 1 to 1000');
+  const epochs = readNumber(run.epochs, 2);
+  if (!(epochs > 0 && epochs <= 100)) throw new Error('epochs must be a number in (0, 100]');
+  return {
+    spec,
+    optimizer: selectedValue(
+      run.optimizer,
+      OPTIMIZERS.map((o) => o.value),
+    ),
+    lr,
+    batchSize: batch,
+    epochs,
+    trainSize: Number(selectedValue(run.trainSize, TRAIN_SIZES)),
+    testSize: Number(selectedValue(run.testSize, TEST_SIZES)),
+    evalSamples: 1000,
+    seed: Math.round(readNumber(run.seed, 0)),
+    backend: selectedValue(
+      run.backend,
+      BACKENDS.map((b) => b.value),
+    ),
+    threads: selectedValue(
+      run.threads,
+      THREADS.map((t) => t.value),
+    ),
+    dataUrl: mnistDataUrl(),
+  };
+}
+
+/** The form in the page's order: the network, the fields of one kind of network, the run, the lines under it. */
+function layout(
+  net: NetworkFields,
+  run: RunFields,
+  networkOnly: HTMLElement[],
+  lines: HTMLElement[],
+): HTMLElement[] {
+  return [
+    h('h2', { id: 'train-net-title', text: 'Network' }),
+    h(
+      'div',
+      { class: 'controls' },
+      labelled('network', net.kind),
+      labelled('hidden sizes', net.hidden, 'e.g. 50 or 100, 100, 100'),
+      labelled('initial weights', net.init),
+    ),
+    ...networkOnly,
+    h('h2', { text: 'Training' }),
+    h(
+      'div',
+      { class: 'controls' },
+      labelled('optimizer', run.optimizer),
+      labelled('learning rate', run.lr),
+      labelled('batch size', run.batchSize),
+      labelled('epochs', run.epochs),
+      labelled('training set', run.trainSize),
+      labelled('test set (held out)', run.testSize),
+      labelled('seed', run.seed),
+      labelled('backend', run.backend),
+      labelled('threads', run.threads),
+    ),
+    ...lines,
+  ];
+}
+
 export interface TrainForm {
   /** The "Network" and "Training" controls, the size line and the form's error line. */
   readonly elements: readonly HTMLElement[];
@@ -149,59 +236,11 @@ export function createTrainForm(): TrainForm {
     labelled('weight decay λ', net.weightDecay),
   );
 
-  function networkForm(): NetworkForm {
-    return {
-      kind: selectedValue(net.kind, ['two-layer-net', 'multi-layer-net-extend', 'simple-conv-net']),
-      hidden: net.hidden.value,
-      filterNum: readNumber(net.filterNum, 30),
-      filterSize: readNumber(net.filterSize, 5),
-      activation: selectedValue(net.activation, ['relu', 'sigmoid']),
-      init: selectedValue(net.init, ['book', 'std-0.01', 'xavier', 'he']),
-      batchNorm: net.batchNorm.checked,
-      dropout: net.dropout.checked,
-      dropoutRatio: readNumber(net.dropoutRatio, 0.2),
-      weightDecay: readNumber(net.weightDecay, 0),
-    };
-  }
-
-  function config(): TrainConfig {
-    const spec = specFromForm(networkForm());
-    const lr = readNumber(run.lr, Number.NaN);
-    if (!(lr > 0)) throw new Error('the learning rate must be a number > 0');
-    const batch = Math.round(readNumber(run.batchSize, 100));
-    if (!(batch >= 1 && batch <= 1000)) throw new Error('the batch size must be from 1 to 1000');
-    const epochs = readNumber(run.epochs, 2);
-    if (!(epochs > 0 && epochs <= 100)) throw new Error('epochs must be a number in (0, 100]');
-    return {
-      spec,
-      optimizer: selectedValue(
-        run.optimizer,
-        OPTIMIZERS.map((o) => o.value),
-      ),
-      lr,
-      batchSize: batch,
-      epochs,
-      trainSize: Number(selectedValue(run.trainSize, TRAIN_SIZES)),
-      testSize: Number(selectedValue(run.testSize, TEST_SIZES)),
-      evalSamples: 1000,
-      seed: Math.round(readNumber(run.seed, 0)),
-      backend: selectedValue(
-        run.backend,
-        BACKENDS.map((b) => b.value),
-      ),
-      threads: selectedValue(
-        run.threads,
-        THREADS.map((t) => t.value),
-      ),
-      dataUrl: mnistDataUrl(),
-    };
-  }
-
   function refresh(): boolean {
     extendOnly.hidden = net.kind.value !== 'multi-layer-net-extend';
     convOnly.hidden = net.kind.value !== 'simple-conv-net';
     try {
-      const c = config();
+      const c = readConfig(net, run);
       formError.textContent = '';
       const steps = Math.floor((c.epochs * c.trainSize) / c.batchSize);
       sizeInfo.textContent = `${countParameters(c.spec).toLocaleString('en')} parameters; ${steps.toLocaleString('en')} steps of ${c.batchSize} images.`;
@@ -227,37 +266,9 @@ export function createTrainForm(): TrainForm {
     el.addEventListener('change', changed);
   }
 
-  const elements = [
-    h('h2', { id: 'train-net-title', text: 'Network' }),
-    h(
-      'div',
-      { class: 'controls' },
-      labelled('network', net.kind),
-      labelled('hidden sizes', net.hidden, 'e.g. 50 or 100, 100, 100'),
-      labelled('initial weights', net.init),
-    ),
-    extendOnly,
-    convOnly,
-    h('h2', { text: 'Training' }),
-    h(
-      'div',
-      { class: 'controls' },
-      labelled('optimizer', run.optimizer),
-      labelled('learning rate', run.lr),
-      labelled('batch size', run.batchSize),
-      labelled('epochs', run.epochs),
-      labelled('training set', run.trainSize),
-      labelled('test set (held out)', run.testSize),
-      labelled('seed', run.seed),
-      labelled('backend', run.backend),
-      labelled('threads', run.threads),
-    ),
-    sizeInfo,
-    formError,
-  ];
   return {
-    elements,
-    config,
+    elements: layout(net, run, [extendOnly, convOnly], [sizeInfo, formError]),
+    config: () => readConfig(net, run),
     refresh,
     showError: (message) => {
       formError.textContent = message;
