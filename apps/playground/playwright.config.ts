@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { ARTIFACTS_DIR, PREVIEW_PORT } from './e2e/paths.js';
+import { ARTIFACTS_DIR, PREVIEW_PORT, SUBPATH, SUBPATH_PORT } from './e2e/paths.js';
 
 // End-to-end tests in Debian's Chromium (never `playwright install`: no network for browsers) against
 // `vite preview` of the production build, which sends the COOP/COEP headers. `pnpm run e2e` builds first.
@@ -37,10 +37,19 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
-  webServer: {
-    command: `pnpm exec vite preview --port ${PREVIEW_PORT} --strictPort`,
-    url: `http://localhost:${PREVIEW_PORT}/`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      command: `pnpm exec vite preview --port ${PREVIEW_PORT} --strictPort`,
+      url: `http://localhost:${PREVIEW_PORT}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      // The same dist/ under a sub-path, as a static host serves a project page (e2e/subpath.e2e.ts).
+      command: 'node --import tsx e2e/subpath-server.ts',
+      url: `http://localhost:${SUBPATH_PORT}${SUBPATH}`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
 });

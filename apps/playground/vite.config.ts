@@ -8,6 +8,10 @@ const isolation = {
 };
 
 export default defineConfig({
+  // Relative URLs everywhere (index.html's scripts, the worker, the .wasm files, the shipped files
+  // of public/ through lib/public-url.ts): the built dist/ works at a site's root and under any
+  // sub-path, e.g. a project page on a static host (https://user.github.io/dl/).
+  base: './',
   resolve: { conditions: ['source', ...defaultClientConditions] },
   server: { headers: isolation },
   preview: { headers: isolation },

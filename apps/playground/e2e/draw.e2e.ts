@@ -57,6 +57,21 @@ test.describe('draw a digit', () => {
     await expect(page.getByTestId('draw-prediction')).toHaveAttribute('data-digit', '0');
   });
 
+  test('fits a 1280 px window: the model dropdown stays inside its card', async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await openPage(page, 'draw');
+    // Both shipped models loaded: the dropdown holds its longest labels.
+    await expect(page.getByTestId('draw-model').locator('option')).toHaveCount(2);
+    const { documentWidth, windowWidth } = await page.evaluate(() => ({
+      documentWidth: document.documentElement.scrollWidth,
+      windowWidth: window.innerWidth,
+    }));
+    expect(documentWidth).toBeLessThanOrEqual(windowWidth);
+    const card = (await page.locator('section.panel').first().boundingBox())!;
+    const dropdown = (await page.getByTestId('draw-model').boundingBox())!;
+    expect(dropdown.x + dropdown.width).toBeLessThanOrEqual(card.x + card.width);
+  });
+
   test('shows and classifies an MNIST test image', async ({ page }) => {
     await openPage(page, 'draw');
     await page.getByTestId('draw-test-index').fill('0');

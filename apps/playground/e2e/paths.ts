@@ -4,6 +4,10 @@ import { fileURLToPath } from 'node:url';
 /** The port `vite preview` serves the built app on during the e2e run. */
 export const PREVIEW_PORT = 4391;
 
+/** The port and the sub-path `e2e/subpath-server.ts` serves the built app under (a project page's). */
+export const SUBPATH_PORT = 4392;
+export const SUBPATH = '/dl/';
+
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The app's directory (apps/playground). */

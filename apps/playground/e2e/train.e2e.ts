@@ -73,7 +73,9 @@ test.describe('training in the browser', () => {
     expect(step).toBeLessThan(12000);
     await expect(page.getByTestId('train-start')).toBeEnabled();
   });
+});
 
+test.describe('training in the browser: backends and threads', () => {
   test('the js reference backend can be chosen instead of WebAssembly', async ({ page }) => {
     await openPage(page, 'train');
     await page.getByTestId('train-backend').selectOption('js');

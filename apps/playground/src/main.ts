@@ -1,8 +1,10 @@
 import './styles.css';
+import './pictures.css';
 import { h } from './lib/dom.js';
 import { initPageBackend } from './lib/page-backend.js';
 import { renderHome } from './pages/home.js';
-import { CHAPTERS, HOME_TITLE, ROUTES, isUnknownHash, routeForHash, type Cleanup } from './routes.js';
+import type { Cleanup } from './page.js';
+import { CHAPTERS, HOME_TITLE, ROUTES, isUnknownHash, routeForHash } from './routes.js';
 
 // The shell: a chapter navigation and one page at a time, chosen by the location hash (`#/train`).
 const root = document.querySelector<HTMLElement>('#page')!;

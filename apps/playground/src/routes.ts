@@ -1,9 +1,6 @@
-/** A page of the playground: it fills `root` and returns what to undo when the user leaves it. */
-export interface PageModule {
-  mount(root: HTMLElement): Cleanup;
-}
+import type { PageModule } from './page.js';
 
-export type Cleanup = () => void;
+export type { Cleanup, PageModule } from './page.js';
 
 export interface Route {
   /** The hash path, `#/perceptron`. */

@@ -4,7 +4,7 @@ import {
   type GradientCheckReport,
   type ParamGradientCheck,
 } from '@dl/gradcheck';
-import { buildModel, specInputShape as inputShapeOf, type FloatTensor, type ModelSpec } from '@dl/layers';
+import { buildModel, specInputShape, type FloatTensor, type ModelSpec } from '@dl/layers';
 import { randint, randn, Rng, type FloatDType, type Tensor } from '@dl/tensor';
 
 export interface CheckSetup {
@@ -64,7 +64,7 @@ export interface CheckRun {
 export function runGradientCheck(setup: CheckSetup): CheckRun {
   const rng = new Rng(setup.seed);
   const net = buildModel(setup.spec, { rng, dtype: setup.dtype });
-  const x: FloatTensor = randn([setup.batchSize, ...inputShapeOf(setup.spec)], rng, { dtype: setup.dtype });
+  const x: FloatTensor = randn([setup.batchSize, ...specInputShape(setup.spec)], rng, { dtype: setup.dtype });
   const t: Tensor = randint([setup.batchSize], rng, 0, outputSizeOf(setup.spec));
   const model: GradientCheckable<FloatTensor, Tensor> = {
     params: () => net.params(),

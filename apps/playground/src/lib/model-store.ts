@@ -1,6 +1,7 @@
-import { loadModel, specInputShape as inputShapeOf, type LayerNetwork, type ModelSpec } from '@dl/layers';
+import { loadModel, specInputShape, type LayerNetwork, type ModelSpec } from '@dl/layers';
 import { Tensor } from '@dl/tensor';
 import { IMAGE_SIZE } from './mnist-asset.js';
+import { publicUrl } from './public-url.js';
 import { SHIPPED_MODELS, type ShippedModelName } from './shipped-model.js';
 
 /**
@@ -45,7 +46,7 @@ export function onModelsChange(listener: () => void): () => void {
  */
 export function modelFromBytes(bytes: Uint8Array, source: ModelSource, name: string): StoredModel {
   const loaded = loadModel(bytes, { file: name });
-  const shape = inputShapeOf(loaded.spec);
+  const shape = specInputShape(loaded.spec);
   const size = shape.reduce((a, b) => a * b, 1);
   if (size !== IMAGE_SIZE) {
     throw new Error(`${name}: the model takes inputs of shape [${shape.join(', ')}], not a 28×28 image`);
@@ -76,7 +77,7 @@ export function loadShippedModel(name: ShippedModelName): Promise<StoredModel> {
   if (!load) {
     const { file, label } = SHIPPED_MODELS[name];
     load = (async () => {
-      const url = `${import.meta.env.BASE_URL}${file}`;
+      const url = publicUrl(file);
       const response = await fetch(url);
       if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
       const model = modelFromBytes(new Uint8Array(await response.arrayBuffer()), `shipped:${name}`, label);

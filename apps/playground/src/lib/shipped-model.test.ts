@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel, specInputShape as inputShapeOf } from '@dl/layers';
+import { loadModel, specInputShape } from '@dl/layers';
 import { argmax, Tensor } from '@dl/tensor';
 import { describe, expect, it } from 'vitest';
 import { preprocessStrokes, type Stroke } from '@dl/data-mnist/digit';
@@ -39,7 +39,7 @@ describe.each(Object.keys(SHIPPED_MODELS) as ShippedModelName[])('the shipped %s
   it('reads preprocessed strokes: a 1, a 0 and a 7', () => {
     const classify = (stroke: Stroke): number => {
       const image = preprocessStrokes([stroke])!;
-      const x = new Tensor(image, [1, ...inputShapeOf(spec)], 'float32');
+      const x = new Tensor(image, [1, ...specInputShape(spec)], 'float32');
       return argmax(network.predict(x), { axis: 1 }).data[0]!;
     };
     expect(classify(ONE)).toBe(1);

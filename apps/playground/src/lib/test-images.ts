@@ -6,6 +6,7 @@ import {
   labelsFile,
   normalizePixels,
 } from './mnist-asset.js';
+import { mnistDataUrl } from './public-url.js';
 
 /** The first 10 000 MNIST test images (one chunk) and their labels, fetched once per tab. */
 export interface TestImages {
@@ -19,7 +20,7 @@ let loading: Promise<TestImages> | null = null;
 
 export function loadTestImages(): Promise<TestImages> {
   loading ??= (async () => {
-    const base = `${import.meta.env.BASE_URL}data/mnist/`;
+    const base = mnistDataUrl();
     const [pixels, labels] = await Promise.all([
       fetchAsset(base + imagesFile('test', 0)),
       fetchAsset(base + labelsFile('test')),

@@ -2,7 +2,7 @@ import { relu, sigmoid, softmax, stepFunction, tanh } from '@dl/layers';
 import { fromArray, linspace, type Tensor } from '@dl/tensor';
 import { barChart, LineChart, type Series } from '../lib/chart.js';
 import { h, labelled, numberInput, pageHeader, readNumber } from '../lib/dom.js';
-import type { Cleanup } from '../routes.js';
+import type { Cleanup } from '../page.js';
 
 type ActivationName = 'step' | 'sigmoid' | 'relu' | 'tanh';
 

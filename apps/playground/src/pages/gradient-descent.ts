@@ -1,17 +1,16 @@
-import { gradientDescent, numericalGradient } from '@dl/gradcheck';
+import { gradientDescent } from '@dl/gradcheck';
 import { fromArray, type Tensor } from '@dl/tensor';
 import { LineChart } from '../lib/chart.js';
 import {
   descentOutcome,
-  gridPoints,
   LR_SLIDER,
   lrFromSlider,
   sliderFromLr,
   type DescentOutcome,
 } from '../lib/descent.js';
-import { formatNumber, h, labelled, numberInput, pageHeader, readNumber, svg } from '../lib/dom.js';
-import { arrowMarker, createPlane } from '../lib/plane.js';
-import type { Cleanup } from '../routes.js';
+import { formatNumber, h, labelled, numberInput, pageHeader, readNumber } from '../lib/dom.js';
+import type { Cleanup } from '../page.js';
+import { createDescentPlane, type Point } from './gradient-descent/descent-plane.js';
 
 /** The book's `function_2` (ch04/gradient_2d.py): f(x0, x1) = x0² + x1², minimum 0 at the origin. */
 function function2(x: Tensor<'float64'>): number {
@@ -46,53 +45,7 @@ export function mount(root: HTMLElement): Cleanup {
   const status = h('p', { class: 'status', attrs: { role: 'status' }, data: { testid: 'descent-status' } });
   const summary = h('p', { class: 'stat', data: { testid: 'descent-summary' } });
 
-  const plane = createPlane({
-    xDomain: [-RANGE, RANGE],
-    yDomain: [-RANGE, RANGE],
-    title: 'Gradient descent on f(x0, x1) = x0² + x1²; click to choose the start',
-    xLabel: 'x0',
-    yLabel: 'x1',
-    width: 440,
-    height: 420,
-    testid: 'descent-plane',
-  });
-  plane.element.classList.add('interactive');
-  const arrow = arrowMarker(plane, 'field-arrow', '#9aa6b6');
-  const field = svg('g', {});
-  const path = svg('g', {});
-  plane.content.append(field, path);
-
-  // The field: the negative gradient at grid points (the book's figure 4-9), computed numerically.
-  for (const r of [1, 2, 3, 4]) {
-    field.append(
-      svg('circle', {
-        cx: plane.x(0),
-        cy: plane.y(0),
-        r: plane.x(r) - plane.x(0),
-        fill: 'none',
-        stroke: '#e3e7ed',
-      }),
-    );
-  }
-  for (const [a, b] of gridPoints(-RANGE, RANGE, 12)) {
-    const g = numericalGradient(function2, fromArray([a, b], [2], 'float64'));
-    // Arrow length grows with the gradient, like matplotlib's quiver, capped to stay inside a cell.
-    const len =
-      Math.min(0.32, 0.06 * Math.hypot(g.data[0]!, g.data[1]!)) / Math.hypot(g.data[0]!, g.data[1]!);
-    const ex = a - g.data[0]! * len;
-    const ey = b - g.data[1]! * len;
-    field.append(
-      svg('line', {
-        x1: plane.x(a),
-        y1: plane.y(b),
-        x2: plane.x(ex),
-        y2: plane.y(ey),
-        stroke: '#9aa6b6',
-        'stroke-width': 1.2,
-        'marker-end': arrow,
-      }),
-    );
-  }
+  const { plane, showPath } = createDescentPlane(function2, RANGE);
 
   const chart = new LineChart({
     title: 'log10 f(x) per step',
@@ -108,7 +61,7 @@ export function mount(root: HTMLElement): Cleanup {
     const n = Math.max(1, Math.min(1000, Math.round(readNumber(steps, STEPS))));
     const init = fromArray([readNumber(startX0, -3), readNumber(startX1, 4)], [2], 'float64');
     const { x, history } = gradientDescent(function2, init, { lr, steps: n });
-    const points: [number, number][] = [];
+    const points: Point[] = [];
     for (let k = 0; k < n; k++) points.push([history.data[2 * k]!, history.data[2 * k + 1]!]);
     points.push([x.data[0]!, x.data[1]!]);
     const fStart = function2(init);
@@ -121,30 +74,7 @@ export function mount(root: HTMLElement): Cleanup {
       `After ${n} steps: x = (${formatNumber(x.data[0]!)}, ${formatNumber(x.data[1]!)}), ` +
       `f = ${formatNumber(fEnd)} (started at ${formatNumber(fStart)}).`;
 
-    path.replaceChildren();
-    const visible = points.filter(
-      ([a, b]) => Number.isFinite(a) && Number.isFinite(b) && Math.abs(a) < 1e6 && Math.abs(b) < 1e6,
-    );
-    path.append(
-      svg('polyline', {
-        points: visible.map(([a, b]) => `${plane.x(a)},${plane.y(b)}`).join(' '),
-        fill: 'none',
-        stroke: 'var(--series-2)',
-        'stroke-width': 1.5,
-      }),
-    );
-    for (const [a, b] of visible)
-      path.append(svg('circle', { cx: plane.x(a), cy: plane.y(b), r: 2.6, fill: 'var(--series-2)' }));
-    path.append(
-      svg('circle', {
-        cx: plane.x(init.data[0]!),
-        cy: plane.y(init.data[1]!),
-        r: 6,
-        fill: 'none',
-        stroke: 'var(--fg)',
-        'stroke-width': 2,
-      }),
-    );
+    showPath(points, [init.data[0]!, init.data[1]!]);
 
     const values = points.map(([a, b]) => Math.log10(a * a + b * b));
     chart.update([{ label: 'log10 f', xs: values.map((_, i) => i), ys: values, color: 'var(--series-2)' }]);

@@ -1,7 +1,7 @@
 import { bookOptimizerCompare, createOptimizer, optimizePath, type Optimizer } from '@dl/optim';
 import { formatNumber, h, labelled, numberInput, pageHeader, readNumber, svg } from '../lib/dom.js';
 import { createPlane } from '../lib/plane.js';
-import type { Cleanup } from '../routes.js';
+import type { Cleanup } from '../page.js';
 
 type Compared = 'sgd' | 'momentum' | 'adagrad' | 'adam';
 

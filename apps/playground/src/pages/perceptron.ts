@@ -1,9 +1,10 @@
 import { AND, NAND, OR, Perceptron } from '@dl/layers';
-import { h, labelled, numberInput, pageHeader, readNumber, select, selectedValue, svg } from '../lib/dom.js';
-import { boundarySegment, clipPolygon, firingRegion, type Box, type Point } from '../lib/half-plane.js';
-import { createPlane, type Plane } from '../lib/plane.js';
+import { h, labelled, numberInput, pageHeader, readNumber, select, selectedValue } from '../lib/dom.js';
+import { clipPolygon, firingRegion } from '../lib/half-plane.js';
+import { createPlane } from '../lib/plane.js';
 import { GATE_NAMES, truthTable, type GateName } from '../lib/truth-table.js';
-import type { Cleanup } from '../routes.js';
+import type { Cleanup } from '../page.js';
+import { BOX, drawPerceptron, drawPoints, shadeRegion } from './perceptron/unit-square.js';
 
 /** The book's weights (ch02/and_gate.py, nand_gate.py, or_gate.py); XOR has none. */
 const PRESETS: Readonly<Record<Exclude<GateName, 'XOR'>, { w1: number; w2: number; b: number }>> = {
@@ -11,15 +12,6 @@ const PRESETS: Readonly<Record<Exclude<GateName, 'XOR'>, { w1: number; w2: numbe
   NAND: { w1: -0.5, w2: -0.5, b: 0.7 },
   OR: { w1: 0.5, w2: 0.5, b: -0.2 },
 };
-
-const INPUTS: readonly (readonly [0 | 1, 0 | 1])[] = [
-  [0, 0],
-  [1, 0],
-  [0, 1],
-  [1, 1],
-];
-
-const BOX: Box = { x0: -0.5, x1: 1.5, y0: -0.5, y1: 1.5 };
 
 /** A toggle button for one binary input (aria-pressed carries the state for assistive technology). */
 function bitToggle(
@@ -38,64 +30,6 @@ function bitToggle(
   });
   render();
   return { button, value: () => (button.getAttribute('aria-pressed') === 'true' ? 1 : 0) };
-}
-
-function drawPoints(
-  plane: Plane,
-  target: (x1: number, x2: number) => 0 | 1,
-  active: readonly [number, number],
-): void {
-  for (const [x1, x2] of INPUTS) {
-    const on = target(x1, x2) === 1;
-    const isActive = x1 === active[0] && x2 === active[1];
-    plane.content.append(
-      svg('circle', {
-        cx: plane.x(x1),
-        cy: plane.y(x2),
-        r: isActive ? 10 : 7,
-        fill: on ? 'var(--fg)' : 'var(--panel)',
-        stroke: isActive ? 'var(--focus)' : 'var(--fg)',
-        'stroke-width': isActive ? 4 : 2,
-      }),
-      svg('text', { x: plane.x(x1) + 12, y: plane.y(x2) - 10 }, `(${x1},${x2})→${target(x1, x2)}`),
-    );
-  }
-}
-
-function shadeRegion(plane: Plane, region: readonly Point[], color: string): void {
-  if (region.length < 3) return;
-  plane.content.append(
-    svg('polygon', {
-      points: region.map(([a, c]) => `${plane.x(a)},${plane.y(c)}`).join(' '),
-      fill: color,
-      'fill-opacity': 0.15,
-    }),
-  );
-}
-
-function drawPerceptron(
-  plane: Plane,
-  w1: number,
-  w2: number,
-  b: number,
-  color: string,
-  shade: boolean,
-): void {
-  if (shade) shadeRegion(plane, firingRegion(w1, w2, b, BOX), color);
-  const seg = boundarySegment(w1, w2, b, BOX);
-  if (seg) {
-    const [[ax, ay], [bx, by]] = seg;
-    plane.content.append(
-      svg('line', {
-        x1: plane.x(ax),
-        y1: plane.y(ay),
-        x2: plane.x(bx),
-        y2: plane.y(by),
-        stroke: color,
-        'stroke-width': 2.5,
-      }),
-    );
-  }
 }
 
 function singlePerceptronPanel(): HTMLElement {

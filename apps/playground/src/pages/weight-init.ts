@@ -10,7 +10,7 @@ import {
   type HiddenActivation,
   type InitChoice,
 } from '../lib/weight-init-experiment.js';
-import type { Cleanup } from '../routes.js';
+import type { Cleanup } from '../page.js';
 
 const ACTIVATIONS: readonly { value: HiddenActivation; label: string }[] = [
   { value: 'sigmoid', label: 'sigmoid' },

@@ -1,4 +1,4 @@
-import { buildModel, saveModel, specInputShape as inputShapeOf } from '@dl/layers';
+import { buildModel, saveModel, specInputShape } from '@dl/layers';
 import { Trainer, createOptimizer, type Optimizer } from '@dl/optim';
 import { Rng, Tensor, createWasmBackend, hasWasmSimd, jsKernels, setBackend } from '@dl/tensor';
 import {
@@ -108,7 +108,7 @@ async function train(config: TrainConfig, signal: AbortSignal): Promise<void> {
   const test = await loadSplit(config.dataUrl, 'test', config.testSize);
   const network = buildModel(config.spec, { rng: new Rng(config.seed) });
   // Convolutional networks take [N, 1, 28, 28]: the same pixels, viewed as images.
-  const shape = inputShapeOf(config.spec);
+  const shape = specInputShape(config.spec);
   const xTrain = train.x.reshape(train.t.size, ...shape);
   const xTest = test.x.reshape(test.t.size, ...shape);
   const parameters = network.params().reduce((n, p) => n + p.value.size, 0);
