@@ -2,16 +2,24 @@ import type { Io } from '../cli/io.js';
 
 /**
  * Ctrl-C (SIGINT) or SIGTERM stops training after the current step, so a checkpoint can be written;
- * a second Ctrl-C exits at once. Returns the signal and a function that removes the handlers.
+ * the same signal again exits at once. A different signal after the first is part of the same
+ * interrupt: `pnpm dl train` sends the trainer SIGTERM right after the terminal's SIGINT, and that
+ * must not cut the interrupt checkpoint short. Returns the signal and a function that removes the
+ * handlers (call it after the last write).
  */
 export function interruptSignal(io: Io): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
+  let first: NodeJS.Signals | undefined;
   const onSignal = (name: NodeJS.Signals): void => {
-    if (controller.signal.aborted) {
+    if (first === name) {
       io.error(`\ndl: ${name} again: exiting without waiting\n`);
       process.exit(130);
     }
-    io.error(`\ndl: ${name}: stopping after this step (again to exit at once)\n`);
+    if (first !== undefined) return;
+    first = name;
+    io.error(
+      `\ndl: ${name}: stopping after this step (${name === 'SIGINT' ? 'Ctrl-C' : name} again to exit at once)\n`,
+    );
     controller.abort();
   };
   const onExternal = (): void => controller.abort();
