@@ -50,6 +50,19 @@ function epochLine(e: EpochEvent, images: number | undefined): string {
   );
 }
 
+/**
+ * `step 200: train acc 90.00%  test acc 89.40% (1000 images); best.safetensors: step 200 (89.40%)`:
+ * the evaluation at the run's last step and the checkpoint `best` now holds.
+ */
+export function lastEvaluationLine(
+  e: { step: number; trainAcc: number; testAcc: number },
+  images: number,
+  best: { step: number; testAcc: number } | null,
+): string {
+  const kept = best === null ? '' : `; best.safetensors: step ${best.step} (${pct(best.testAcc)})`;
+  return `step ${e.step}: train acc ${pct(e.trainAcc)}  test acc ${pct(e.testAcc)} (${images} images)${kept}`;
+}
+
 function summaryLines(s: Summary): string[] {
   const lines =
     s.status === 'diverged'

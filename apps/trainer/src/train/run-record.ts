@@ -60,6 +60,11 @@ export class RunRecord {
     this.best = this.previous.best ?? null;
   }
 
+  /** The evaluation `best.safetensors` holds (null before the first). */
+  get bestSoFar(): BestRecord | null {
+    return this.best;
+  }
+
   private get t(): Trainer {
     if (this.trainer === undefined) throw new Error('RunRecord: attach the Trainer first');
     return this.trainer;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { NonFiniteError, Trainer, type TrainResult } from '@dl/optim';
-import { createReporter, type Reporter, type Summary } from '../report.js';
+import { createReporter, lastEvaluationLine, type Reporter, type Summary } from '../report.js';
 import { EXIT, RunError } from '../run-error.js';
 import { interruptSignal } from './interrupt.js';
 import { LAST, openRun, type OpenedRun, type TrainRunOptions } from './open-run.js';
@@ -120,6 +120,7 @@ function finish(
 ): number {
   const { trainer, record, evalImages } = started;
   const final = record.finalEvaluation(evalImages);
+  reporter.note(lastEvaluationLine(final, evalImages, record.bestSoFar));
   const wholeSet = evalImages === trainer.data.xTest.shape[0];
   const status: RunStatus = result.aborted ? 'interrupted' : 'completed';
   const summary = summarize(started, options, status, {
