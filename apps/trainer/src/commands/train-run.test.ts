@@ -41,7 +41,7 @@ describe('best.safetensors: chosen over every evaluation, the last step included
     const top = Math.max(...evals.map((m) => m.testAcc as number));
     const winner = evals.find((m) => m.testAcc === top)!;
     expect(run.best).toMatchObject({ step: winner.step, testAcc: top });
-    expect(r.stdout).toContain(`; best.safetensors: step ${winner.step} (${(100 * top).toFixed(2)}%)`);
+    expect(r.stdout).toContain(`; best.safetensors: step ${run.best.step} (${(100 * top).toFixed(2)}%)`);
     expect(r.stdout).toMatch(/^step 8: train acc [\d.]+% +test acc [\d.]+% \(60 images\); best/m);
     const best = readCheckpoint(join(dir, 'best.safetensors'));
     expect(best.info).toMatchObject({ step: winner.step, testAcc: top });
