@@ -19,7 +19,7 @@ import {
   type TrainValues,
 } from '../train/settings.js';
 
-/** `all for two-layer-net, ...; 1000 for simple-conv-net, ...`: each model's default `--eval-samples`. */
+/** `all for two-layer-net, ...` and `1000 for simple-conv-net, ...`, a line each: each model's default `--eval-samples`. */
 const EVAL_SAMPLES_DEFAULTS = (() => {
   const groups = new Map<string, string[]>();
   for (const name of MODEL_NAMES) {
@@ -27,7 +27,7 @@ const EVAL_SAMPLES_DEFAULTS = (() => {
     const key = n === undefined ? 'all' : String(n);
     groups.set(key, [...(groups.get(key) ?? []), name]);
   }
-  return [...groups].map(([n, names]) => `${n} for ${names.join(', ')}`).join('; ');
+  return [...groups].map(([n, names]) => `${n} for ${names.join(', ')}`).join(`\n${' '.repeat(26)}`);
 })();
 
 export const TRAIN_HELP = `Usage: dl train [options]
@@ -68,9 +68,10 @@ Training:
 Data:
   --data DIR            a directory of MNIST-format IDX files, plain or .gz (default: the bundled MNIST)
   --train-size N        train on the first N training images only
-  --eval-samples N      per-epoch accuracies (and the one at the last step, which picks best too) on
-                        the first N images of each set (default: ${EVAL_SAMPLES_DEFAULTS}); the
-                        final test accuracy is always on the whole test set
+  --eval-samples N      the per-epoch accuracies (and the one at the last step, which also picks
+                        best) on the first N images of each set; default:
+                          ${EVAL_SAMPLES_DEFAULTS}
+                        (the final test accuracy is always on the whole test set)
 
 Compute:
   --backend NAME        ${BACKEND_NAMES.join(' | ')} (default: the fastest available, wasm; js: the reference)
