@@ -4,6 +4,7 @@
 // stderr so `dl train --json` keeps stdout for JSON alone.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -27,6 +28,11 @@ if (existsSync(join(root, 'turbo.json')) && !process.env.DL_SKIP_BUILD) {
       stdio: ['ignore', process.stderr, process.stderr],
     },
   );
+  if (build.signal) {
+    // Ctrl-C during the build: exit as the shell reports a stopped command (130 for SIGINT).
+    console.error(`dl: the build was stopped (${build.signal})`);
+    process.exit(128 + (constants.signals[build.signal] ?? 0));
+  }
   if (build.status !== 0) {
     console.error('dl: the build failed (see above)');
     process.exit(build.status ?? 1);

@@ -1,22 +1,20 @@
 import {
-  buildModel as buildFromSpec,
+  MODEL_KINDS,
+  buildModel,
   type Activation,
   type LayerNetwork,
+  type ModelKind,
   type ModelSpec,
   type WeightInitStd,
 } from '@dl/layers';
 import type { FloatDType, Rng } from '@dl/tensor';
 import type { OptimizerName } from '@dl/optim';
 
-export const MODEL_NAMES = [
-  'two-layer-net',
-  'multi-layer-net',
-  'multi-layer-net-extend',
-  'simple-conv-net',
-  'deep-conv-net',
-  'lenet',
-] as const;
-export type ModelName = (typeof MODEL_NAMES)[number];
+/** The book's networks, by `--model` name: the spec kinds of `@dl/layers` but `sequential` (that is `--spec`). */
+export type ModelName = Exclude<ModelKind, 'sequential'>;
+export const MODEL_NAMES: readonly ModelName[] = MODEL_KINDS.filter(
+  (k): k is ModelName => k !== 'sequential',
+);
 
 /** The convolutional networks take images `[C, H, W]`; the others flat vectors. */
 export const CONV_MODELS: readonly ModelName[] = ['simple-conv-net', 'deep-conv-net', 'lenet'];
@@ -90,58 +88,64 @@ export const MODEL_DEFAULTS: { readonly [K in ModelName]: ModelDefaults } = {
   },
 };
 
-export interface ModelSettings {
+/** What `--model NAME` and the network flags say about the network (fields of `TrainSettings`). */
+export interface BookNetworkSettings {
   model: ModelName;
-  /** Per-sample input shape: `[784]`, or `[C, H, W]` for the convolutional networks. */
-  inputShape: readonly number[];
-  inputSize: number;
-  outputSize: number;
-  hidden: number[];
-  /** Hidden activation of the multi-layer nets (default relu). */
-  activation?: Activation;
-  init: InitName | undefined;
+  hidden: readonly number[];
+  /** Hidden activation of the multi-layer nets and LeNet (default: relu; LeNet sigmoid). */
+  activation?: Activation | undefined;
+  /** `null`/`undefined`: the model's own default. */
+  init: InitName | null | undefined;
   weightDecay: number;
   batchNorm: boolean;
   dropout: number;
 }
 
-function weightInit(init: InitName | undefined, fallback: number | 'relu'): WeightInitStd {
-  if (init === undefined) return fallback;
+/** Classes of MNIST-format data sets (the digits, Fashion-MNIST): every `--model` network's output size. */
+const CLASSES = 10;
+
+function weightInit(init: InitName | null | undefined, fallback: number | 'relu'): WeightInitStd {
+  if (init === undefined || init === null) return fallback;
   return init === 'std' ? 0.01 : init;
 }
 
 /**
- * The spec of the named network of the book (what checkpoints store, so a file rebuilds its own
- * network). The multi-layer nets default to He initialisation, TwoLayerNet to std 0.01, as in the book.
+ * The spec of the named network of the book for samples of `inputShape` (`[784]`, or `[C, H, W]` for
+ * the convolutional networks): the one place `--model` flags become a network description, which
+ * runs, checkpoints and `--resume` then carry. The multi-layer nets default to He initialisation,
+ * TwoLayerNet to std 0.01, as in the book.
  */
-export function modelSpec(s: ModelSettings): ModelSpec {
+export function modelSpec(s: BookNetworkSettings, inputShape: readonly number[]): ModelSpec {
+  const inputSize = inputShape.reduce((a, b) => a * b, 1);
+  const outputSize = CLASSES;
+  const init = s.init ?? undefined;
   switch (s.model) {
     case 'two-layer-net':
       return {
         kind: 'two-layer-net',
-        inputSize: s.inputSize,
+        inputSize,
         hiddenSize: s.hidden[0] ?? 50,
-        outputSize: s.outputSize,
-        weightInitStd: weightInit(s.init, 0.01),
+        outputSize,
+        weightInitStd: weightInit(init, 0.01),
       };
     case 'multi-layer-net':
       return {
         kind: 'multi-layer-net',
-        inputSize: s.inputSize,
-        hiddenSizeList: s.hidden,
-        outputSize: s.outputSize,
+        inputSize,
+        hiddenSizeList: [...s.hidden],
+        outputSize,
         activation: s.activation ?? 'relu',
-        weightInitStd: weightInit(s.init, 'relu'),
+        weightInitStd: weightInit(init, 'relu'),
         weightDecayLambda: s.weightDecay,
       };
     case 'multi-layer-net-extend':
       return {
         kind: 'multi-layer-net-extend',
-        inputSize: s.inputSize,
-        hiddenSizeList: s.hidden,
-        outputSize: s.outputSize,
+        inputSize,
+        hiddenSizeList: [...s.hidden],
+        outputSize,
         activation: s.activation ?? 'relu',
-        weightInitStd: weightInit(s.init, 'relu'),
+        weightInitStd: weightInit(init, 'relu'),
         weightDecayLambda: s.weightDecay,
         useBatchnorm: s.batchNorm,
         useDropout: s.dropout > 0,
@@ -150,27 +154,27 @@ export function modelSpec(s: ModelSettings): ModelSpec {
     case 'simple-conv-net':
       return {
         kind: 'simple-conv-net',
-        inputDim: imageShape(s.inputShape),
+        inputDim: imageShape(inputShape),
         hiddenSize: s.hidden[0] ?? 100,
-        outputSize: s.outputSize,
-        weightInitStd: weightInit(s.init, 0.01),
+        outputSize,
+        weightInitStd: weightInit(init, 0.01),
       };
     case 'deep-conv-net':
       return {
         kind: 'deep-conv-net',
-        inputDim: imageShape(s.inputShape),
+        inputDim: imageShape(inputShape),
         hiddenSize: s.hidden[0] ?? 50,
-        outputSize: s.outputSize,
+        outputSize,
         dropoutRatio: s.dropout > 0 ? s.dropout : 0.5,
-        weightInitStd: s.init === undefined ? 'he' : weightInit(s.init, 'relu'),
+        weightInitStd: init === undefined ? 'he' : weightInit(init, 'relu'),
       };
     case 'lenet':
       return {
         kind: 'lenet',
-        inputDim: imageShape(s.inputShape),
-        outputSize: s.outputSize,
+        inputDim: imageShape(inputShape),
+        outputSize,
         activation: s.activation ?? 'sigmoid',
-        weightInitStd: s.init === undefined ? 'xavier' : weightInit(s.init, 0.01),
+        weightInitStd: init === undefined ? 'xavier' : weightInit(init, 0.01),
       };
   }
 }
@@ -181,7 +185,14 @@ function imageShape(shape: readonly number[]): readonly [number, number, number]
   return [shape[0]!, shape[1]!, shape[2]!];
 }
 
-/** Builds the named network of the book with inferred shapes, weights drawn from `rng`. */
-export function buildModel(s: ModelSettings & { rng: Rng; dtype?: FloatDType }): LayerNetwork {
-  return buildFromSpec(modelSpec(s), { rng: s.rng, dtype: s.dtype ?? 'float32' });
+/**
+ * Builds the named network of the book for samples of `inputShape`, weights drawn from `rng`:
+ * `modelSpec` then `@dl/layers`' `buildModel` (the one builder of networks).
+ */
+export function buildBookNetwork(
+  s: BookNetworkSettings,
+  inputShape: readonly number[],
+  options: { rng: Rng; dtype?: FloatDType },
+): LayerNetwork {
+  return buildModel(modelSpec(s, inputShape), { rng: options.rng, dtype: options.dtype ?? 'float32' });
 }

@@ -10,6 +10,8 @@ export interface Summary {
   steps: number;
   seconds: number;
   aborted: boolean;
+  /** How the run ended: `completed`, `interrupted` (Ctrl-C) or `diverged` (the loss became NaN/Inf). */
+  status: string;
   backend: string;
   threads: number;
   [setting: string]: unknown;
@@ -23,6 +25,8 @@ export interface ProgressPlan {
   /** Epoch number of the step with 0-based index `s` (1-based), and where that epoch's steps begin and end. */
   epochOfStep: (s: number) => number;
   epochBoundary: (k: number) => number;
+  /** Test images each per-epoch evaluation uses (`--eval-samples`, at most the test set). */
+  evalImages?: number;
 }
 
 /** How training progress reaches the user. */
@@ -37,16 +41,35 @@ export interface Reporter {
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 
-function epochLine(e: EpochEvent): string {
+function epochLine(e: EpochEvent, images: number | undefined): string {
+  const count = images === undefined ? '' : ` (${images} images)`;
   return (
     `epoch ${String(e.epoch).padStart(3)}  step ${String(e.step).padStart(6)}  loss ${e.loss.toFixed(4)}  ` +
-    `train acc ${pct(e.trainAcc)}  test acc ${pct(e.testAcc)}  ${Math.round(e.imagesPerSecond)} images/s  ` +
+    `train acc ${pct(e.trainAcc)}  test acc ${pct(e.testAcc)}${count}  ${Math.round(e.imagesPerSecond)} images/s  ` +
     `${e.seconds.toFixed(1)} s`
   );
 }
 
+/**
+ * `step 200: train acc 90.00%  test acc 89.40% (1000 images); best.safetensors: step 200 (89.40%)`:
+ * the evaluation at the run's last step and the checkpoint `best` now holds.
+ */
+export function lastEvaluationLine(
+  e: { step: number; trainAcc: number; testAcc: number },
+  images: number,
+  best: { step: number; testAcc: number } | null,
+): string {
+  const kept = best === null ? '' : `; best.safetensors: step ${best.step} (${pct(best.testAcc)})`;
+  return `step ${e.step}: train acc ${pct(e.trainAcc)}  test acc ${pct(e.testAcc)} (${images} images)${kept}`;
+}
+
 function summaryLines(s: Summary): string[] {
-  const lines = s.aborted ? [`stopped after ${s.steps} steps`] : [];
+  const lines =
+    s.status === 'diverged'
+      ? [`stopped after ${s.steps} steps: the loss of the next one became NaN/Inf`]
+      : s.aborted
+        ? [`stopped after ${s.steps} steps`]
+        : [];
   lines.push(
     `test accuracy: ${pct(s.testAcc)}  test loss: ${s.testLoss.toFixed(4)}  ` +
       `(${s.steps} steps, ${s.seconds.toFixed(1)} s, backend ${s.backend}, ${s.threads} thread${s.threads === 1 ? '' : 's'})`,
@@ -126,7 +149,7 @@ export function createReporter(io: Io, options: { json: boolean; plainEverySecon
     epoch(e) {
       acc = { train: e.trainAcc, test: e.testAcc };
       clear();
-      io.write(`${epochLine(e)}\n`);
+      io.write(`${epochLine(e, plan.evalImages)}\n`);
     },
     note(line) {
       clear();

@@ -25,6 +25,7 @@ export { AdaGrad } from './adagrad.js';
 export { RMSprop } from './rmsprop.js';
 export { Adam } from './adam.js';
 export { createOptimizer, createOptimizerFromState, isOptimizerName } from './create-optimizer.js';
+export { OPTIMIZER_DEFAULTS } from './optimizer-defaults.js';
 export {
   optimizerStateFromTensors,
   optimizerStateToTensors,

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError } from '../cli-error.js';
+import { didYouMean } from './did-you-mean.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -104,7 +105,9 @@ export function oneOf<T extends string>(
 ): T | undefined {
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new CliError(`--${name} must be one of ${allowed.join(', ')}, got '${value}'`);
+    throw new CliError(
+      `--${name} must be one of ${allowed.join(', ')}, got '${value}'${didYouMean(value, allowed)}`,
+    );
   }
   return value as T;
 }

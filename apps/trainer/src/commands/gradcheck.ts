@@ -26,7 +26,7 @@ import {
 } from '../cli/args.js';
 import type { Io } from '../cli/io.js';
 import { CliError } from '../cli-error.js';
-import { MODEL_NAMES, buildModel, isConvModel, type ModelName } from '../models.js';
+import { MODEL_NAMES, buildBookNetwork, isConvModel, type ModelName } from '../models.js';
 import { EXIT } from '../run-error.js';
 import { loadData } from '../train/data.js';
 
@@ -292,19 +292,11 @@ function runGradcheck(argv: readonly string[], io: Io): number {
     x = rowsView(data.xTrain, 0, batch).astype('float64');
     t = rowsView(data.tTrain, 0, batch);
     const inputSize = data.inputShape.reduce((a, b) => a * b, 1);
-    network = buildModel({
-      model,
-      inputShape: data.inputShape,
-      inputSize,
-      outputSize: 10,
-      hidden,
-      init: undefined,
-      weightDecay,
-      batchNorm,
-      dropout,
-      rng: new Rng(seed),
-      dtype: 'float64',
-    });
+    network = buildBookNetwork(
+      { model, hidden, init: undefined, weightDecay, batchNorm, dropout },
+      data.inputShape,
+      { rng: new Rng(seed), dtype: 'float64' },
+    );
     shape = [inputSize, ...hidden, 10].join('-');
   }
   const began = performance.now();

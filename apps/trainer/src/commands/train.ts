@@ -4,7 +4,7 @@ import { BACKEND_NAMES, checkBackendName, resolveThreads } from '../backend.js';
 import { parseCommandArgs, positiveInt } from '../cli/args.js';
 import type { Io } from '../cli/io.js';
 import { CliError } from '../cli-error.js';
-import { MODEL_NAMES } from '../models.js';
+import { MODEL_DEFAULTS, MODEL_NAMES } from '../models.js';
 import { OPTIMIZER_NAMES } from '@dl/optim';
 import { RunDir, defaultRunDir } from '../run/run-dir.js';
 import { runTraining } from '../train/run-training.js';
@@ -19,12 +19,24 @@ import {
   type TrainValues,
 } from '../train/settings.js';
 
+/** `all for two-layer-net, ...` and `1000 for simple-conv-net, ...`, a line each: each model's default `--eval-samples`. */
+const EVAL_SAMPLES_DEFAULTS = (() => {
+  const groups = new Map<string, string[]>();
+  for (const name of MODEL_NAMES) {
+    const n = MODEL_DEFAULTS[name].evalSamples;
+    const key = n === undefined ? 'all' : String(n);
+    groups.set(key, [...(groups.get(key) ?? []), name]);
+  }
+  return [...groups].map(([n, names]) => `${n} for ${names.join(', ')}`).join(`\n${' '.repeat(26)}`);
+})();
+
 export const TRAIN_HELP = `Usage: dl train [options]
 
 Trains a network of the book on MNIST, shows progress, and prints the test accuracy. Every run
 gets a directory (--out) with run.json (settings, versions, machine), metrics.jsonl, plots of the
 loss and the accuracy (SVG and PNG), and checkpoints: last.safetensors (every epoch and at the end)
-and best.safetensors (best test accuracy so far), each with the weights, the optimizer's state,
+and best.safetensors (best test accuracy so far, over the per-epoch evaluations and one at the
+last step, all on the same --eval-samples images), each with the weights, the optimizer's state,
 the RNG state and the step. Ctrl-C finishes the current step, writes last.safetensors and exits;
 --resume DIR continues exactly where it stopped. With no options: the book's TwoLayerNet (784-50-10,
 SGD lr 0.1, batch 100, 10 000 iterations) on the bundled MNIST.
@@ -56,7 +68,10 @@ Training:
 Data:
   --data DIR            a directory of MNIST-format IDX files, plain or .gz (default: the bundled MNIST)
   --train-size N        train on the first N training images only
-  --eval-samples N      per-epoch accuracies on the first N images of each set (default all)
+  --eval-samples N      the per-epoch accuracies (and the one at the last step, which also picks
+                        best) on the first N images of each set; default:
+                          ${EVAL_SAMPLES_DEFAULTS}
+                        (the final test accuracy is always on the whole test set)
 
 Compute:
   --backend NAME        ${BACKEND_NAMES.join(' | ')} (default: the fastest available, wasm; js: the reference)

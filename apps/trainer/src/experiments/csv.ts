@@ -1,4 +1,4 @@
-import { writeFileAtomicSync } from '../run/atomic-write.js';
+import { writeFileAtomicSync } from '@dl/layers/node';
 
 export type Cell = number | string | boolean | null;
 

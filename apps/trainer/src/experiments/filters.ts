@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { buildModel, filterGrid, type FloatTensor, type GrayImage } from '@dl/layers';
 import { Rng } from '@dl/tensor';
 import { encodePng, type Image8 } from '../image/png-encode.js';
-import { writeFileAtomicSync } from '../run/atomic-write.js';
+import { writeFileAtomicSync } from '@dl/layers/node';
 import type { Experiment, ExperimentContext } from './context.js';
 import { csv, figure } from './files.js';
 import { simpleConvNetSpec, testSet, trainOnImages, TRAIN_OPTIONS } from './study-model.js';

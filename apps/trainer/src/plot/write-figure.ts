@@ -1,5 +1,5 @@
 import { encodePng } from '../image/png-encode.js';
-import { writeFileAtomicSync } from '../run/atomic-write.js';
+import { writeFileAtomicSync } from '@dl/layers/node';
 import { layoutFigure, type Figure } from './figure.js';
 import { rasterize } from './raster.js';
 import { toSvg } from './svg.js';

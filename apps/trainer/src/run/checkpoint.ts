@@ -9,7 +9,7 @@ import {
   type TrainerState,
 } from '@dl/optim';
 import { RunError, describeFsError } from '../run-error.js';
-import { writeFileAtomicSync } from './atomic-write.js';
+import { writeFileAtomicSync } from '@dl/layers/node';
 
 /** Our key in the file's `__metadata__`: where the run stood, as JSON. */
 const META_KEY = 'dl-train';
@@ -41,7 +41,7 @@ export function writeCheckpoint(
     rng: info.trainer.rng,
     metadata: { [META_KEY]: JSON.stringify(info) },
   });
-  writeFileAtomicSync(path, bytes, { durable: true });
+  writeFileAtomicSync(path, bytes);
 }
 
 export interface LoadedCheckpoint {

@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RunError, describeFsError } from '../run-error.js';
-import { writeFileAtomicSync } from './atomic-write.js';
+import { writeFileAtomicSync } from '@dl/layers/node';
 
 /** One line of `metrics.jsonl`. */
 export type MetricRecord =
@@ -17,6 +17,16 @@ export type MetricRecord =
       seconds: number;
     }
   | { type: 'checkpoint'; step: number; epoch: number; file: string }
+  /** The evaluation at the run's last step, on the per-epoch images (`images` of the test set). */
+  | {
+      type: 'eval';
+      step: number;
+      epoch: number;
+      trainAcc: number;
+      testAcc: number;
+      images: number;
+      seconds: number;
+    }
   | { type: 'end'; step: number; testAcc: number; testLoss: number; seconds: number; status: string };
 
 /**

@@ -12,16 +12,25 @@ export function movingAverage(values: readonly number[], w: number): number[] {
   return out;
 }
 
+/** One evaluation of the run: accuracies on the per-epoch images after `step` steps. */
+export interface AccuracyPoint {
+  step: number;
+  trainAcc: number;
+  testAcc: number;
+}
+
 /**
  * `loss.svg/png` (every step's loss, and its moving average) and `accuracy.svg/png` (train and test
- * accuracy at each evaluation), as the book draws them.
+ * accuracy at each evaluation: the per-epoch ones and the run's last step), as the book draws them.
+ * The accuracy's x axis is the step, from 0 to `steps` (the steps the run has done), so an evaluation
+ * at the last step sits where it was made.
  */
 export function writeTrainingPlots(
   base: (name: string) => string,
   history: {
     trainLossList: readonly number[];
-    trainAccList: readonly number[];
-    testAccList: readonly number[];
+    accuracy: readonly AccuracyPoint[];
+    steps: number;
   },
   title: string,
 ): void {
@@ -41,17 +50,17 @@ export function writeTrainingPlots(
       },
     ],
   });
-  const epochs = history.trainAccList.map((_, i) => i + 1);
+  const at = history.accuracy.map((p) => p.step);
   writeFigure(base('accuracy'), {
     title,
     panels: [
       {
-        x: { label: 'epoch' },
+        x: { label: 'iteration', min: 0, max: Math.max(1, history.steps) },
         y: { label: 'accuracy', min: 0, max: 1 },
         legend: 'bottom-right',
         series: [
-          { name: 'train', x: epochs, y: history.trainAccList, style: 'line-points' },
-          { name: 'test', x: epochs, y: history.testAccList, style: 'line-points' },
+          { name: 'train', x: at, y: history.accuracy.map((p) => p.trainAcc), style: 'line-points' },
+          { name: 'test', x: at, y: history.accuracy.map((p) => p.testAcc), style: 'line-points' },
         ],
       },
     ],

@@ -1,18 +1,34 @@
 import type { Io } from '../cli/io.js';
 
 /**
- * Ctrl-C (SIGINT) or SIGTERM stops training after the current step, so a checkpoint can be written;
- * a second Ctrl-C exits at once. Returns the signal and a function that removes the handlers.
+ * Signals this soon after the first are the same interrupt delivered twice, not a second request:
+ * a terminal's Ctrl-C reaches the whole process group, and `pnpm dl train` (or `timeout`) passes
+ * one on to its child as well: SIGINT then SIGTERM, or the same signal twice, milliseconds apart.
+ */
+const ECHO_MS = 250;
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM stops training after the current step, so a checkpoint can be written.
+ * The same signal again, later than an echo, exits at once; a different signal is part of the same
+ * interrupt (pnpm sends SIGTERM right after the terminal's SIGINT, and that must not cut the
+ * interrupt checkpoint short). Returns the signal and a function that removes the handlers (call it
+ * after the last write).
  */
 export function interruptSignal(io: Io): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
+  let first: { name: NodeJS.Signals; at: number } | undefined;
   const onSignal = (name: NodeJS.Signals): void => {
-    if (controller.signal.aborted) {
-      io.error(`\ndl: ${name} again: exiting without waiting\n`);
-      process.exit(130);
+    const now = performance.now();
+    if (first === undefined) {
+      first = { name, at: now };
+      const again = name === 'SIGINT' ? 'Ctrl-C' : name;
+      io.error(`\ndl: ${name}: stopping after this step (${again} again to exit at once)\n`);
+      controller.abort();
+      return;
     }
-    io.error(`\ndl: ${name}: stopping after this step (again to exit at once)\n`);
-    controller.abort();
+    if (name !== first.name || now - first.at < ECHO_MS) return;
+    io.error(`\ndl: ${name} again: exiting without waiting\n`);
+    process.exit(130);
   };
   const onExternal = (): void => controller.abort();
   process.on('SIGINT', onSignal);

@@ -1,7 +1,7 @@
 import type { Activation, ModelKind, ModelSpec } from '@dl/layers';
 import {
+  OPTIMIZER_DEFAULTS,
   OPTIMIZER_NAMES,
-  createOptimizer,
   isOptimizerName,
   type OptimizerName,
   type Sampling,
@@ -9,6 +9,7 @@ import {
 import { checkBackendName, defaultBackendName, type BackendName } from '../backend.js';
 import { intList, integer, nonNegative, oneOf, positive, positiveInt, type ParsedArgs } from '../cli/args.js';
 import { CliError } from '../cli-error.js';
+import { didYouMean } from '../cli/did-you-mean.js';
 import { MODEL_DEFAULTS, MODEL_NAMES, type InitName, type ModelDefaults, type ModelName } from '../models.js';
 import { describeSpec } from '../run/checkpoint.js';
 import { readSpecFile } from './spec-file.js';
@@ -160,12 +161,13 @@ function commonSettings(
 > {
   const optimizer = values.optimizer ?? defaults.optimizer;
   if (!isOptimizerName(optimizer)) {
-    throw new CliError(`--optimizer must be one of ${OPTIMIZER_NAMES.join(', ')}, got '${optimizer}'`);
+    throw new CliError(
+      `--optimizer must be one of ${OPTIMIZER_NAMES.join(', ')}, got '${optimizer}'${didYouMean(optimizer, OPTIMIZER_NAMES)}`,
+    );
   }
   // A learning rate of 0 trains nothing: almost surely a mistake.
   const lrFlag = positive('lr', values.lr);
-  const lr =
-    lrFlag ?? (values.optimizer === undefined ? defaults.lr : createOptimizer(optimizer).getState().hyper.lr);
+  const lr = lrFlag ?? (values.optimizer === undefined ? defaults.lr : OPTIMIZER_DEFAULTS[optimizer].lr);
   const length = lengthFromFlags(values) ?? {
     iterations: 'iterations' in defaults.length ? defaults.length.iterations : null,
     epochs: 'epochs' in defaults.length ? defaults.length.epochs : null,

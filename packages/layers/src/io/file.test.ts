@@ -1,33 +1,24 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type * as FsPromises from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type * as Fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { readFileBytes, writeFileAtomic } from './file.js';
+import { readFileBytes, removeStaleTempFiles, writeFileAtomic, writeFileAtomicSync } from './file.js';
 
 // Fault injection: a write that dies half way (a crash or a full disk), or a rename that fails.
 const faults = vi.hoisted(() => ({ write: false, rename: false }));
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const fs = await importOriginal<typeof FsPromises>();
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof Fs>();
   return {
     ...fs,
-    open: async (...args: Parameters<typeof fs.open>): Promise<FileHandle> => {
-      const handle = await fs.open(...args);
-      if (!faults.write) return handle;
-      const broken = {
-        writeFile: async (data: Uint8Array) => {
-          await handle.write(data.subarray(0, data.length >> 1));
-          throw new Error('ENOSPC: no space left on device (simulated)');
-        },
-        sync: () => handle.sync(),
-        close: () => handle.close(),
-      };
-      return broken as unknown as FileHandle;
+    writeSync: (fd: number, data: Uint8Array, offset = 0, length = data.length - offset): number => {
+      if (!faults.write) return fs.writeSync(fd, data, offset, length);
+      fs.writeSync(fd, data, offset, length >> 1);
+      throw new Error('ENOSPC: no space left on device (simulated)');
     },
-    rename: async (...args: Parameters<typeof fs.rename>): Promise<void> => {
+    renameSync: (from: Fs.PathLike, to: Fs.PathLike): void => {
       if (faults.rename) throw new Error('EIO: rename failed (simulated)');
-      return fs.rename(...args);
+      fs.renameSync(from, to);
     },
   };
 });
@@ -67,6 +58,41 @@ describe('writeFileAtomic', () => {
   it('fails, creating nothing, when the directory does not exist', async () => {
     await expect(writeFileAtomic(join(dir, 'missing', 'x.bin'), bytes(8, 5))).rejects.toThrow(/ENOENT/);
     expect(readdirSync(dir)).not.toContain('missing');
+  });
+});
+
+describe('stale temporary files (a writer killed mid-write)', () => {
+  // A pid that runs no process: far above any pid_max.
+  const deadPid = 2 ** 30 + 7;
+
+  it("the next write of the same file removes them; a live writer's file is left alone", () => {
+    const path = join(dir, 'last.safetensors');
+    const stale = [`.last.safetensors.${deadPid}.0a1b2c.tmp`, `last.safetensors.${deadPid}.tmp`];
+    const live = `.last.safetensors.${process.ppid}.ffee00.tmp`;
+    const other = `.other.bin.${deadPid}.0a1b2c.tmp`;
+    for (const name of [...stale, live, other]) writeFileSync(join(dir, name), 'partial');
+    writeFileAtomicSync(path, 'whole');
+    expect(readFileSync(path, 'utf8')).toBe('whole');
+    for (const name of stale) expect(existsSync(join(dir, name)), name).toBe(false);
+    expect(existsSync(join(dir, live))).toBe(true);
+    expect(existsSync(join(dir, other))).toBe(true);
+    expect(removeStaleTempFiles(join(dir, 'other.bin'))).toEqual([other]);
+    rmSync(join(dir, live));
+  });
+
+  it('a missing directory has none', () => {
+    expect(removeStaleTempFiles(join(dir, 'missing', 'x.bin'))).toEqual([]);
+  });
+});
+
+describe('writeFileAtomicSync', () => {
+  it('writes text and bytes, leaving no temporary file behind', () => {
+    const path = join(dir, 'run.json');
+    writeFileAtomicSync(path, '{"a": 1}\n');
+    expect(readFileSync(path, 'utf8')).toBe('{"a": 1}\n');
+    writeFileAtomicSync(path, bytes(5, 9));
+    expect(new Uint8Array(readFileSync(path))).toEqual(bytes(5, 9));
+    expect(readdirSync(dir).filter((f) => f.includes('run.json'))).toEqual(['run.json']);
   });
 });
 

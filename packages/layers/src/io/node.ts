@@ -3,5 +3,5 @@
  * main entry so that `@dl/layers` stays usable in browsers and Web Workers. The byte-level functions
  * (`saveModel`, `loadModel`, `readSafetensors`, `writeSafetensors`) are in the main entry.
  */
-export { readFileBytes, writeFileAtomic } from './file.js';
+export { readFileBytes, removeStaleTempFiles, writeFileAtomic, writeFileAtomicSync } from './file.js';
 export { loadModelFile, saveModelFile } from './model-file.js';
