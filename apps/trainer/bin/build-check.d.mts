@@ -1,0 +1,5 @@
+/**
+ * Why `pkg` (default `@dl/trainer`) and its workspace dependencies need a build, or `null` when
+ * every build output is newer than its inputs. `first` is true when some output was never built.
+ */
+export function buildNeeded(root: string, pkg?: string): { first: boolean; reason: string } | null;
