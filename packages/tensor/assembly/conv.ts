@@ -13,9 +13,9 @@ import { addRow, copyRow } from './window';
  * reference (src/backend/js-conv.ts) with the sample's im2col matrix kept transposed: colT [K, S]
  * (K = C·FH·FW rows (c, fy, fx), S = outH·outW columns (oy, ox)), Caffe's layout. Its rows are runs
  * of outW pixels of one input row (contiguous for stride 1), so unfolding and folding back move whole
- * runs with v128 loads instead of FW floats at a time: measured on DeepConvNet's 3×3 layers, the
- * whole forward went 1.6-3.2× faster than with the book's layout, the backward 1.3-2.2×. The GEMMs
- * read it through their transpose flags. Nothing leaves WebAssembly but the
+ * runs with v128 loads instead of FW floats at a time: on DeepConvNet's 3×3 layers both passes
+ * measured faster than with the book's layout (docs/benchmarks.md). The GEMMs read it through
+ * their transpose flags. Nothing leaves WebAssembly but the
  * results: out[n] = w · colT comes out in NCHW order. out, dw and dx are followed by 16 readable
  * bytes (the GEMM's edge tiles load whole v128s); `scratch` holds convScratchBytes.
  * Stride-1 layers (all of the book's) skip im2col altogether: see direct-conv.ts; 3×3 stride-1

@@ -244,7 +244,7 @@ function layout(
 /**
  * Whether the direct kernels handle this geometry: stride 1; for dx also pad < filter size, and at
  * least 3 channels (dx's tiles are 4 channels: with 1 or 2 most of each tile would be wasted, and
- * the im2col path is faster; measured on SimpleConvNet's 1-channel layer, 12 GFLOP/s against 24).
+ * the im2col path measured faster on SimpleConvNet's 1-channel layer; docs/benchmarks.md).
  */
 export function directConvApplies(
   channels: i32,

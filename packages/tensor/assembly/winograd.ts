@@ -7,8 +7,8 @@ import { copyRow } from './window';
  * output pixels ("tile") of one filter is Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A, where d is the 4×4 input patch
  * under the tile and g the 3×3 filter: the sum over channels happens in the 4×4 transformed domain,
  * so a tile costs 16 multiply-adds per channel and filter instead of 4·9 = 36. The direct
- * convolution (direct-conv.ts) already runs as fast as our GEMM (40-50 GFLOP/s on one core of the
- * development machine), so fewer multiply-adds is the way left.
+ * convolution (direct-conv.ts) already runs as fast as our GEMM (docs/benchmarks.md), so fewer
+ * multiply-adds is the way left.
  *
  * A group of images at a time (one image, or several small ones: TILE_TARGET):
  *   V[ξ][c][t] = (Bᵀ d B)[ξ] for each of the 16 positions ξ, channel c and tile t (input transform),
@@ -197,7 +197,7 @@ function transformInput(x: usize, inCh: i32, height: i32, width: i32, pad: i32, 
         const at = <usize>(2 * ty) * eRow + ((<usize>tx) << 2);
         // Row i of d B, for the patch rows i = 0..3 (eRow apart): (d0 - d2, d1 + d2, d2 - d1, d1 - d3).
         // Written out row by row so all 16 stay in registers: a loop over the rows through a scratch
-        // block, or over the columns with a helper, measured 5-8% slower on DeepConvNet's Conv2.
+        // block, or over the columns with a helper, measured slower on DeepConvNet's Conv2.
         let e = evenAt + at;
         let o = oddAt + at;
         let d0 = v128.load(e);
