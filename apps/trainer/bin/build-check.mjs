@@ -2,9 +2,23 @@
 // starts `dl` without spawning turbo (which prints its banner and costs seconds even when every
 // task is cached). The same inputs as turbo.json's `build` and `build:wasm` tasks, per workspace
 // package the trainer depends on: a build is needed when an output folder is missing or an input
-// is newer than the newest file in it. Tests (`*.test.ts`) are inputs to no build output.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// is newer than the newest file in it and than the stamp the launcher leaves after every build
+// that succeeded (turbo may find an output up to date without rewriting it). Tests (`*.test.ts`)
+// are inputs to no build output.
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+
+/** Where the launcher records that turbo last left every package up to date. */
+export function stampPath(root) {
+  return join(root, 'node_modules', '.cache', 'dl', 'build-stamp');
+}
+
+/** Records a build that succeeded: every input older than now is built. */
+export function writeStamp(root) {
+  const path = stampPath(root);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${new Date().toISOString()}\n`);
+}
 
 /** Newest modification time (ms) under `path` (a file or a folder), skipping test files; 0 if none. */
 function newest(path) {
@@ -53,6 +67,7 @@ function closure(name, byName, seen = new Set()) {
  * @returns {{ first: boolean, reason: string } | null}
  */
 export function buildNeeded(root, pkg = '@dl/trainer') {
+  const stamp = newest(stampPath(root));
   for (const dir of closure(pkg, workspacePackages(root))) {
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     const scripts = manifest.scripts ?? {};
@@ -67,9 +82,10 @@ export function buildNeeded(root, pkg = '@dl/trainer') {
       });
     }
     for (const { inputs, output } of tasks) {
-      const built = newest(join(dir, output));
+      const newestOutput = newest(join(dir, output));
       const where = relative(root, join(dir, output));
-      if (built === 0) return { first: true, reason: `${where} is not built` };
+      if (newestOutput === 0) return { first: true, reason: `${where} is not built` };
+      const built = Math.max(newestOutput, stamp);
       if (inputs.some((input) => newest(input) > built)) {
         return { first: false, reason: `${relative(root, dir)} changed since ${where} was built` };
       }

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildNeeded } from './build-check.mjs';
+import { buildNeeded, writeStamp } from './build-check.mjs';
 
 const app = join(dirname(fileURLToPath(import.meta.url)), '..');
 const root = join(app, '..', '..');
@@ -41,6 +41,7 @@ function build(stale) {
     console.error('dl: the build failed (see above)');
     process.exit(result.status ?? 1);
   }
+  writeStamp(root);
 }
 
 if (existsSync(join(root, 'turbo.json')) && !process.env.DL_SKIP_BUILD) {

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildNeeded } from '../bin/build-check.mjs';
+import { buildNeeded, stampPath } from '../bin/build-check.mjs';
 import { tempDir } from './testing/fixtures.js';
 
 const app = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -72,6 +72,11 @@ describe('bin/build-check.mjs', () => {
       expect(buildNeeded(repo.path, '@x/app')?.reason).toBe(
         'packages/lib changed since packages/lib/dist was built',
       );
+      // A build that found everything up to date rewrote nothing but left the stamp: built.
+      put(repo.path, relative(repo.path, stampPath(repo.path)), '', 60);
+      expect(buildNeeded(repo.path, '@x/app')).toBeNull();
+      put(repo.path, 'apps/app/src/main.ts', '', 70);
+      expect(buildNeeded(repo.path, '@x/app')).toMatchObject({ first: false });
     } finally {
       repo.cleanup();
     }
