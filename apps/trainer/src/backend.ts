@@ -18,9 +18,9 @@ interface BackendEntry {
 }
 
 /**
- * Relaxed SIMD (fused multiply-add, ~30% faster GEMM) is behind a flag in Node 20's V8. Setting the
- * flag before the first relaxed module is compiled turns it on for this process; newer engines have
- * it already.
+ * Relaxed SIMD (fused multiply-add: a faster GEMM, docs/benchmarks.md) is behind a flag in Node
+ * 20's V8. Setting the flag before the first relaxed module is compiled turns it on for this
+ * process; newer engines have it already.
  */
 function enableRelaxedSimd(): void {
   if (!hasWasmRelaxedSimd()) setFlagsFromString('--experimental-wasm-relaxed-simd');

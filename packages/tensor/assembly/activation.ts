@@ -3,7 +3,7 @@ import { expf4 } from './expf';
 /**
  * The activation layers' kernels (ReLU and sigmoid, forward and backward), float32, four lanes at a
  * time. Branch-free on purpose: a ReLU over random signs mispredicts every other branch in a plain
- * loop (~11 ns an element in JavaScript); a lane select costs nothing. Op codes are shared with
+ * loop (slow even in JavaScript, docs/benchmarks.md); a lane select costs nothing. Op codes are shared with
  * src/backend/wasm-activation.ts.
  */
 
@@ -50,12 +50,12 @@ function backwardV(op: i32, saved: v128, dout: v128): v128 {
 function activationLoop(op: i32, x: usize, out: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     v128.store(out + at, forwardV(op, v128.load(x + at)));
   }
   // The tail goes through the vector path one lane at a time, so it rounds the same way.
   for (; i < n; i++) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     store<f32>(out + at, f32x4.extract_lane(forwardV(op, f32x4.splat(load<f32>(x + at))), 0));
   }
 }
@@ -65,11 +65,11 @@ function activationLoop(op: i32, x: usize, out: usize, n: i32): void {
 function backwardLoop(op: i32, saved: usize, dout: usize, dx: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     v128.store(dx + at, backwardV(op, v128.load(saved + at), v128.load(dout + at)));
   }
   for (; i < n; i++) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     const v = backwardV(op, f32x4.splat(load<f32>(saved + at)), f32x4.splat(load<f32>(dout + at)));
     store<f32>(dx + at, f32x4.extract_lane(v, 0));
   }

@@ -44,8 +44,8 @@ function mapLoop(
       const row = (<usize>k * <usize>D) << 2;
       let d = 0;
       for (; d + 4 <= D; d += 4) {
-        const at = row + (<usize>d << 2);
-        const cd = <usize>d << 2;
+        const at = row + ((<usize>d) << 2);
+        const cd = (<usize>d) << 2;
         const c1 = op >= AFFINE ? v128.load(c1s + cd) : f32x4.splat(0);
         const c2 = op == DX ? v128.load(c2s + cd) : f32x4.splat(0);
         const qv = op == DX ? v128.load(q + at) : f32x4.splat(0);
@@ -53,8 +53,8 @@ function mapLoop(
       }
       // The last features one lane at a time, through the same vector code.
       for (; d < D; d++) {
-        const at = row + (<usize>d << 2);
-        const cd = <usize>d << 2;
+        const at = row + ((<usize>d) << 2);
+        const cd = (<usize>d) << 2;
         const c1 = op >= AFFINE ? f32x4.splat(load<f32>(c1s + cd)) : f32x4.splat(0);
         const c2 = op == DX ? f32x4.splat(load<f32>(c2s + cd)) : f32x4.splat(0);
         const qv = op == DX ? f32x4.splat(load<f32>(q + at)) : f32x4.splat(0);
@@ -67,18 +67,18 @@ function mapLoop(
   for (let k = 0; k < n; k++) {
     for (let d = 0; d < D; d++) {
       const base = ((<usize>k * <usize>D + <usize>d) * <usize>S) << 2;
-      const cd = <usize>d << 2;
+      const cd = (<usize>d) << 2;
       const c0 = f32x4.splat(load<f32>(c0s + cd));
       const c1 = op >= AFFINE ? f32x4.splat(load<f32>(c1s + cd)) : f32x4.splat(0);
       const c2 = op == DX ? f32x4.splat(load<f32>(c2s + cd)) : f32x4.splat(0);
       let s = 0;
       for (; s + 4 <= S; s += 4) {
-        const at = base + (<usize>s << 2);
+        const at = base + ((<usize>s) << 2);
         const qv = op == DX ? v128.load(q + at) : f32x4.splat(0);
         v128.store(out + at, mapV(op, v128.load(p + at), qv, c0, c1, c2));
       }
       for (; s < S; s++) {
-        const at = base + (<usize>s << 2);
+        const at = base + ((<usize>s) << 2);
         const qv = op == DX ? f32x4.splat(load<f32>(q + at)) : f32x4.splat(0);
         const v = mapV(op, f32x4.splat(load<f32>(p + at)), qv, c0, c1, c2);
         store<f32>(out + at, f32x4.extract_lane(v, 0));
@@ -132,8 +132,8 @@ function sumLoop(product: bool, n: i32, D: i32, S: i32, a: usize, b: usize, sums
         lo = widenAdd(lo, v);
         hi = widenAdd(hi, high(v));
       }
-      v128.store(sums + (<usize>d << 3), lo);
-      v128.store(sums + (<usize>d << 3) + 16, hi);
+      v128.store(sums + ((<usize>d) << 3), lo);
+      v128.store(sums + ((<usize>d) << 3) + 16, hi);
     }
     for (; d < D; d++) {
       let acc: f64 = 0;
@@ -141,7 +141,7 @@ function sumLoop(product: bool, n: i32, D: i32, S: i32, a: usize, b: usize, sums
         const at = (<usize>k * <usize>D + <usize>d) << 2;
         acc += <f64>(product ? load<f32>(a + at) * load<f32>(b + at) : load<f32>(a + at));
       }
-      store<f64>(sums + (<usize>d << 3), acc);
+      store<f64>(sums + ((<usize>d) << 3), acc);
     }
     return;
   }
@@ -153,18 +153,18 @@ function sumLoop(product: bool, n: i32, D: i32, S: i32, a: usize, b: usize, sums
       const base = ((<usize>k * <usize>D + <usize>d) * <usize>S) << 2;
       let s = 0;
       for (; s + 4 <= S; s += 4) {
-        const at = base + (<usize>s << 2);
+        const at = base + ((<usize>s) << 2);
         const v = product ? f32x4.mul(v128.load(a + at), v128.load(b + at)) : v128.load(a + at);
         lo = widenAdd(lo, v);
         hi = widenAdd(hi, high(v));
       }
       for (; s < S; s++) {
-        const at = base + (<usize>s << 2);
+        const at = base + ((<usize>s) << 2);
         acc += <f64>(product ? load<f32>(a + at) * load<f32>(b + at) : load<f32>(a + at));
       }
     }
     const lanes = f64x2.add(lo, hi);
-    store<f64>(sums + (<usize>d << 3), acc + f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1));
+    store<f64>(sums + ((<usize>d) << 3), acc + f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1));
   }
 }
 
@@ -177,19 +177,19 @@ function featureSums(n: i32, D: i32, S: i32, a: usize, b: usize, sums: usize): v
 // @ts-ignore: decorator
 @inline
 function f64At(p: usize, d: i32): f64 {
-  return load<f64>(p + (<usize>d << 3));
+  return load<f64>(p + ((<usize>d) << 3));
 }
 
 // @ts-ignore: decorator
 @inline
 function f32At(p: usize, d: i32): f64 {
-  return <f64>load<f32>(p + (<usize>d << 2));
+  return <f64>load<f32>(p + ((<usize>d) << 2));
 }
 
 // @ts-ignore: decorator
 @inline
 function setF32(p: usize, d: i32, v: f64): void {
-  store<f32>(p + (<usize>d << 2), <f32>v);
+  store<f32>(p + ((<usize>d) << 2), <f32>v);
 }
 
 /**
@@ -216,8 +216,8 @@ export function batchNormForwardF32(
 ): void {
   const m = <f64>n * <f64>S;
   const sumX = scratch;
-  const sumSq = sumX + (<usize>D << 3);
-  const mean = sumSq + (<usize>D << 3); // f32, for centering
+  const sumSq = sumX + ((<usize>D) << 3);
+  const mean = sumSq + ((<usize>D) << 3); // f32, for centering
   if (train) {
     featureSums(n, D, S, x, 0, sumX);
     for (let d = 0; d < D; d++) setF32(mean, d, f64At(sumX, d) / m);
@@ -258,14 +258,14 @@ export function batchNormBackwardF32(
   scratch: usize,
 ): void {
   const m = <f64>n * <f64>S;
-  const D8 = <usize>D << 3;
+  const D8 = (<usize>D) << 3;
   const sumDy = scratch;
   const sumXnDy = sumDy + D8;
   const sumDyXc = sumXnDy + D8;
   const sumXc = sumDyXc + D8;
   const cA = sumXc + D8; // f32: gamma / std
-  const cB = cA + (<usize>D << 2); // f32: (2/m)·dvar
-  const cC = cB + (<usize>D << 2); // f32: dmu / m
+  const cB = cA + ((<usize>D) << 2); // f32: (2/m)·dvar
+  const cC = cB + ((<usize>D) << 2); // f32: dmu / m
   featureSums(n, D, S, dout, 0, sumDy);
   featureSums(n, D, S, xn, dout, sumXnDy);
   if (train) {

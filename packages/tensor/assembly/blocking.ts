@@ -11,8 +11,8 @@ export const NC: i32 = 4096;
 /**
  * Up to this size the whole K depth of the op(B) block is packed once, and each MC block of op(A)
  * then runs through every K slice while its rows are hot in cache (C's block stays hot too). Slicing
- * K first (the textbook order) packs A in strips of whole-matrix height: reading half of every row
- * of a 20 MB im2col matrix ran at 2.6 GB/s against 6.6 for whole rows. Measured on conv GEMMs:
- * 4900×576·576×64 went from 13 to ~30 GFLOP/s, 57600×25·25×30 from 9 to ~20.
+ * K first (the textbook order) packs A in strips of whole-matrix height, reading half of every row
+ * of a tall im2col matrix: much slower than reading whole rows, and the conv GEMMs ran about twice
+ * as fast with this order (docs/benchmarks.md, "Measurements behind choices in the code").
  */
 export const RESIDENT_B_BYTES: usize = 8 << 20;

@@ -1,4 +1,9 @@
-import { directConvApplies, directConvBackward, directConvForward, directConvScratchBytes } from './direct-conv';
+import {
+  directConvApplies,
+  directConvBackward,
+  directConvForward,
+  directConvScratchBytes,
+} from './direct-conv';
 import { gemm, gemmScratchBytes } from './gemm';
 import { winogradApplies, winogradConv, winogradScratchBytes, winogradWeights } from './winograd';
 import { addRow, copyRow } from './window';
@@ -8,9 +13,9 @@ import { addRow, copyRow } from './window';
  * reference (src/backend/js-conv.ts) with the sample's im2col matrix kept transposed: colT [K, S]
  * (K = C·FH·FW rows (c, fy, fx), S = outH·outW columns (oy, ox)), Caffe's layout. Its rows are runs
  * of outW pixels of one input row (contiguous for stride 1), so unfolding and folding back move whole
- * runs with v128 loads instead of FW floats at a time: measured on DeepConvNet's 3×3 layers, the
- * whole forward went 1.6-3.2× faster than with the book's layout, the backward 1.3-2.2×. The GEMMs
- * read it through their transpose flags. Nothing leaves WebAssembly but the
+ * runs with v128 loads instead of FW floats at a time: on DeepConvNet's 3×3 layers both passes
+ * measured faster than with the book's layout (docs/benchmarks.md). The GEMMs read it through
+ * their transpose flags. Nothing leaves WebAssembly but the
  * results: out[n] = w · colT comes out in NCHW order. out, dw and dx are followed by 16 readable
  * bytes (the GEMM's edge tiles load whole v128s); `scratch` holds convScratchBytes.
  * Stride-1 layers (all of the book's) skip im2col altogether: see direct-conv.ts; 3×3 stride-1
@@ -32,7 +37,10 @@ function winogradBackward(
   filters: i32,
   withDx: bool,
 ): bool {
-  return winogradApplies(channels, filterH, filterW, stride) && (!withDx || winogradDx(filters, filterH, filterW, stride, pad));
+  return (
+    winogradApplies(channels, filterH, filterW, stride) &&
+    (!withDx || winogradDx(filters, filterH, filterW, stride, pad))
+  );
 }
 
 /** The start of the GEMMs' scratch after colT [K, S] (and its 16 bytes of slack) at `scratch`. */
@@ -68,12 +76,36 @@ export function convScratchBytes(
   }
   if (dxByWinograd) {
     return max(
-      directConvScratchBytes(channels, height, width, filterH, filterW, pad, outH, outW, filters, true, false),
+      directConvScratchBytes(
+        channels,
+        height,
+        width,
+        filterH,
+        filterW,
+        pad,
+        outH,
+        outW,
+        filters,
+        true,
+        false,
+      ),
       dxBytes,
     );
   }
   if (directConvApplies(channels, filterH, filterW, stride, pad, backward && withDx)) {
-    return directConvScratchBytes(channels, height, width, filterH, filterW, pad, outH, outW, filters, backward, withDx);
+    return directConvScratchBytes(
+      channels,
+      height,
+      width,
+      filterH,
+      filterW,
+      pad,
+      outH,
+      outW,
+      filters,
+      backward,
+      withDx,
+    );
   }
   const S = outH * outW;
   const K = channels * filterH * filterW;
@@ -126,17 +158,17 @@ function im2colT(
             memory.fill(dst, 0, (<usize>outW) << 2);
           } else {
             const src = xc + ((<usize>(iy * width + lo * stride - pad + fx)) << 2);
-            for (let ox = 0; ox < lo; ox++) store<f32>(dst + (<usize>ox << 2), 0);
-            const run = dst + (<usize>lo << 2);
+            for (let ox = 0; ox < lo; ox++) store<f32>(dst + ((<usize>ox) << 2), 0);
+            const run = dst + ((<usize>lo) << 2);
             const count = hi - lo;
             if (stride == 1) {
               copyRow(src, run, count);
             } else {
               for (let i = 0; i < count; i++) {
-                store<f32>(run + (<usize>i << 2), load<f32>(src + (<usize>(i * stride) << 2)));
+                store<f32>(run + ((<usize>i) << 2), load<f32>(src + ((<usize>(i * stride)) << 2)));
               }
             }
-            for (let ox = hi; ox < outW; ox++) store<f32>(dst + (<usize>ox << 2), 0);
+            for (let ox = hi; ox < outW; ox++) store<f32>(dst + ((<usize>ox) << 2), 0);
           }
           dst += (<usize>outW) << 2;
         }
@@ -171,14 +203,14 @@ function col2imT(
           const iy = oy * stride - pad + fy;
           if (iy >= 0 && iy < height) {
             const dst = xc + ((<usize>(iy * width + lo * stride - pad + fx)) << 2);
-            const run = src + (<usize>lo << 2);
+            const run = src + ((<usize>lo) << 2);
             const count = hi - lo;
             if (stride == 1) {
               addRow(run, dst, count);
             } else {
               for (let i = 0; i < count; i++) {
-                const at = dst + (<usize>(i * stride) << 2);
-                store<f32>(at, load<f32>(at) + load<f32>(run + (<usize>i << 2)));
+                const at = dst + ((<usize>(i * stride)) << 2);
+                store<f32>(at, load<f32>(at) + load<f32>(run + ((<usize>i) << 2)));
               }
             }
           }
@@ -213,7 +245,23 @@ export function convForwardF32(
     return;
   }
   if (directConvApplies(channels, filterH, filterW, stride, pad, false)) {
-    directConvForward(x, batch, channels, height, width, filterH, filterW, pad, outH, outW, filters, w, b, out, scratch);
+    directConvForward(
+      x,
+      batch,
+      channels,
+      height,
+      width,
+      filterH,
+      filterW,
+      pad,
+      outH,
+      outW,
+      filters,
+      w,
+      b,
+      out,
+      scratch,
+    );
     return;
   }
   const colT = scratch;
@@ -228,11 +276,11 @@ export function convForwardF32(
     // The bias first, then the product is added to it (beta = 1).
     for (let f = 0; f < filters; f++) {
       const row = o + ((<usize>f * S) << 2);
-      const bias = load<f32>(b + (<usize>f << 2));
+      const bias = load<f32>(b + ((<usize>f) << 2));
       const v = f32x4.splat(bias);
       let s = 0;
-      for (; s + 4 <= S; s += 4) v128.store(row + (<usize>s << 2), v);
-      for (; s < S; s++) store<f32>(row + (<usize>s << 2), bias);
+      for (; s + 4 <= S; s += 4) v128.store(row + ((<usize>s) << 2), v);
+      for (; s < S; s++) store<f32>(row + ((<usize>s) << 2), bias);
     }
     gemm(filters, S, K, false, false, 1, 1, w, K, colT, S, o, S, gemmScratchAt(scratch, S, K));
   }
@@ -270,18 +318,19 @@ export function convBackwardF32(
   const planeBytes = (<usize>channels * height * width) << 2;
   const outBytes = (<usize>filters * S) << 2;
   for (let f = 0; f < filters; f++) {
-    store<f64>(sums + (<usize>f << 3), accumulate ? <f64>load<f32>(db + (<usize>f << 2)) : 0);
+    store<f64>(sums + ((<usize>f) << 3), accumulate ? <f64>load<f32>(db + ((<usize>f) << 2)) : 0);
   }
   for (let n = 0; n < batch; n++) {
     const d = dout + <usize>n * outBytes;
     for (let f = 0; f < filters; f++) {
       const row = d + ((<usize>f * S) << 2);
-      let s = load<f64>(sums + (<usize>f << 3));
-      for (let i = 0; i < S; i++) s += <f64>load<f32>(row + (<usize>i << 2));
-      store<f64>(sums + (<usize>f << 3), s);
+      let s = load<f64>(sums + ((<usize>f) << 3));
+      for (let i = 0; i < S; i++) s += <f64>load<f32>(row + ((<usize>i) << 2));
+      store<f64>(sums + ((<usize>f) << 3), s);
     }
   }
-  for (let f = 0; f < filters; f++) store<f32>(db + (<usize>f << 2), <f32>load<f64>(sums + (<usize>f << 3)));
+  for (let f = 0; f < filters; f++)
+    store<f32>(db + ((<usize>f) << 2), <f32>load<f64>(sums + ((<usize>f) << 3)));
   if (winogradBackward(channels, filterH, filterW, stride, pad, filters, dx != 0)) {
     winogradWeights(x, dout, batch, channels, height, width, pad, filters, dw, accumulate, scratch);
     if (dx != 0) winogradConv(dout, batch, filters, outH, outW, 2 - pad, channels, w, true, 0, dx, scratch);
@@ -292,9 +341,26 @@ export function convBackwardF32(
   if (directConvApplies(channels, filterH, filterW, stride, pad, dx != 0 && !dxByWinograd)) {
     const direct: usize = dxByWinograd ? 0 : dx;
     directConvBackward(
-      x, batch, channels, height, width, filterH, filterW, pad, outH, outW, filters, w, dout, dw, direct, accumulate, scratch,
+      x,
+      batch,
+      channels,
+      height,
+      width,
+      filterH,
+      filterW,
+      pad,
+      outH,
+      outW,
+      filters,
+      w,
+      dout,
+      dw,
+      direct,
+      accumulate,
+      scratch,
     );
-    if (dxByWinograd) winogradConv(dout, batch, filters, outH, outW, 2 - pad, channels, w, true, 0, dx, scratch);
+    if (dxByWinograd)
+      winogradConv(dout, batch, filters, outH, outW, 2 - pad, channels, w, true, 0, dx, scratch);
     return;
   }
   const colT = scratch;

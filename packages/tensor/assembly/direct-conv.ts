@@ -49,7 +49,7 @@ function padImage(x: usize, channels: i32, height: i32, width: i32, padH: i32, p
   const wp = width + 2 * padW;
   if (padH == 0 && padW == 0) {
     copyRow(x, dst, channels * height * width);
-    memory.fill(dst + ((<usize>channels * height * width) << 2), 0, <usize>TAIL << 2);
+    memory.fill(dst + ((<usize>channels * height * width) << 2), 0, (<usize>TAIL) << 2);
     return;
   }
   memory.fill(dst, 0, (<usize>paddedFloats(channels, hp, wp)) << 2);
@@ -67,7 +67,7 @@ function fillOffsets(channels: i32, filterH: i32, filterW: i32, hp: i32, wp: i32
   for (let c = 0; c < channels; c++) {
     for (let fy = 0; fy < filterH; fy++) {
       for (let fx = 0; fx < filterW; fx++) {
-        store<i32>(offsets + (<usize>k << 2), ((c * hp + fy) * wp + fx) << 2);
+        store<i32>(offsets + ((<usize>k) << 2), ((c * hp + fy) * wp + fx) << 2);
         k++;
       }
     }
@@ -98,7 +98,7 @@ export function tile4x8(
   let c21 = c20;
   let c30 = v128.load32_splat(bias, 12);
   let c31 = c30;
-  const end = offsets + (<usize>k << 2);
+  const end = offsets + ((<usize>k) << 2);
   for (let o = offsets; o < end; o += 4) {
     const src = x + <usize>load<i32>(o);
     const b0 = v128.load(src);
@@ -164,14 +164,24 @@ function directForward(
   for (let f = 0; f < filters; f += FR) {
     const rows = min(FR, filters - f);
     const a = packed + ((<usize>f * k) << 2);
-    const b = bias + (<usize>f << 2);
+    const b = bias + ((<usize>f) << 2);
     const o = out + <usize>f * plane;
     // One panel of filters (4·k floats) stays in L1 while the image's rows stream past it.
     for (let oy = 0; oy < outH; oy++) {
       const x = xpad + ((<usize>oy * wp) << 2);
       const row = o + ((<usize>oy * outW) << 2);
       for (let ox = 0; ox < outW; ox += PX) {
-        tile4x8(k, a, offsets, x + (<usize>ox << 2), b, row + (<usize>ox << 2), plane, rows, min(PX, outW - ox));
+        tile4x8(
+          k,
+          a,
+          offsets,
+          x + ((<usize>ox) << 2),
+          b,
+          row + ((<usize>ox) << 2),
+          plane,
+          rows,
+          min(PX, outW - ox),
+        );
       }
     }
   }
@@ -234,7 +244,7 @@ function layout(
 /**
  * Whether the direct kernels handle this geometry: stride 1; for dx also pad < filter size, and at
  * least 3 channels (dx's tiles are 4 channels: with 1 or 2 most of each tile would be wasted, and
- * the im2col path is faster; measured on SimpleConvNet's 1-channel layer, 12 GFLOP/s against 24).
+ * the im2col path measured faster on SimpleConvNet's 1-channel layer; docs/benchmarks.md).
  */
 export function directConvApplies(
   channels: i32,
@@ -391,7 +401,7 @@ export function directConvBackward(
   const r = roundUp(outW, 4);
   const fPad = roundUp(filters, FR);
   fillOffsets(channels, filterH, filterW, hp, wp, offsetsAt);
-  store<i32>(offsetsAt + (<usize>k << 2), 0);
+  store<i32>(offsetsAt + ((<usize>k) << 2), 0);
   // dout rows widened to r floats with zeros after outW (and zero rows for the padding filters).
   memory.fill(doutRowsAt, 0, (<usize>fPad * outH * r) << 2);
   const partialStride = (<usize>(k + 1)) << 4;
@@ -438,22 +448,35 @@ export function directConvBackward(
       const d = doutRowsAt + <usize>f * plane;
       const part = partialAt + <usize>f * partialStride;
       for (let kk = 0; kk < k; kk += 2) {
-        const xa = xpadAt + <usize>load<i32>(offsetsAt + (<usize>kk << 2));
-        const xb = xpadAt + <usize>load<i32>(offsetsAt + (<usize>(kk + 1) << 2));
-        dwTile4x2(d, plane, outH, r, xa, xb, pitch, part + (<usize>kk << 4), partialStride);
+        const xa = xpadAt + <usize>load<i32>(offsetsAt + ((<usize>kk) << 2));
+        const xb = xpadAt + <usize>load<i32>(offsetsAt + ((<usize>(kk + 1)) << 2));
+        dwTile4x2(d, plane, outH, r, xa, xb, pitch, part + ((<usize>kk) << 4), partialStride);
       }
     }
     if (withDx) {
       padImage(dn, filters, outH, outW, padH, padW, dpadAt);
-      directForward(dpadAt, dwp, kd, dOffsetsAt, flippedAt, zerosAt, channels, height, width, dx + <usize>n * image);
+      directForward(
+        dpadAt,
+        dwp,
+        kd,
+        dOffsetsAt,
+        flippedAt,
+        zerosAt,
+        channels,
+        height,
+        width,
+        dx + <usize>n * image,
+      );
     }
   }
   // Fold each sum's four lanes (in lane order) into dw.
   for (let f = 0; f < filters; f++) {
     for (let kk = 0; kk < k; kk++) {
-      const v = v128.load(partialAt + <usize>f * partialStride + (<usize>kk << 4));
+      const v = v128.load(partialAt + <usize>f * partialStride + ((<usize>kk) << 4));
       const s =
-        f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+        f32x4.extract_lane(v, 0) +
+        f32x4.extract_lane(v, 1) +
+        (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
       const at = dw + ((<usize>(f * k + kk)) << 2);
       store<f32>(at, accumulate ? load<f32>(at) + s : s);
     }

@@ -17,14 +17,29 @@ export const EXP = 6;
 /** out[i] = op(x[i]) for i < n. */
 export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
   switch (op) {
-    case NEG: unaryLoop(NEG, x, out, n); break;
-    case ABS: unaryLoop(ABS, x, out, n); break;
-    case SQRT: unaryLoop(SQRT, x, out, n); break;
-    case SQUARE: unaryLoop(SQUARE, x, out, n); break;
-    case RECIPROCAL: unaryLoop(RECIPROCAL, x, out, n); break;
-    case SIGN: unaryLoop(SIGN, x, out, n); break;
-    case EXP: unaryLoop(EXP, x, out, n); break;
-    default: unreachable();
+    case NEG:
+      unaryLoop(NEG, x, out, n);
+      break;
+    case ABS:
+      unaryLoop(ABS, x, out, n);
+      break;
+    case SQRT:
+      unaryLoop(SQRT, x, out, n);
+      break;
+    case SQUARE:
+      unaryLoop(SQUARE, x, out, n);
+      break;
+    case RECIPROCAL:
+      unaryLoop(RECIPROCAL, x, out, n);
+      break;
+    case SIGN:
+      unaryLoop(SIGN, x, out, n);
+      break;
+    case EXP:
+      unaryLoop(EXP, x, out, n);
+      break;
+    default:
+      unreachable();
   }
 }
 
@@ -32,17 +47,23 @@ export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
 @inline
 function unaryV(op: i32, x: v128): v128 {
   switch (op) {
-    case NEG: return f32x4.neg(x);
-    case ABS: return f32x4.abs(x);
-    case SQRT: return f32x4.sqrt(x);
-    case SQUARE: return f32x4.mul(x, x);
-    case RECIPROCAL: return f32x4.div(f32x4.splat(1), x);
+    case NEG:
+      return f32x4.neg(x);
+    case ABS:
+      return f32x4.abs(x);
+    case SQRT:
+      return f32x4.sqrt(x);
+    case SQUARE:
+      return f32x4.mul(x, x);
+    case RECIPROCAL:
+      return f32x4.div(f32x4.splat(1), x);
     case SIGN: {
       // 1 where x > 0, -1 where x < 0, x itself otherwise (±0 and NaN), as Math.sign.
       const y = v128.bitselect(f32x4.splat(1), x, f32x4.gt(x, f32x4.splat(0)));
       return v128.bitselect(f32x4.splat(-1), y, f32x4.lt(x, f32x4.splat(0)));
     }
-    default: return expf4(x);
+    default:
+      return expf4(x);
   }
 }
 
@@ -51,13 +72,13 @@ function unaryV(op: i32, x: v128): v128 {
 function unaryLoop(op: i32, x: usize, out: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     v128.store(out + at, unaryV(op, v128.load(x + at)));
   }
   if (i < n) {
     // The tail goes through the vector path too, one lane at a time, so it rounds the same way.
     for (; i < n; i++) {
-      const at = <usize>i << 2;
+      const at = (<usize>i) << 2;
       store<f32>(out + at, f32x4.extract_lane(unaryV(op, f32x4.splat(load<f32>(x + at))), 0));
     }
   }
@@ -74,13 +95,19 @@ export const MINIMUM = 5;
 @inline
 function binaryV(op: i32, a: v128, b: v128): v128 {
   switch (op) {
-    case ADD: return f32x4.add(a, b);
-    case SUB: return f32x4.sub(a, b);
-    case MUL: return f32x4.mul(a, b);
-    case DIV: return f32x4.div(a, b);
+    case ADD:
+      return f32x4.add(a, b);
+    case SUB:
+      return f32x4.sub(a, b);
+    case MUL:
+      return f32x4.mul(a, b);
+    case DIV:
+      return f32x4.div(a, b);
     // f32x4.max/min propagate NaN and order -0 < +0, as Math.max/min.
-    case MAXIMUM: return f32x4.max(a, b);
-    default: return f32x4.min(a, b);
+    case MAXIMUM:
+      return f32x4.max(a, b);
+    default:
+      return f32x4.min(a, b);
   }
 }
 
@@ -102,13 +129,26 @@ export function binaryF32(
   out: usize,
 ): void {
   switch (op) {
-    case ADD: binaryRows(ADD, outer, inner, a, sa, ia, b, sb, ib, out); break;
-    case SUB: binaryRows(SUB, outer, inner, a, sa, ia, b, sb, ib, out); break;
-    case MUL: binaryRows(MUL, outer, inner, a, sa, ia, b, sb, ib, out); break;
-    case DIV: binaryRows(DIV, outer, inner, a, sa, ia, b, sb, ib, out); break;
-    case MAXIMUM: binaryRows(MAXIMUM, outer, inner, a, sa, ia, b, sb, ib, out); break;
-    case MINIMUM: binaryRows(MINIMUM, outer, inner, a, sa, ia, b, sb, ib, out); break;
-    default: unreachable();
+    case ADD:
+      binaryRows(ADD, outer, inner, a, sa, ia, b, sb, ib, out);
+      break;
+    case SUB:
+      binaryRows(SUB, outer, inner, a, sa, ia, b, sb, ib, out);
+      break;
+    case MUL:
+      binaryRows(MUL, outer, inner, a, sa, ia, b, sb, ib, out);
+      break;
+    case DIV:
+      binaryRows(DIV, outer, inner, a, sa, ia, b, sb, ib, out);
+      break;
+    case MAXIMUM:
+      binaryRows(MAXIMUM, outer, inner, a, sa, ia, b, sb, ib, out);
+      break;
+    case MINIMUM:
+      binaryRows(MINIMUM, outer, inner, a, sa, ia, b, sb, ib, out);
+      break;
+    default:
+      unreachable();
   }
 }
 
@@ -145,13 +185,13 @@ function binaryRow(op: i32, n: i32, a: usize, aRuns: bool, b: usize, bRuns: bool
   const vb = v128.load32_splat(b);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     const x = aRuns ? v128.load(a + at) : va;
     const y = bRuns ? v128.load(b + at) : vb;
     v128.store(out + at, binaryV(op, x, y));
   }
   for (; i < n; i++) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     const x = aRuns ? v128.load32_splat(a + at) : va;
     const y = bRuns ? v128.load32_splat(b + at) : vb;
     store<f32>(out + at, f32x4.extract_lane(binaryV(op, x, y), 0));
@@ -169,12 +209,18 @@ export const LESS_EQUAL = 5;
 @inline
 function compareV(op: i32, a: v128, b: v128): v128 {
   switch (op) {
-    case EQUAL: return f32x4.eq(a, b);
-    case NOT_EQUAL: return f32x4.ne(a, b);
-    case GREATER: return f32x4.gt(a, b);
-    case GREATER_EQUAL: return f32x4.ge(a, b);
-    case LESS: return f32x4.lt(a, b);
-    default: return f32x4.le(a, b);
+    case EQUAL:
+      return f32x4.eq(a, b);
+    case NOT_EQUAL:
+      return f32x4.ne(a, b);
+    case GREATER:
+      return f32x4.gt(a, b);
+    case GREATER_EQUAL:
+      return f32x4.ge(a, b);
+    case LESS:
+      return f32x4.lt(a, b);
+    default:
+      return f32x4.le(a, b);
   }
 }
 
@@ -192,13 +238,26 @@ export function compareF32(
   out: usize,
 ): void {
   switch (op) {
-    case EQUAL: compareRows(EQUAL, outer, inner, a, sa, ia, b, sb, ib, out); break;
-    case NOT_EQUAL: compareRows(NOT_EQUAL, outer, inner, a, sa, ia, b, sb, ib, out); break;
-    case GREATER: compareRows(GREATER, outer, inner, a, sa, ia, b, sb, ib, out); break;
-    case GREATER_EQUAL: compareRows(GREATER_EQUAL, outer, inner, a, sa, ia, b, sb, ib, out); break;
-    case LESS: compareRows(LESS, outer, inner, a, sa, ia, b, sb, ib, out); break;
-    case LESS_EQUAL: compareRows(LESS_EQUAL, outer, inner, a, sa, ia, b, sb, ib, out); break;
-    default: unreachable();
+    case EQUAL:
+      compareRows(EQUAL, outer, inner, a, sa, ia, b, sb, ib, out);
+      break;
+    case NOT_EQUAL:
+      compareRows(NOT_EQUAL, outer, inner, a, sa, ia, b, sb, ib, out);
+      break;
+    case GREATER:
+      compareRows(GREATER, outer, inner, a, sa, ia, b, sb, ib, out);
+      break;
+    case GREATER_EQUAL:
+      compareRows(GREATER_EQUAL, outer, inner, a, sa, ia, b, sb, ib, out);
+      break;
+    case LESS:
+      compareRows(LESS, outer, inner, a, sa, ia, b, sb, ib, out);
+      break;
+    case LESS_EQUAL:
+      compareRows(LESS_EQUAL, outer, inner, a, sa, ia, b, sb, ib, out);
+      break;
+    default:
+      unreachable();
   }
 }
 
@@ -235,7 +294,7 @@ function compareRow(op: i32, n: i32, a: usize, aRuns: bool, b: usize, bRuns: boo
   const one = i8x16.splat(1);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     const x = aRuns ? v128.load(a + at) : va;
     const y = bRuns ? v128.load(b + at) : vb;
     // Lane masks (-1 / 0) narrowed from 32 to 8 bits, then 1 / 0; the low 4 bytes are our 4 results.
@@ -244,7 +303,7 @@ function compareRow(op: i32, n: i32, a: usize, aRuns: bool, b: usize, bRuns: boo
     v128.store32_lane(out + <usize>i, bytes, 0);
   }
   for (; i < n; i++) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     const x = aRuns ? v128.load32_splat(a + at) : va;
     const y = bRuns ? v128.load32_splat(b + at) : vb;
     store<u8>(out + <usize>i, <u8>(i32x4.extract_lane(compareV(op, x, y), 0) & 1));

@@ -75,7 +75,7 @@ export function gemm(
 
 /** Whether the whole K depth of an op(B) column block is packed at once (see RESIDENT_B_BYTES). */
 function residentB(n: i32, k: i32): bool {
-  return ((<usize>k * roundUp(min(n, NC), NR)) << 2) <= RESIDENT_B_BYTES;
+  return (<usize>k * roundUp(min(n, NC), NR)) << 2 <= RESIDENT_B_BYTES;
 }
 
 /** C[0..mc, 0..nc] = alpha · packed A block · packed B slice + beta · C, tile by tile. */
@@ -111,7 +111,7 @@ export function gemmScratchBytes(m: i32, n: i32, k: i32): usize {
 /** One row of c *= beta, for a product with k = 0 (beta = 0 writes zeros, ignoring NaN). */
 function scale(c: usize, count: i32, beta: f32): void {
   for (let i = 0; i < count; i++) {
-    const at = c + (<usize>i << 2);
+    const at = c + ((<usize>i) << 2);
     store<f32>(at, beta == 0 ? 0 : beta * load<f32>(at));
   }
 }

@@ -5,8 +5,8 @@ import { madd } from './simd';
  * rows ≤ 4, cols ≤ 8. `a` is a packed MR-row panel (4 floats per step), `b` a packed NR-column panel
  * (8 floats per step), both zero-padded, so the loop always computes the full tile.
  * Eight v128 accumulators, two loads of b and four broadcasts of a per step: 8 multiply-adds per
- * 6 loads. NOTE: measured under V8 on x64, 4×12 (12 accumulators) and unrolling the k loop 2× or 4×
- * were 30-50% slower: they run out of the 16 vector registers and spill.
+ * 6 loads. NOTE: under V8 on x64, 4×12 (12 accumulators) and unrolling the k loop 2× or 4× measured
+ * clearly slower (docs/benchmarks.md): they run out of the 16 vector registers and spill.
  * `ldc` is the row pitch of C in bytes. beta = 0 never reads C, so NaN there is ignored.
  */
 export function kernel4x8(

@@ -51,7 +51,7 @@ export function packA(
       } else {
         for (let p = 0; p < kc; p++) {
           for (let rr = 0; rr < MR; rr++) {
-            store<f32>(dst + (<usize>rr << 2), rr < rows ? load<f32>(src + (<usize>rr << 2)) : 0);
+            store<f32>(dst + ((<usize>rr) << 2), rr < rows ? load<f32>(src + ((<usize>rr) << 2)) : 0);
           }
           src += pitch;
           dst += 16;
@@ -86,7 +86,7 @@ export function packA(
       } else {
         for (let p = 0; p < kc; p++) {
           for (let rr = 0; rr < MR; rr++) {
-            store<f32>(dst + (<usize>rr << 2), rr < rows ? load<f32>(src + <usize>rr * pitch) : 0);
+            store<f32>(dst + ((<usize>rr) << 2), rr < rows ? load<f32>(src + <usize>rr * pitch) : 0);
           }
           src += 4;
           dst += 16;
@@ -122,9 +122,9 @@ export function packB(
       let out = dst;
       for (let p = 0; p < kc; p++) {
         let q = 0;
-        for (; q < full; q += 4) v128.store(out + (<usize>q << 2), v128.load(src + (<usize>q << 2)));
-        for (; q < cols; q++) store<f32>(out + (<usize>q << 2), load<f32>(src + (<usize>q << 2)));
-        for (; q < NR; q++) store<f32>(out + (<usize>q << 2), 0);
+        for (; q < full; q += 4) v128.store(out + ((<usize>q) << 2), v128.load(src + ((<usize>q) << 2)));
+        for (; q < cols; q++) store<f32>(out + ((<usize>q) << 2), load<f32>(src + ((<usize>q) << 2)));
+        for (; q < NR; q++) store<f32>(out + ((<usize>q) << 2), 0);
         src += pitch;
         out += step;
       }
@@ -133,7 +133,7 @@ export function packB(
       const pitch = (<usize>ldb) << 2;
       for (let q = 0; q < full; q += 4) {
         let src = b + ((<usize>(jj + q) * ldb + p0) << 2);
-        let out = dst + (<usize>q << 2);
+        let out = dst + ((<usize>q) << 2);
         let p = 0;
         for (; p + 4 <= kc; p += 4) {
           storeTransposed(
@@ -157,7 +157,7 @@ export function packB(
         }
       }
       for (let q = full; q < NR; q++) {
-        let out = dst + (<usize>q << 2);
+        let out = dst + ((<usize>q) << 2);
         let src = b + ((<usize>(jj + q) * ldb + p0) << 2);
         for (let p = 0; p < kc; p++) {
           store<f32>(out, q < cols ? load<f32>(src) : 0);

@@ -57,34 +57,35 @@ function sumRow(p: usize, n: i32): f64 {
   let hi = f64x2.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const v = v128.load(p + (<usize>i << 2));
+    const v = v128.load(p + ((<usize>i) << 2));
     lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
     hi = f64x2.add(hi, f64x2.promote_low_f32x4(f32x4.shuffle(v, v, 2, 3, 0, 1)));
   }
   const both = f64x2.add(lo, hi);
   let s = f64x2.extract_lane(both, 0) + f64x2.extract_lane(both, 1);
-  for (; i < n; i++) s += <f64>load<f32>(p + (<usize>i << 2));
+  for (; i < n; i++) s += <f64>load<f32>(p + ((<usize>i) << 2));
   return s;
 }
 
 /** out[i] = Σk x[k·inner + i], accumulated in float64 in `acc`, two columns at a time. */
 function sumColumns(x: usize, length: i32, inner: i32, out: usize, acc: usize): void {
   const pairs = inner & ~1;
-  for (let i = 0; i < inner; i++) store<f64>(acc + (<usize>i << 3), 0);
+  for (let i = 0; i < inner; i++) store<f64>(acc + ((<usize>i) << 3), 0);
   for (let k = 0; k < length; k++) {
     const row = x + ((<usize>k * inner) << 2);
     let i = 0;
     for (; i < pairs; i += 2) {
-      const at = acc + (<usize>i << 3);
-      const pair = f64x2.promote_low_f32x4(v128.load64_zero(row + (<usize>i << 2)));
+      const at = acc + ((<usize>i) << 3);
+      const pair = f64x2.promote_low_f32x4(v128.load64_zero(row + ((<usize>i) << 2)));
       v128.store(at, f64x2.add(v128.load(at), pair));
     }
     if (i < inner) {
-      const at = acc + (<usize>i << 3);
-      store<f64>(at, load<f64>(at) + <f64>load<f32>(row + (<usize>i << 2)));
+      const at = acc + ((<usize>i) << 3);
+      store<f64>(at, load<f64>(at) + <f64>load<f32>(row + ((<usize>i) << 2)));
     }
   }
-  for (let i = 0; i < inner; i++) store<f32>(out + (<usize>i << 2), <f32>load<f64>(acc + (<usize>i << 3)));
+  for (let i = 0; i < inner; i++)
+    store<f32>(out + ((<usize>i) << 2), <f32>load<f64>(acc + ((<usize>i) << 3)));
 }
 
 // @ts-ignore: decorator
@@ -105,12 +106,12 @@ function extremeRow(isMax: bool, p: usize, n: i32): f32 {
   let i = 0;
   if (n >= 4) {
     let v = v128.load(p);
-    for (i = 4; i + 4 <= n; i += 4) v = extremeV(isMax, v, v128.load(p + (<usize>i << 2)));
+    for (i = 4; i + 4 <= n; i += 4) v = extremeV(isMax, v, v128.load(p + ((<usize>i) << 2)));
     v = extremeV(isMax, v, f32x4.shuffle(v, v, 2, 3, 0, 1));
     v = extremeV(isMax, v, f32x4.shuffle(v, v, 1, 0, 3, 2));
     best = f32x4.extract_lane(v, 0);
   }
-  for (; i < n; i++) best = extremeS(isMax, best, load<f32>(p + (<usize>i << 2)));
+  for (; i < n; i++) best = extremeS(isMax, best, load<f32>(p + ((<usize>i) << 2)));
   return best;
 }
 
@@ -118,22 +119,22 @@ function extremeRow(isMax: bool, p: usize, n: i32): f32 {
 function extremeColumns(isMax: bool, x: usize, length: i32, inner: i32, out: usize): void {
   const quads = inner & ~3;
   for (let i = 0; i < quads; i += 4) {
-    let p = x + (<usize>i << 2);
+    let p = x + ((<usize>i) << 2);
     let v = v128.load(p);
     for (let k = 1; k < length; k++) {
       p += (<usize>inner) << 2;
       v = extremeV(isMax, v, v128.load(p));
     }
-    v128.store(out + (<usize>i << 2), v);
+    v128.store(out + ((<usize>i) << 2), v);
   }
   for (let i = quads; i < inner; i++) {
-    let p = x + (<usize>i << 2);
+    let p = x + ((<usize>i) << 2);
     let best = load<f32>(p);
     for (let k = 1; k < length; k++) {
       p += (<usize>inner) << 2;
       best = extremeS(isMax, best, load<f32>(p));
     }
-    store<f32>(out + (<usize>i << 2), best);
+    store<f32>(out + ((<usize>i) << 2), best);
   }
 }
 
@@ -141,7 +142,7 @@ function extremeColumns(isMax: bool, x: usize, length: i32, inner: i32, out: usi
 function argColumns(isMax: bool, x: usize, length: i32, inner: i32, out: usize): void {
   const pitch = (<usize>inner) << 2;
   for (let i = 0; i < inner; i++) {
-    let p = x + (<usize>i << 2);
+    let p = x + ((<usize>i) << 2);
     let best = load<f32>(p);
     let at = 0;
     for (let k = 1; k < length && best == best; k++) {
@@ -152,6 +153,6 @@ function argColumns(isMax: bool, x: usize, length: i32, inner: i32, out: usize):
         at = k;
       }
     }
-    store<i32>(out + (<usize>i << 2), at);
+    store<i32>(out + ((<usize>i) << 2), at);
   }
 }

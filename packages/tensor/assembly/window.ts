@@ -11,8 +11,8 @@
 @inline
 export function copyRow(src: usize, dst: usize, count: i32): void {
   let i = 0;
-  for (; i + 4 <= count; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
-  for (; i < count; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+  for (; i + 4 <= count; i += 4) v128.store(dst + ((<usize>i) << 2), v128.load(src + ((<usize>i) << 2)));
+  for (; i < count; i++) store<f32>(dst + ((<usize>i) << 2), load<f32>(src + ((<usize>i) << 2)));
 }
 
 /** dst[i] += src[i] for i < count. */
@@ -21,11 +21,11 @@ export function copyRow(src: usize, dst: usize, count: i32): void {
 export function addRow(src: usize, dst: usize, count: i32): void {
   let i = 0;
   for (; i + 4 <= count; i += 4) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     v128.store(dst + at, f32x4.add(v128.load(dst + at), v128.load(src + at)));
   }
   for (; i < count; i++) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     store<f32>(dst + at, load<f32>(dst + at) + load<f32>(src + at));
   }
 }
@@ -68,7 +68,7 @@ export function im2colF32(
               } else {
                 for (let fx = 0; fx < filterW; fx++) {
                   const ix = x0 + fx;
-                  const at = <usize>fx << 2;
+                  const at = (<usize>fx) << 2;
                   store<f32>(dst + at, ix >= 0 && ix < width ? load<f32>(row + at) : 0);
                 }
               }
@@ -122,7 +122,7 @@ export function col2imF32(
               } else {
                 for (let fx = 0; fx < filterW; fx++) {
                   const ix = x0 + fx;
-                  const at = <usize>fx << 2;
+                  const at = (<usize>fx) << 2;
                   if (ix >= 0 && ix < width) store<f32>(row + at, load<f32>(row + at) + load<f32>(src + at));
                 }
               }
@@ -162,7 +162,7 @@ export function maxPoolF32(
       const y0 = oy * stride - pad;
       const fy0 = max(0, -y0);
       const fy1 = min(filterH, height - y0);
-      for (let ox = 0; ox < outW; ) {
+      for (let ox = 0; ox < outW;) {
         const x0 = ox * stride - pad;
         // Stride 2 (the book's pooling): four windows side by side at once when all their columns
         // are real pixels. It reads 8 floats from each cell's row, up to 7 + filterW past x0 + 6,
@@ -178,11 +178,11 @@ export function maxPoolF32(
         // Windows hold at least one real pixel (pad < window): start from the first, then select
         // without branches (a mispredicted branch per cell cost more than the whole comparison).
         let at = (y0 + fy0) * width + x0 + fx0;
-        let best = load<f32>(x + (<usize>(base + at) << 2));
+        let best = load<f32>(x + ((<usize>(base + at)) << 2));
         for (let fy = fy0; fy < fy1; fy++) {
           const row = (y0 + fy) * width + x0;
           for (let fx = fx0; fx < fx1; fx++) {
-            const v = load<f32>(x + (<usize>(base + row + fx) << 2));
+            const v = load<f32>(x + ((<usize>(base + row + fx)) << 2));
             // v wins if larger, or if it is the first NaN (v != v) while best is still a number.
             const take = (v > best) | ((v != v) & (best == best));
             best = select<f32>(v, best, take);
@@ -239,7 +239,7 @@ function maxPool4(
 // @ts-ignore: decorator
 @inline
 function cells4(x: usize, i: i32): v128 {
-  const at = x + (<usize>i << 2);
+  const at = x + ((<usize>i) << 2);
   return f32x4.shuffle(v128.load(at), v128.load(at, 16), 0, 2, 4, 6);
 }
 
@@ -250,10 +250,10 @@ function cells4(x: usize, i: i32): v128 {
 export function maxPoolBackwardF32(dout: usize, argmax: usize, count: i32, dx: usize, dxLength: i32): i32 {
   memory.fill(dx, 0, (<usize>dxLength) << 2);
   for (let i = 0; i < count; i++) {
-    const index = load<i32>(argmax + (<usize>i << 2));
+    const index = load<i32>(argmax + ((<usize>i) << 2));
     if (<u32>index >= <u32>dxLength) return i;
-    const at = dx + (<usize>index << 2);
-    store<f32>(at, load<f32>(at) + load<f32>(dout + (<usize>i << 2)));
+    const at = dx + ((<usize>index) << 2);
+    store<f32>(at, load<f32>(at) + load<f32>(dout + ((<usize>i) << 2)));
   }
   return -1;
 }
@@ -289,7 +289,7 @@ export function avgPoolF32(
         let s: f64 = 0;
         for (let fy = fy0; fy < fy1; fy++) {
           const row = base + (y0 + fy) * width + x0;
-          for (let fx = fx0; fx < fx1; fx++) s += <f64>load<f32>(x + (<usize>(row + fx) << 2));
+          for (let fx = fx0; fx < fx1; fx++) s += <f64>load<f32>(x + ((<usize>(row + fx)) << 2));
         }
         store<f32>(out + (o << 2), <f32>(s * scale));
         o++;
@@ -332,7 +332,7 @@ export function avgPoolBackwardF32(
         for (let fy = fy0; fy < fy1; fy++) {
           const row = base + (y0 + fy) * width + x0;
           for (let fx = fx0; fx < fx1; fx++) {
-            const at = dx + (<usize>(row + fx) << 2);
+            const at = dx + ((<usize>(row + fx)) << 2);
             store<f32>(at, <f32>(<f64>load<f32>(at) + d));
           }
         }

@@ -7,8 +7,8 @@ import { copyRow } from './window';
  * output pixels ("tile") of one filter is Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A, where d is the 4×4 input patch
  * under the tile and g the 3×3 filter: the sum over channels happens in the 4×4 transformed domain,
  * so a tile costs 16 multiply-adds per channel and filter instead of 4·9 = 36. The direct
- * convolution (direct-conv.ts) already runs as fast as our GEMM (40-50 GFLOP/s on one core of the
- * development machine), so fewer multiply-adds is the way left.
+ * convolution (direct-conv.ts) already runs as fast as our GEMM (docs/benchmarks.md), so fewer
+ * multiply-adds is the way left.
  *
  * A group of images at a time (one image, or several small ones: TILE_TARGET):
  *   V[ξ][c][t] = (Bᵀ d B)[ξ] for each of the 16 positions ξ, channel c and tile t (input transform),
@@ -101,7 +101,14 @@ export function winogradApplies(inCh: i32, filterH: i32, filterW: i32, stride: i
 }
 
 /** Scratch bytes one part of `winogradConv` needs. */
-export function winogradScratchBytes(inCh: i32, height: i32, width: i32, pad: i32, outCh: i32, weights: bool): usize {
+export function winogradScratchBytes(
+  inCh: i32,
+  height: i32,
+  width: i32,
+  pad: i32,
+  outCh: i32,
+  weights: bool,
+): usize {
   layout(0, inCh, height, width, pad, outCh, weights);
   return endAt + 16;
 }
@@ -130,8 +137,20 @@ function transformFilters(w: usize, inCh: i32, outCh: i32, flip: bool): void {
       // Row r of U = (G g) Gᵀ lies at ξ = 4r .. 4r + 3.
       const at = uAt + ((<usize>((o / FR) * FR * inCh + i * FR + (o % FR))) << 2);
       storeRowU(at, xiStride, g00, g01, g02);
-      storeRowU(at + 4 * xiStride, xiStride, 0.5 * (g00 + g10 + g20), 0.5 * (g01 + g11 + g21), 0.5 * (g02 + g12 + g22));
-      storeRowU(at + 8 * xiStride, xiStride, 0.5 * (g00 - g10 + g20), 0.5 * (g01 - g11 + g21), 0.5 * (g02 - g12 + g22));
+      storeRowU(
+        at + 4 * xiStride,
+        xiStride,
+        0.5 * (g00 + g10 + g20),
+        0.5 * (g01 + g11 + g21),
+        0.5 * (g02 + g12 + g22),
+      );
+      storeRowU(
+        at + 8 * xiStride,
+        xiStride,
+        0.5 * (g00 - g10 + g20),
+        0.5 * (g01 - g11 + g21),
+        0.5 * (g02 - g12 + g22),
+      );
       storeRowU(at + 12 * xiStride, xiStride, g20, g21, g22);
     }
   }
@@ -175,10 +194,10 @@ function transformInput(x: usize, inCh: i32, height: i32, width: i32, pad: i32, 
     for (let ty = 0; ty < tilesY; ty++) {
       const dst = vc + ((<usize>(first + ty * tilesX)) << 2);
       for (let tx = 0; tx < tilesX; tx += 4) {
-        const at = <usize>(2 * ty) * eRow + (<usize>tx << 2);
+        const at = <usize>(2 * ty) * eRow + ((<usize>tx) << 2);
         // Row i of d B, for the patch rows i = 0..3 (eRow apart): (d0 - d2, d1 + d2, d2 - d1, d1 - d3).
         // Written out row by row so all 16 stay in registers: a loop over the rows through a scratch
-        // block, or over the columns with a helper, measured 5-8% slower on DeepConvNet's Conv2.
+        // block, or over the columns with a helper, measured slower on DeepConvNet's Conv2.
         let e = evenAt + at;
         let o = oddAt + at;
         let d0 = v128.load(e);
@@ -220,8 +239,15 @@ function transformInput(x: usize, inCh: i32, height: i32, width: i32, pad: i32, 
         const h32 = f32x4.sub(d2, d1);
         const h33 = f32x4.sub(d1, d3);
         // Bᵀ down the columns: rows (h0 - h2, h1 + h2, h2 - h1, h1 - h3) are ξ = 0-3, 4-7, 8-11, 12-15.
-        const v = dst + (<usize>tx << 2);
-        storeColumn(v, xiStride, f32x4.sub(h00, h20), f32x4.sub(h01, h21), f32x4.sub(h02, h22), f32x4.sub(h03, h23));
+        const v = dst + ((<usize>tx) << 2);
+        storeColumn(
+          v,
+          xiStride,
+          f32x4.sub(h00, h20),
+          f32x4.sub(h01, h21),
+          f32x4.sub(h02, h22),
+          f32x4.sub(h03, h23),
+        );
         storeColumn(
           v + 4 * xiStride,
           xiStride,
@@ -262,10 +288,10 @@ function splitColumns(plane: usize, rows: i32): void {
     const e = evenAt + <usize>r * eRow;
     const o = oddAt + <usize>r * eRow;
     for (let j = 0; j < ep; j += 4) {
-      const a = v128.load(row + (<usize>j << 3));
-      const b = v128.load(row + (<usize>j << 3), 16);
-      v128.store(e + (<usize>j << 2), f32x4.shuffle(a, b, 0, 2, 4, 6));
-      v128.store(o + (<usize>j << 2), f32x4.shuffle(a, b, 1, 3, 5, 7));
+      const a = v128.load(row + ((<usize>j) << 3));
+      const b = v128.load(row + ((<usize>j) << 3), 16);
+      v128.store(e + ((<usize>j) << 2), f32x4.shuffle(a, b, 0, 2, 4, 6));
+      v128.store(o + ((<usize>j) << 2), f32x4.shuffle(a, b, 1, 3, 5, 7));
     }
   }
 }
@@ -295,7 +321,7 @@ function multiply(inCh: i32, outCh: i32, tiles: i32): void {
       const a = u + ((<usize>(f * inCh)) << 2);
       const o = m + <usize>f * vRow;
       for (let t = 0; t < tiles; t += 8) {
-        tile4x8(inCh, a, offsetsAt, v + (<usize>t << 2), zerosAt, o + (<usize>t << 2), vRow, rows, 8);
+        tile4x8(inCh, a, offsetsAt, v + ((<usize>t) << 2), zerosAt, o + ((<usize>t) << 2), vRow, rows, 8);
       }
     }
   }
@@ -307,7 +333,7 @@ function transformOutput(outCh: i32, outH: i32, outW: i32, bias: usize, out: usi
   const xiStride = <usize>roundUp(outCh, FR) * vRow;
   const rowBytes = (<usize>outW) << 2;
   for (let f = 0; f < outCh; f++) {
-    const b = f32x4.splat(bias != 0 ? load<f32>(bias + (<usize>f << 2)) : 0);
+    const b = f32x4.splat(bias != 0 ? load<f32>(bias + ((<usize>f) << 2)) : 0);
     const m = mAt + <usize>f * vRow + ((<usize>first) << 2);
     const plane = out + ((<usize>(f * outH * outW)) << 2);
     for (let ty = 0; ty < tilesY; ty++) {
@@ -333,12 +359,17 @@ function transformOutput(outCh: i32, outH: i32, outW: i32, bias: usize, out: usi
         const y01 = f32x4.add(f32x4.sub(f32x4.sub(s01, s02), s03), b);
         // Four tiles' pixel pairs, interleaved into eight consecutive pixels of the output row.
         const cols = min(8, outW - 2 * tx);
-        const o = row + (<usize>tx << 3);
+        const o = row + ((<usize>tx) << 3);
         storeRun(o, f32x4.shuffle(y00, y01, 0, 4, 1, 5), f32x4.shuffle(y00, y01, 2, 6, 3, 7), cols);
         if (second) {
           const y10 = f32x4.add(f32x4.add(f32x4.add(s10, s11), s12), b);
           const y11 = f32x4.add(f32x4.sub(f32x4.sub(s11, s12), s13), b);
-          storeRun(o + rowBytes, f32x4.shuffle(y10, y11, 0, 4, 1, 5), f32x4.shuffle(y10, y11, 2, 6, 3, 7), cols);
+          storeRun(
+            o + rowBytes,
+            f32x4.shuffle(y10, y11, 0, 4, 1, 5),
+            f32x4.shuffle(y10, y11, 2, 6, 3, 7),
+            cols,
+          );
         }
       }
     }
@@ -383,7 +414,7 @@ export function winogradConv(
   transformFilters(w, inCh, outCh, flip);
   memory.fill(zerosAt, 0, 16);
   memory.fill(planeAt, 0, (<usize>hq * wq) << 2);
-  for (let c = 0; c < inCh; c++) store<i32>(offsetsAt + (<usize>c << 2), c * tp * 4);
+  for (let c = 0; c < inCh; c++) store<i32>(offsetsAt + ((<usize>c) << 2), c * tp * 4);
   // Lanes past the tiles are read by the 8-wide kernel: zeros, not whatever the scratch held.
   memory.fill(vAt, 0, (<usize>XI * inCh * tp) << 2);
   const image = (<usize>(inCh * height * width)) << 2;
@@ -391,7 +422,8 @@ export function winogradConv(
   const tiles = tilesY * tilesX;
   for (let n0 = 0; n0 < batch; n0 += group) {
     const count = min(group, batch - n0);
-    for (let i = 0; i < count; i++) transformInput(x + <usize>(n0 + i) * image, inCh, height, width, pad, i * tiles);
+    for (let i = 0; i < count; i++)
+      transformInput(x + <usize>(n0 + i) * image, inCh, height, width, pad, i * tiles);
     multiply(inCh, outCh, count * tiles);
     for (let i = 0; i < count; i++) {
       transformOutput(outCh, outH, outW, bias, out + <usize>(n0 + i) * result, i * tiles);
@@ -429,7 +461,7 @@ function transformDout(dout: usize, outCh: i32, outH: i32, outW: i32, first: i32
     const yf = mAt + <usize>f * vRow + ((<usize>first) << 2);
     for (let ty = 0; ty < tilesY; ty++) {
       for (let tx = 0; tx < tilesX; tx += 4) {
-        const at = <usize>(2 * ty) * eRow + (<usize>tx << 2);
+        const at = <usize>(2 * ty) * eRow + ((<usize>tx) << 2);
         const a = v128.load(evenAt + at); // y[0][0] of four tiles
         const b = v128.load(oddAt + at); // y[0][1]
         const c = v128.load(evenAt + at + eRow); // y[1][0]
@@ -467,7 +499,17 @@ function accumulateWeights(inCh: i32, outCh: i32, tiles: i32): void {
     for (let f = 0; f < outCh; f += FR) {
       for (let c = 0; c < inCh; c += 2) {
         const xa = v + <usize>c * vRow;
-        dwTile4x2(y + <usize>f * vRow, vRow, 1, r, xa, xa + vRow, 0, part + <usize>f * stride + (<usize>c << 4), stride);
+        dwTile4x2(
+          y + <usize>f * vRow,
+          vRow,
+          1,
+          r,
+          xa,
+          xa + vRow,
+          0,
+          part + <usize>f * stride + ((<usize>c) << 4),
+          stride,
+        );
       }
     }
   }
@@ -482,31 +524,33 @@ function foldWeights(inCh: i32, outCh: i32, dw: usize, accumulate: bool): void {
   const q = planeAt + 64;
   for (let f = 0; f < outCh; f++) {
     for (let c = 0; c < inCh; c++) {
-      const sums = partialAt + <usize>f * stride + (<usize>c << 4);
+      const sums = partialAt + <usize>f * stride + ((<usize>c) << 4);
       for (let xi = 0; xi < XI; xi++) {
         const v = v128.load(sums + <usize>xi * xiStride);
         const s =
-          f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-        store<f32>(p + (<usize>xi << 2), s);
+          f32x4.extract_lane(v, 0) +
+          f32x4.extract_lane(v, 1) +
+          (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+        store<f32>(p + ((<usize>xi) << 2), s);
       }
       // Gᵀ P, column by column: (p0 + ½(p1 + p2), ½(p1 - p2), ½(p1 + p2) + p3).
       for (let j = 0; j < 4; j++) {
-        const p0 = load<f32>(p + (<usize>j << 2));
-        const p1 = load<f32>(p + (<usize>(4 + j) << 2));
-        const p2 = load<f32>(p + (<usize>(8 + j) << 2));
-        const p3 = load<f32>(p + (<usize>(12 + j) << 2));
-        store<f32>(q + (<usize>j << 2), p0 + 0.5 * (p1 + p2));
-        store<f32>(q + (<usize>(4 + j) << 2), 0.5 * (p1 - p2));
-        store<f32>(q + (<usize>(8 + j) << 2), 0.5 * (p1 + p2) + p3);
+        const p0 = load<f32>(p + ((<usize>j) << 2));
+        const p1 = load<f32>(p + ((<usize>(4 + j)) << 2));
+        const p2 = load<f32>(p + ((<usize>(8 + j)) << 2));
+        const p3 = load<f32>(p + ((<usize>(12 + j)) << 2));
+        store<f32>(q + ((<usize>j) << 2), p0 + 0.5 * (p1 + p2));
+        store<f32>(q + ((<usize>(4 + j)) << 2), 0.5 * (p1 - p2));
+        store<f32>(q + ((<usize>(8 + j)) << 2), 0.5 * (p1 + p2) + p3);
       }
       // ... times G, row by row.
       const g = dw + ((<usize>(f * inCh + c) * 9) << 2);
       for (let y = 0; y < 3; y++) {
-        const q0 = load<f32>(q + (<usize>(4 * y) << 2));
-        const q1 = load<f32>(q + (<usize>(4 * y + 1) << 2));
-        const q2 = load<f32>(q + (<usize>(4 * y + 2) << 2));
-        const q3 = load<f32>(q + (<usize>(4 * y + 3) << 2));
-        const at = g + (<usize>(3 * y) << 2);
+        const q0 = load<f32>(q + ((<usize>(4 * y)) << 2));
+        const q1 = load<f32>(q + ((<usize>(4 * y + 1)) << 2));
+        const q2 = load<f32>(q + ((<usize>(4 * y + 2)) << 2));
+        const q3 = load<f32>(q + ((<usize>(4 * y + 3)) << 2));
+        const at = g + ((<usize>(3 * y)) << 2);
         storeWeight(at, q0 + 0.5 * (q1 + q2), accumulate);
         storeWeight(at + 4, 0.5 * (q1 - q2), accumulate);
         storeWeight(at + 8, 0.5 * (q1 + q2) + q3, accumulate);

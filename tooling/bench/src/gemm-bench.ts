@@ -92,11 +92,11 @@ export async function runGemmBench({
   onRow,
 }: GemmBenchOptions): Promise<GemmBenchReport> {
   const timing: MeasureOptions = quick ? { budgetMs: 50, batchMs: 5 } : { budgetMs: 400, batchMs: 10 };
-  // The js loops run at 0.5 (naive) and ~2 (packed) GFLOP/s: past these many FLOP per call they
-  // would dominate the run.
+  // The js loops are slow (docs/benchmarks.md): past these many FLOP per call they would dominate
+  // the run.
   const naiveMaxFlops = quick ? 2e7 : 2e8;
   const packedMaxFlops = quick ? 2e7 : Infinity;
-  // TF.js's cpu backend runs ~1-3 GFLOP/s.
+  // TF.js's cpu backend is plain JavaScript loops: big products would dominate a quick run.
   const tfjsCpuMaxFlops = quick ? 3e8 : Infinity;
   const workloads = WORKLOADS.filter((w) => !quick || w.quick);
   const tfjs = await loadTfjs();

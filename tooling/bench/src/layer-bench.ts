@@ -99,7 +99,7 @@ export function runLayerBench({
     const timed = new Map<LayerEngine, { forward: LayerCell; backward: LayerCell }>();
     for (const [engine, kernels] of Object.entries(backends) as [LayerEngine, Kernels][]) {
       const { forward, backward } = passes(workload, kernels, new Rng(20240101));
-      // The js convolution runs at ~1-2 GFLOP/s: one timed call is plenty.
+      // The js convolution is slow enough that one timed call is plenty.
       const options = engine === 'js' ? { budgetMs: 0, batchMs: 0 } : timing;
       forward();
       timed.set(engine, {

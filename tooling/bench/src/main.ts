@@ -1,9 +1,10 @@
 /**
- * `node --import tsx tooling/bench/src/main.ts [--quick] [--json] [--out FILE] [--no-numpy] [--only SUITE]`:
+ * `node --import tsx tooling/bench/src/main.ts [--quick] [--summary] [--json] [--out FILE] [--no-numpy] [--only SUITE]`:
  * GEMMs, the convolution and pooling layers, whole training steps, DeepConvNet inference on the
  * test images and one epoch of SimpleConvNet on our js and wasm backends (one thread, relaxed SIMD,
  * all threads) side by side with NumPy (the book's code), TensorFlow.js (wasm, cpu) and convnetjs,
- * printed as tables (JSON with --json or --out), with the speed issue's targets checked.
+ * printed as tables (a summary of at most 100 columns with --summary; JSON with --json or --out),
+ * with the speed issue's targets checked.
  *
  * Node 20 has relaxed SIMD only behind a V8 flag, so when it is missing the harness runs itself
  * again in a child with `--experimental-wasm-relaxed-simd` (all wasm columns then come from one
@@ -28,12 +29,14 @@ import {
   formatTargets,
 } from './report.js';
 import { runStepBench } from './step-bench.js';
+import { formatSummary } from './summary.js';
 import { checkTargets } from './targets.js';
 import { createWasmBackend, hasWasmRelaxedSimd, jsKernels, type Kernels } from './tensor.js';
 import { shapeLabel } from './workloads.js';
 
-const USAGE = `usage: bench [--quick] [--json] [--out FILE] [--no-numpy] [--no-relaxed] [--only gemm|layers|steps|inference|epoch]
+const USAGE = `usage: bench [--quick] [--summary] [--json] [--out FILE] [--no-numpy] [--no-relaxed] [--only gemm|layers|steps|inference|epoch]
   --quick        under a minute: the main shapes, short timings, no inference or epoch suites
+  --summary      a short summary that fits 100 columns instead of the full tables
   --json         print the report as JSON
   --out FILE     also write the report as JSON to FILE
   --no-numpy     skip the python3/NumPy columns
@@ -83,7 +86,9 @@ async function main(args: readonly string[]): Promise<number> {
   const valued = new Set<number>();
   for (const at of [onlyAt, outAt]) if (at >= 0) valued.add(at).add(at + 1);
   const flags = args.filter((_, i) => !valued.has(i));
-  const unknown = flags.filter((a) => !['--quick', '--json', '--no-numpy', '--no-relaxed'].includes(a));
+  const unknown = flags.filter(
+    (a) => !['--quick', '--summary', '--json', '--no-numpy', '--no-relaxed'].includes(a),
+  );
   if (unknown.length > 0) {
     console.error(`bench: unknown option ${unknown.join(' ')}\n${USAGE}`);
     return 2;
@@ -160,6 +165,8 @@ async function main(args: readonly string[]): Promise<number> {
   if (out !== undefined) writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   if (json) {
     console.log(JSON.stringify(report, null, 2));
+  } else if (args.includes('--summary')) {
+    console.log(formatSummary(report));
   } else {
     const parts = [formatMachine(machine)];
     if (gemm) parts.push(formatReport(gemm));

@@ -51,8 +51,9 @@ export const STEP_WORKLOADS: readonly StepWorkload[] = [
       const adam = new Adam({ lr: 0.001 });
       return { net: new SimpleConvNet(), update: (net) => adam.update(net.params()) };
     },
-    // TF.js's cpu backend takes 25 s or more per step here (its convolution gradients are plain
-    // loops): only one step, and only in the full run. DeepConvNet has ~10× the FLOPs: not run.
+    // TF.js's cpu backend takes tens of seconds per step here (its convolution gradients are plain
+    // loops; see docs/benchmarks.md): only one step, and only in the full run. DeepConvNet has about
+    // ten times the FLOPs: not run.
     steps: { js: 5, wasm: 20, tfjsCpu: 0, convnetjs: 3 },
     quick: true,
   },

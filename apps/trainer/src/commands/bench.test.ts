@@ -27,9 +27,10 @@ describe('dl bench', () => {
     expect(plain.code).toBe(0);
     expect(plain.invocation).toEqual({
       command: process.execPath,
-      args: ['--import', 'tsx', harness, '--quick'],
+      args: ['--import', 'tsx', harness, '--quick', '--summary'],
       cwd: root,
     });
+    expect((await planned(['--full'])).invocation?.args).toEqual(['--import', 'tsx', harness, '--quick']);
     const all = await planned(['--only', 'gemm', '--json', '--no-numpy', '--no-relaxed']);
     expect(all.invocation?.args).toEqual([
       '--import',
@@ -52,9 +53,9 @@ describe('dl bench', () => {
     const suite = await runDl(['bench', '--only', 'fft']);
     expect(suite.code).toBe(2);
     expect(suite.stderr).toBe("dl: --only must be one of gemm, layers, steps, inference, epoch, got 'fft'\n");
-    const flag = await runDl(['bench', '--full']);
+    const flag = await runDl(['bench', '--wide']);
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toMatch(/^dl: bench: unknown option '--full'/);
+    expect(flag.stderr).toMatch(/^dl: bench: unknown option '--wide'/);
     const elsewhere = tempDir();
     try {
       const io = captureIo();
@@ -72,11 +73,51 @@ describe('dl bench', () => {
     expect(r.stdout).toMatch(/^Usage: dl bench \[options\]/);
     expect(r.stdout).toMatch(/--only SUITE +gemm \| layers \| steps \| inference \| epoch/);
     expect(r.stdout).toMatch(/dl bench --only gemm --no-numpy/);
+    expect(r.stdout).toMatch(/--full +the full tables/);
     const top = await runDl(['--help']);
     expect(top.stdout).toMatch(/^ {2}bench +the quick benchmarks/m);
   });
 
-  it('really runs: the quick GEMM table as JSON (about 10 s)', { timeout: 120_000 }, async () => {
+  /** Runs `dl bench ARGS` on the real harness, its stdout captured; progress lines go to stderr. */
+  async function really(args: string[]): Promise<{ code: number; stdout: string }> {
+    let stdout = '';
+    const code = await benchCommand(args, captureIo(), (i) => {
+      const r = spawnSync(i.command, i.args, { cwd: i.cwd, encoding: 'utf8', timeout: 170_000 });
+      stdout = r.stdout;
+      return Promise.resolve(r.status ?? 1);
+    });
+    return { code, stdout };
+  }
+
+  it(
+    'really runs: by default a summary within 100 columns (the quickest suite)',
+    { timeout: 180_000 },
+    async () => {
+      const { code, stdout } = await really(['--only', 'gemm', '--no-numpy']);
+      expect(code).toBe(0);
+      const lines = stdout.trimEnd().split('\n');
+      expect(lines.length).toBeGreaterThan(5);
+      for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(100);
+      expect(stdout).toMatch(/^GEMM, ms per call +js +wasm 1T +threads +GFLOP\/s +tfjs wasm +numpy 1T$/m);
+      expect(stdout).toMatch(/^ {2}GEMM 512³ on all threads >= 1\.4× TF\.js wasm$/m);
+    },
+  );
+
+  it('really runs: --full prints every table of the harness', { timeout: 180_000 }, async () => {
+    const { code, stdout } = await really(['--only', 'gemm', '--no-numpy', '--full']);
+    expect(code).toBe(0);
+    for (const title of [
+      'ms per call',
+      'GFLOP/s',
+      'speed relative to NumPy on one thread (higher is faster)',
+    ])
+      expect(stdout.split('\n')).toContain(title);
+    expect(stdout).toMatch(
+      /^workload +m×k·k×n +js naive +js packed +wasm simd +wasm relaxed +wasm threads +tfjs wasm +tfjs cpu +numpy 1T +numpy MT$/m,
+    );
+  });
+
+  it('really runs: the quick GEMM table as JSON (about 10 s)', { timeout: 180_000 }, async () => {
     // The real harness, with its output captured instead of inherited.
     const code = await benchCommand(['--only', 'gemm', '--no-numpy', '--json'], captureIo(), (i) => {
       const r = spawnSync(i.command, i.args, { cwd: i.cwd, encoding: 'utf8', timeout: 110_000 });

@@ -9,6 +9,7 @@ import { RunError } from '../run-error.js';
 const OPTIONS = {
   only: { type: 'string' },
   json: { type: 'boolean' },
+  full: { type: 'boolean' },
   'no-numpy': { type: 'boolean' },
   'no-relaxed': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -20,13 +21,16 @@ export const BENCH_HELP = `Usage: dl bench [options]
 
 Runs the quick subset of the repository's benchmarks (tooling/bench, 'pnpm bench --quick'): GEMMs,
 the convolution and pooling layers and whole training steps on the js and WebAssembly backends
-(one thread, relaxed SIMD, all threads), side by side with NumPy where python3 has it, as tables.
-Output and exit code are the harness's own. Needs the repository checkout and its WebAssembly
+(one thread, relaxed SIMD, all threads), side by side with NumPy where python3 has it. Prints a
+summary that fits 100 columns (ms per call of the main columns, and each speed target met or
+missed); --full prints every table of the harness. Progress lines go to stderr; output and exit
+code are the harness's own. Needs the repository checkout and its WebAssembly
 kernels ('pnpm dl' builds them; else: pnpm --filter @dl/tensor build:wasm). The full suite, with
 longer timings: pnpm bench.
 
 Options:
   --only SUITE        ${SUITES.join(' | ')}: one table only
+  --full              the full tables (every engine, GFLOP/s, relative speeds): wide
   --json              the report as JSON
   --no-numpy          skip the python3/NumPy columns
   --no-relaxed        do not restart node with --experimental-wasm-relaxed-simd
@@ -35,6 +39,7 @@ Options:
 Examples:
   dl bench
   dl bench --only gemm --no-numpy
+  dl bench --full --only steps
   dl bench --only steps --json > steps.json`;
 
 /** The repository root, seen from this file (src/commands or dist/commands of apps/trainer). */
@@ -42,7 +47,7 @@ export function repositoryRoot(): string {
   return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 }
 
-/** What `dl bench` runs: node with tsx on the harness, `--quick` and the flags passed on. */
+/** What `dl bench` runs: node with tsx on the harness, `--quick` (and `--summary` unless `--full` or `--json`) and the flags passed on. */
 export interface BenchInvocation {
   command: string;
   args: string[];
@@ -64,7 +69,13 @@ export const runInherited: BenchRunner = ({ command, args, cwd }) =>
 
 /** The harness's command line for these flags of `dl bench`. */
 export function benchInvocation(
-  values: { only?: string | undefined; json?: boolean; 'no-numpy'?: boolean; 'no-relaxed'?: boolean },
+  values: {
+    only?: string | undefined;
+    json?: boolean;
+    full?: boolean;
+    'no-numpy'?: boolean;
+    'no-relaxed'?: boolean;
+  },
   root: string,
 ): BenchInvocation {
   const only = oneOf('only', values.only, SUITES);
@@ -75,6 +86,7 @@ export function benchInvocation(
       'tsx',
       join(root, 'tooling', 'bench', 'src', 'main.ts'),
       '--quick',
+      ...(values.full || values.json ? [] : ['--summary']),
       ...(only === undefined ? [] : ['--only', only]),
       ...(values.json ? ['--json'] : []),
       ...(values['no-numpy'] ? ['--no-numpy'] : []),

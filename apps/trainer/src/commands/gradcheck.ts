@@ -1,19 +1,5 @@
-import {
-  H,
-  compareGradient,
-  gradientCheck,
-  type GradientCheckReport,
-  type ParamGradientCheck,
-} from '@dl/gradcheck';
-import {
-  buildModel as buildFromSpec,
-  specInputShape,
-  type FloatTensor,
-  type LayerNetwork,
-  type ModelSpec,
-} from '@dl/layers';
-import { rowsView } from '@dl/optim';
-import { Rng, Tensor, argmax } from '@dl/tensor';
+import { gradientCheck, type GradientCheckReport, type ParamGradientCheck } from '@dl/gradcheck';
+import { Rng } from '@dl/tensor';
 import { resolve } from 'node:path';
 import {
   intList,
@@ -26,9 +12,17 @@ import {
 } from '../cli/args.js';
 import type { Io } from '../cli/io.js';
 import { CliError } from '../cli-error.js';
-import { MODEL_NAMES, buildBookNetwork, isConvModel, type ModelName } from '../models.js';
+import { MODEL_NAMES, isConvModel, type ModelName } from '../models.js';
 import { EXIT } from '../run-error.js';
-import { loadData } from '../train/data.js';
+import {
+  CONV_SAMPLES,
+  DEFAULT_HIDDEN,
+  convSubject,
+  denseSubject,
+  type GradcheckSubject,
+} from './gradcheck-networks.js';
+import { CheckProgress, withProgress } from './gradcheck-progress.js';
+import { sampledGradientCheck } from './gradcheck-sampled.js';
 
 const OPTIONS = {
   model: { type: 'string' },
@@ -44,54 +38,6 @@ const OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-const ZERO = 1e-8;
-
-/** Small hidden layers by default for the deep nets: the numerical gradient costs two forwards per weight. */
-const DEFAULT_HIDDEN: Readonly<Record<ModelName, number[]>> = {
-  'two-layer-net': [50],
-  'multi-layer-net': [20, 20],
-  'multi-layer-net-extend': [20, 20],
-  'simple-conv-net': [6],
-  'deep-conv-net': [6],
-  lenet: [],
-};
-
-/** Entries checked per parameter of the convolutional networks unless --samples says otherwise. */
-const CONV_SAMPLES = 30;
-
-/**
- * The convolutional networks, scaled down so a check takes seconds: the same layers in the same
- * order as the book's (SimpleConvNet conv-relu-pool-affine-relu-affine, DeepConvNet's six 3×3
- * convolutions with three poolings and Dropout), with few filters on small images; LeNet as it is. The full-size SimpleConvNet has 30·12·12·100 weights in one affine layer:
- * minutes of numerical gradients.
- */
-function tinyConvSpec(model: ModelName, hidden: number): ModelSpec {
-  switch (model) {
-    case 'simple-conv-net':
-      return {
-        kind: 'simple-conv-net',
-        inputDim: [1, 10, 10],
-        convParam: { filterNum: 3, filterSize: 3, pad: 0, stride: 1 },
-        hiddenSize: hidden,
-        outputSize: 10,
-        // He, not the book's 0.01: tiny weights make the values in a pooling window nearly equal,
-        // and a difference step then swaps their maximum.
-        weightInitStd: 'he',
-      };
-    case 'deep-conv-net':
-      return {
-        kind: 'deep-conv-net',
-        inputDim: [1, 8, 8],
-        convParams: [2, 2, 3, 3, 4, 4].map((filterNum) => ({ filterNum, filterSize: 3, pad: 1, stride: 1 })),
-        hiddenSize: hidden,
-        outputSize: 10,
-      };
-    default:
-      // LeNet's third convolution needs its 5×5 input: the full 28×28 (a small network anyway).
-      return { kind: 'lenet', inputDim: [1, 28, 28], outputSize: 10 };
-  }
-}
 
 const CHECKABLE = MODEL_NAMES;
 
@@ -136,100 +82,29 @@ Examples:
   dl gradcheck --model deep-conv-net --samples 100 --seed 3
   dl gradcheck --model two-layer-net --samples 20`;
 
-/** `count` distinct indices below `size` (all of them when `count >= size`), drawn from `rng`, sorted. */
-function sampleIndices(size: number, count: number, rng: Rng): number[] {
-  const all = Array.from({ length: size }, (_, i) => i);
-  if (count >= size) return all;
-  // A partial Fisher–Yates shuffle.
-  for (let i = 0; i < count; i++) {
-    const j = i + rng.int(size - i);
-    [all[i], all[j]] = [all[j]!, all[i]!];
-  }
-  return all.slice(0, count).sort((a, b) => a - b);
-}
-
-/**
- * `gradientCheck` on `samples` entries of each parameter: backprop's gradient at those entries
- * against central differences of the loss there. Same passes as `gradientCheck` (each forward with
- * its own clone of `ctx.rng`, so Dropout masks stay fixed); weights and buffers restored.
- */
-function sampledGradientCheck(
-  model: LayerNetwork,
-  x: FloatTensor,
-  t: Tensor,
-  options: { ctx: { train: boolean; rng: Rng }; samples: number; pick: Rng; tolerance: number; h?: number },
-): GradientCheckReport & { remeasured: number } {
-  const { ctx, samples, pick, tolerance, h = H } = options;
-  let remeasured = 0;
-  const pass = (): { train: boolean; rng: Rng } => ({ train: ctx.train, rng: ctx.rng.clone() });
-  const saved = model.buffers().map((b) => ({ value: b.value, copy: b.value.clone() }));
-  try {
-    model.gradient(x, t, pass());
-    const params = model.params();
-    const backprop = params.map((p) => p.grad.clone());
-    const checks = params.map((p, i) => {
-      const indices = sampleIndices(p.value.size, samples, pick);
-      const b = new Float64Array(indices.length);
-      const n = new Float64Array(indices.length);
-      const data = p.value.data;
-      const central = (j: number, step: number): number => {
-        const keep = data[j]!;
-        try {
-          data[j] = keep + step;
-          const up = model.loss(x, t, pass());
-          data[j] = keep - step;
-          const down = model.loss(x, t, pass());
-          return (up - down) / (2 * step);
-        } finally {
-          data[j] = keep;
-        }
-      };
-      indices.forEach((j, k) => {
-        n[k] = central(j, h);
-        b[k] = backprop[i]!.data[j]!;
-      });
-      // ReLU and max pooling have kinks; where one lies within h of an entry, the central difference
-      // mixes the slopes of both sides. Such an entry is measured again with steps of h/10 and h/100
-      // (which miss a kink at distance d > step); a wrong backward disagrees at every step.
-      let scale = 0;
-      for (let k = 0; k < b.length; k++) scale = Math.max(scale, Math.abs(b[k]!), Math.abs(n[k]!));
-      indices.forEach((j, k) => {
-        if (!(Math.abs(b[k]! - n[k]!) > tolerance * scale)) return;
-        for (const step of [h / 10, h / 100]) {
-          const again = central(j, step);
-          if (Math.abs(b[k]! - again) < Math.abs(b[k]! - n[k]!)) {
-            n[k] = again;
-            remeasured++;
-            break;
-          }
-        }
-      });
-      const shape = [indices.length];
-      return compareGradient(p.name, new Tensor(b, shape, 'float64'), new Tensor(n, shape, 'float64'));
-    });
-    return {
-      params: checks,
-      maxAbsError: checks.reduce((m, c) => Math.max(m, c.maxAbsError), 0),
-      maxRelError: checks.reduce((m, c) => Math.max(m, c.maxRelError), 0),
-      remeasured,
-    };
-  } finally {
-    for (const { value, copy } of saved) value.assign(copy);
-  }
-}
-
 /** `dl gradcheck`: returns the exit code. */
 export function gradcheckCommand(argv: readonly string[], io: Io): Promise<number> {
   // Synchronous work; a promise like every command's.
   return new Promise((done) => done(runGradcheck(argv, io)));
 }
 
-function runGradcheck(argv: readonly string[], io: Io): number {
-  const { values } = parseCommandArgs('gradcheck', argv, OPTIONS);
-  if (values.help) {
-    io.write(`${GRADCHECK_HELP}\n`);
-    return EXIT.ok;
-  }
+type Values = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
+
+/** What a check runs with, from the command line, with its combinations checked. */
+interface Settings {
+  model: ModelName;
+  conv: boolean;
+  hidden: number[];
+  batch: number;
+  samples: number | undefined;
+  dropout: number;
+  weightDecay: number;
+  tolerance: number;
+  seed: number;
+  batchNorm: boolean;
+}
+
+function settings(values: Values): Settings {
   const model: ModelName = oneOf('model', values.model, CHECKABLE) ?? 'two-layer-net';
   const conv = isConvModel(model);
   if (model === 'lenet' && values.hidden !== undefined)
@@ -239,12 +114,8 @@ function runGradcheck(argv: readonly string[], io: Io): number {
     throw new CliError(
       `--model ${model} has one hidden (fully connected) layer, got --hidden ${values.hidden}`,
     );
-  const batch = positiveInt('batch', values.batch) ?? 3;
-  const samples = positiveInt('samples', values.samples) ?? (conv ? CONV_SAMPLES : undefined);
   const dropout = nonNegative('dropout', values.dropout) ?? 0;
   const weightDecay = nonNegative('weight-decay', values['weight-decay']) ?? 0;
-  const tolerance = positive('tolerance', values.tolerance) ?? 1e-5;
-  const seed = integer('seed', values.seed) ?? 0;
   const batchNorm = values['batch-norm'] ?? false;
   if (batchNorm && model !== 'multi-layer-net-extend')
     throw new CliError('--batch-norm needs --model multi-layer-net-extend');
@@ -259,95 +130,117 @@ function runGradcheck(argv: readonly string[], io: Io): number {
   if (conv && values.data !== undefined) {
     throw new CliError(`--model ${model} is checked on small random images; --data does not apply`);
   }
-  const ctx = { train: true, rng: new Rng(seed + 1) };
-  let network: LayerNetwork;
-  let x: FloatTensor;
-  let t: Tensor;
-  let shape: string;
-  if (conv) {
-    const base = tinyConvSpec(model, hidden[0] ?? 6);
-    const spec: ModelSpec =
-      base.kind === 'deep-conv-net' && dropout > 0 ? { ...base, dropoutRatio: dropout } : base;
-    network = buildFromSpec(spec, { rng: new Rng(seed), dtype: 'float64' });
-    const input = specInputShape(spec);
-    const draw = new Rng(seed + 2);
-    // Biases start at 0, and a unit that sees only zeros (ReLU'd away, or padding) then sits exactly
-    // on ReLU's kink, where the two sides of a central difference disagree: move them off it.
-    for (const p of network.params())
-      if (p.name.startsWith('b')) p.value.data.forEach((_, i, d) => (d[i] = 0.2 * draw.random() - 0.1));
-    const per = input.reduce((a, b) => a * b, 1);
-    x = new Tensor(
-      Float64Array.from({ length: batch * per }, () => draw.random()),
-      [batch, ...input],
-      'float64',
-    );
-    // Targets: the classes the network itself picks (with the check's Dropout masks). A random target
-    // can get a probability near the 1e-7 that the loss adds inside its log, which backprop (y - t)
-    // leaves out; the picked class has at least 1/10.
-    const scores = network.predict(x, { train: true, rng: ctx.rng.clone() });
-    t = argmax(scores, { axis: 1 });
-    shape = `${input.join('x')}${model === 'lenet' ? '' : `, hidden ${hidden[0]}`}`;
-  } else {
-    const data = loadData({ dir: values.data === undefined ? null : resolve(values.data), trainSize: null });
-    x = rowsView(data.xTrain, 0, batch).astype('float64');
-    t = rowsView(data.tTrain, 0, batch);
-    const inputSize = data.inputShape.reduce((a, b) => a * b, 1);
-    network = buildBookNetwork(
-      { model, hidden, init: undefined, weightDecay, batchNorm, dropout },
-      data.inputShape,
-      { rng: new Rng(seed), dtype: 'float64' },
-    );
-    shape = [inputSize, ...hidden, 10].join('-');
+  return {
+    model,
+    conv,
+    hidden,
+    batch: positiveInt('batch', values.batch) ?? 3,
+    samples: positiveInt('samples', values.samples) ?? (conv ? CONV_SAMPLES : undefined),
+    dropout,
+    weightDecay,
+    tolerance: positive('tolerance', values.tolerance) ?? 1e-5,
+    seed: integer('seed', values.seed) ?? 0,
+    batchNorm,
+  };
+}
+
+type Report = GradientCheckReport & { remeasured?: number };
+
+/** Runs the check (every entry, or `samples` of each parameter), with progress on stderr. */
+function check(subject: GradcheckSubject, s: Settings, ctx: { train: boolean; rng: Rng }, io: Io): Report {
+  const entries = subject.network
+    .params()
+    .map((p) => ({ name: p.name, count: Math.min(p.value.size, s.samples ?? Infinity) }));
+  const progress = new CheckProgress(io, 2 * entries.reduce((a, e) => a + e.count, 0));
+  const model = withProgress(subject.network, entries, progress);
+  const { x, t } = subject;
+  try {
+    return s.samples === undefined
+      ? gradientCheck(model, x, t, { ctx })
+      : sampledGradientCheck(model, x, t, {
+          ctx,
+          samples: s.samples,
+          pick: new Rng(s.seed + 3),
+          tolerance: s.tolerance,
+        });
+  } finally {
+    progress.end();
   }
-  const began = performance.now();
-  const report: GradientCheckReport & { remeasured?: number } =
-    samples === undefined
-      ? gradientCheck(network, x, t, { ctx })
-      : sampledGradientCheck(network, x, t, { ctx, samples, pick: new Rng(seed + 3), tolerance });
-  const seconds = (performance.now() - began) / 1000;
-  // A gradient that is zero (biases right before BatchNorm) has no scale to be relative to: there
-  // both sides must be zero up to rounding.
-  const verdict = (p: ParamGradientCheck): 'ok' | 'ok (zero)' | 'FAIL' =>
-    p.maxRelError <= tolerance ? 'ok' : p.scale <= ZERO && p.maxAbsError <= ZERO ? 'ok (zero)' : 'FAIL';
-  const failed = report.params.filter((p) => verdict(p) === 'FAIL');
-  if (values.json) {
+}
+
+/**
+ * A gradient that is zero (biases right before BatchNorm) has no scale to be relative to: there
+ * both sides must be zero up to rounding.
+ */
+const ZERO = 1e-8;
+
+function verdictOf(p: ParamGradientCheck, tolerance: number): 'ok' | 'ok (zero)' | 'FAIL' {
+  if (p.maxRelError <= tolerance) return 'ok';
+  return p.scale <= ZERO && p.maxAbsError <= ZERO ? 'ok (zero)' : 'FAIL';
+}
+
+/** The report as the book's table: a heading, one row per parameter, and the verdict line. */
+function writeTable(io: Io, subject: GradcheckSubject, s: Settings, report: Report, seconds: number): void {
+  const { model, samples, seed, tolerance } = s;
+  io.write(
+    `gradient check: ${model} ${subject.shape}, float64, ${subject.x.shape[0]} ${s.conv ? 'random ' : ''}images, h = 1e-4` +
+      `${samples === undefined ? '' : `, ${samples} sampled entries per parameter (seed ${seed})`} (${seconds.toFixed(1)} s)\n\n`,
+  );
+  const shapes = new Map(subject.network.params().map((p) => [p.name, p.value.shape.join('x')]));
+  const head = ['param', 'shape', 'mean |Δ|', 'max |Δ|', 'max rel', ''];
+  const rows = report.params.map((p) => [
+    p.name,
+    shapes.get(p.name) ?? '',
+    p.meanAbsError.toExponential(2),
+    p.maxAbsError.toExponential(2),
+    p.maxRelError.toExponential(2),
+    verdictOf(p, tolerance),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const r of [head, ...rows])
     io.write(
-      `${JSON.stringify({ model, shape, batch, samples: samples ?? null, tolerance, seconds, ...report, ok: failed.length === 0 })}\n`,
+      `${r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
+  const failed = report.params.filter((p) => verdictOf(p, tolerance) === 'FAIL').length;
+  const remeasured = report.remeasured ?? 0;
+  io.write(
+    `\n${failed === 0 ? 'all' : `${report.params.length - failed} of ${report.params.length}`} ` +
+      `parameters within relative error ${tolerance}` +
+      `${remeasured ? ` (${remeasured} entr${remeasured === 1 ? 'y' : 'ies'} measured again with a smaller step: a kink within h)` : ''}\n`,
+  );
+}
+
+function runGradcheck(argv: readonly string[], io: Io): number {
+  const { values } = parseCommandArgs('gradcheck', argv, OPTIONS);
+  if (values.help) {
+    io.write(`${GRADCHECK_HELP}\n`);
+    return EXIT.ok;
+  }
+  const s = settings(values);
+  const ctx = { train: true, rng: new Rng(s.seed + 1) };
+  const subject = s.conv
+    ? convSubject(s.model, { hidden: s.hidden[0], batch: s.batch, dropout: s.dropout, seed: s.seed, ctx })
+    : denseSubject(s.model, { ...s, dir: values.data === undefined ? null : resolve(values.data) });
+  const began = performance.now();
+  const report = check(subject, s, ctx, io);
+  const seconds = (performance.now() - began) / 1000;
+  const failed = report.params.filter((p) => verdictOf(p, s.tolerance) === 'FAIL');
+  if (values.json) {
+    const { model, samples, batch, tolerance } = s;
+    io.write(
+      `${JSON.stringify({ model, shape: subject.shape, batch, samples: samples ?? null, tolerance, seconds, ...report, ok: failed.length === 0 })}\n`,
     );
   } else {
-    io.write(
-      `gradient check: ${model} ${shape}, float64, ${x.shape[0]} ${conv ? 'random ' : ''}images, h = 1e-4` +
-        `${samples === undefined ? '' : `, ${samples} sampled entries per parameter (seed ${seed})`} (${seconds.toFixed(1)} s)\n\n`,
-    );
-    const shapes = new Map(network.params().map((p) => [p.name, p.value.shape.join('x')]));
-    const head = ['param', 'shape', 'mean |Δ|', 'max |Δ|', 'max rel', ''];
-    const rows = report.params.map((p) => [
-      p.name,
-      shapes.get(p.name) ?? '',
-      p.meanAbsError.toExponential(2),
-      p.maxAbsError.toExponential(2),
-      p.maxRelError.toExponential(2),
-      verdict(p),
-    ]);
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    for (const r of [head, ...rows])
-      io.write(
-        `${r
-          .map((c, i) => c.padEnd(widths[i]!))
-          .join('  ')
-          .trimEnd()}\n`,
-      );
-    io.write(
-      `\n${failed.length === 0 ? 'all' : `${report.params.length - failed.length} of ${report.params.length}`} ` +
-        `parameters within relative error ${tolerance}` +
-        `${report.remeasured ? ` (${report.remeasured} entr${report.remeasured === 1 ? 'y' : 'ies'} measured again with a smaller step: a kink within h)` : ''}\n`,
-    );
+    writeTable(io, subject, s, report, seconds);
   }
   if (failed.length > 0) {
     // ReLU and max pooling are not differentiable everywhere; entries near a kink are measured again
     // with smaller steps, but a kink closer than h/100 can remain.
     const hint =
-      samples !== undefined && conv && model !== 'lenet'
+      s.samples !== undefined && s.conv && s.model !== 'lenet'
         ? ' (if only a few entries disagree, a kink of ReLU or max pooling may lie within h/100: try another --seed)'
         : '';
     io.error(`dl: gradient check failed for ${failed.map((p) => p.name).join(', ')}${hint}\n`);

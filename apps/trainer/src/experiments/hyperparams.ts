@@ -11,7 +11,7 @@ import {
 import { Rng } from '@dl/tensor';
 import { positiveInt } from '../cli/args.js';
 import type { ChartPanel } from '../plot/figure.js';
-import type { Experiment } from './context.js';
+import type { Experiment, ExperimentContext } from './context.js';
 import { csv, figure } from './files.js';
 
 interface Outcome {
@@ -19,6 +19,130 @@ interface Outcome {
   trainAcc: number;
   valAccList: number[];
   trainAccList: number[];
+}
+
+type Split = ReturnType<typeof splitValidation>;
+type Trial = Awaited<ReturnType<typeof randomSearch<BookHyper, Outcome, Split>>>[number];
+
+/** The random search: each trial trains the 7-layer net with SGD and reports its accuracies. */
+async function search(
+  ctx: ExperimentContext,
+  split: Split,
+  { trials, epochs, inputSize }: { trials: number; epochs: number; inputSize: number },
+): Promise<Trial[]> {
+  return randomSearch<BookHyper, Outcome, typeof split>({
+    trials,
+    data: split,
+    seed: ctx.seed,
+    sample: sampleBookHyper,
+    run: async (hyper, d, { rng }) => {
+      const trainer = new Trainer({
+        model: new MultiLayerNet({
+          inputSize,
+          hiddenSizeList: [100, 100, 100, 100, 100, 100],
+          outputSize: 10,
+          weightDecayLambda: hyper.weightDecay,
+          rng,
+        }),
+        optimizer: createOptimizer('sgd', { lr: hyper.lr }),
+        data: { xTrain: d.xTrain, tTrain: d.tTrain, xTest: d.xVal, tTest: d.tVal },
+        epochs,
+        batchSize: 100,
+        rng,
+        yieldEvery: 20,
+      });
+      await trainer.train();
+      return {
+        valAcc: trainer.testAccList.at(-1) ?? Number.NaN,
+        trainAcc: trainer.trainAccList.at(-1) ?? Number.NaN,
+        valAccList: trainer.testAccList,
+        trainAccList: trainer.trainAccList,
+      };
+    },
+    onTrial: (t) =>
+      ctx.log(
+        `trial ${String(t.index + 1).padStart(3)}/${trials}  val acc ${t.result.valAcc.toFixed(3)}  ` +
+          `lr ${t.hyper.lr.toExponential(2)}  weight decay ${t.hyper.weightDecay.toExponential(2)}`,
+      ),
+  });
+}
+
+/** The results as CSV, the best trials' curves (figure 6-24) and accuracy against each hyperparameter. */
+function writeFiles(ctx: ExperimentContext, results: readonly Trial[], trials: number): string[] {
+  const best = results.slice(0, 20);
+  return [
+    csv(
+      ctx,
+      'hyperparams',
+      ['rank', 'trial', 'lr', 'weight_decay', 'val_acc', 'train_acc'],
+      results.map((t, rank) => [
+        rank + 1,
+        t.index + 1,
+        t.hyper.lr,
+        t.hyper.weightDecay,
+        t.result.valAcc,
+        t.result.trainAcc,
+      ]),
+    ),
+    ...figure(ctx, 'hyperparams', {
+      title: `Best ${best.length} of ${trials} trials: validation (solid) and train (dashed) accuracy per epoch`,
+      columns: 5,
+      panelWidth: 230,
+      panelHeight: 170,
+      panels: best.map((t, rank): ChartPanel => ({
+        title: `Best-${rank + 1} val ${t.result.valAcc.toFixed(2)}`,
+        y: { min: 0, max: 1 },
+        legend: 'none',
+        series: [
+          {
+            name: 'val',
+            x: t.result.valAccList.map((_, i) => i),
+            y: t.result.valAccList,
+            color: '#1f77b4',
+          },
+          {
+            name: 'train',
+            x: t.result.trainAccList.map((_, i) => i),
+            y: t.result.trainAccList,
+            color: '#7f7f7f',
+            style: 'dashed',
+          },
+        ],
+      })),
+    }),
+    ...figure(ctx, 'hyperparams-scatter', {
+      panels: [
+        {
+          title: 'Validation accuracy by learning rate (all trials)',
+          x: { label: 'learning rate', log: true },
+          y: { label: 'validation accuracy', min: 0, max: 1 },
+          legend: 'none',
+          series: [
+            {
+              name: 'trial',
+              x: results.map((t) => t.hyper.lr),
+              y: results.map((t) => t.result.valAcc),
+              style: 'points',
+            },
+          ],
+        },
+        {
+          title: 'Validation accuracy by weight decay',
+          x: { label: 'weight decay', log: true },
+          y: { label: 'validation accuracy', min: 0, max: 1 },
+          legend: 'none',
+          series: [
+            {
+              name: 'trial',
+              x: results.map((t) => t.hyper.weightDecay),
+              y: results.map((t) => t.result.valAcc),
+              style: 'points',
+            },
+          ],
+        },
+      ],
+    }),
+  ];
 }
 
 /**
@@ -50,123 +174,15 @@ export const hyperparamsExperiment: Experiment = {
     ctx.log(
       `${trials} trials, ${epochs} epochs each, ${split.xTrain.shape[0]} training and ${split.xVal.shape[0]} validation images`,
     );
-    const results = await randomSearch<BookHyper, Outcome, typeof split>({
-      trials,
-      data: split,
-      seed: ctx.seed,
-      sample: sampleBookHyper,
-      run: async (hyper, d, { rng }) => {
-        const trainer = new Trainer({
-          model: new MultiLayerNet({
-            inputSize,
-            hiddenSizeList: [100, 100, 100, 100, 100, 100],
-            outputSize: 10,
-            weightDecayLambda: hyper.weightDecay,
-            rng,
-          }),
-          optimizer: createOptimizer('sgd', { lr: hyper.lr }),
-          data: { xTrain: d.xTrain, tTrain: d.tTrain, xTest: d.xVal, tTest: d.tVal },
-          epochs,
-          batchSize: 100,
-          rng,
-          yieldEvery: 20,
-        });
-        await trainer.train();
-        return {
-          valAcc: trainer.testAccList.at(-1) ?? Number.NaN,
-          trainAcc: trainer.trainAccList.at(-1) ?? Number.NaN,
-          valAccList: trainer.testAccList,
-          trainAccList: trainer.trainAccList,
-        };
-      },
-      onTrial: (t) =>
-        ctx.log(
-          `trial ${String(t.index + 1).padStart(3)}/${trials}  val acc ${t.result.valAcc.toFixed(3)}  ` +
-            `lr ${t.hyper.lr.toExponential(2)}  weight decay ${t.hyper.weightDecay.toExponential(2)}`,
-        ),
-    });
-    const best = results.slice(0, 20);
+    const results = await search(ctx, split, { trials, epochs, inputSize });
     for (const [rank, t] of results.slice(0, 5).entries()) {
       ctx.log(
         `Best-${rank + 1} (val acc: ${t.result.valAcc}) | lr: ${t.hyper.lr}, weight decay: ${t.hyper.weightDecay}`,
       );
     }
-    const files = [
-      csv(
-        ctx,
-        'hyperparams',
-        ['rank', 'trial', 'lr', 'weight_decay', 'val_acc', 'train_acc'],
-        results.map((t, rank) => [
-          rank + 1,
-          t.index + 1,
-          t.hyper.lr,
-          t.hyper.weightDecay,
-          t.result.valAcc,
-          t.result.trainAcc,
-        ]),
-      ),
-      ...figure(ctx, 'hyperparams', {
-        title: `Best ${best.length} of ${trials} trials: validation (solid) and train (dashed) accuracy per epoch`,
-        columns: 5,
-        panelWidth: 230,
-        panelHeight: 170,
-        panels: best.map((t, rank): ChartPanel => ({
-          title: `Best-${rank + 1} val ${t.result.valAcc.toFixed(2)}`,
-          y: { min: 0, max: 1 },
-          legend: 'none',
-          series: [
-            {
-              name: 'val',
-              x: t.result.valAccList.map((_, i) => i),
-              y: t.result.valAccList,
-              color: '#1f77b4',
-            },
-            {
-              name: 'train',
-              x: t.result.trainAccList.map((_, i) => i),
-              y: t.result.trainAccList,
-              color: '#7f7f7f',
-              style: 'dashed',
-            },
-          ],
-        })),
-      }),
-      ...figure(ctx, 'hyperparams-scatter', {
-        panels: [
-          {
-            title: 'Validation accuracy by learning rate (all trials)',
-            x: { label: 'learning rate', log: true },
-            y: { label: 'validation accuracy', min: 0, max: 1 },
-            legend: 'none',
-            series: [
-              {
-                name: 'trial',
-                x: results.map((t) => t.hyper.lr),
-                y: results.map((t) => t.result.valAcc),
-                style: 'points',
-              },
-            ],
-          },
-          {
-            title: 'Validation accuracy by weight decay',
-            x: { label: 'weight decay', log: true },
-            y: { label: 'validation accuracy', min: 0, max: 1 },
-            legend: 'none',
-            series: [
-              {
-                name: 'trial',
-                x: results.map((t) => t.hyper.weightDecay),
-                y: results.map((t) => t.result.valAcc),
-                style: 'points',
-              },
-            ],
-          },
-        ],
-      }),
-    ];
     const top = results[0]!;
     return {
-      files,
+      files: writeFiles(ctx, results, trials),
       summary: {
         trials,
         epochs,

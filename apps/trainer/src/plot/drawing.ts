@@ -65,7 +65,10 @@ export interface Drawing {
   readonly items: readonly DrawingItem[];
 }
 
+/** A character's advance in a monospace font, in em (both renderers use one and this advance). */
+export const ADVANCE_EM = 0.6;
+
 /** The width of `text` at `size`, for a monospace font (both renderers use one). */
 export function textWidth(text: string, size: number): number {
-  return [...text].length * 0.6 * size;
+  return [...text].length * ADVANCE_EM * size;
 }

@@ -1,5 +1,12 @@
 import type { Image8 } from '../image/png-encode.js';
-import type { Drawing, DrawingItem, ImageItem, PolylineItem, TextItem } from './drawing.js';
+import {
+  ADVANCE_EM,
+  type Drawing,
+  type DrawingItem,
+  type ImageItem,
+  type PolylineItem,
+  type TextItem,
+} from './drawing.js';
 import { GLYPH_ADVANCE, GLYPH_ASCENT, GLYPH_HEIGHT, GLYPH_WIDTH, glyph } from './font.js';
 
 type Rgb = readonly [number, number, number];
@@ -143,26 +150,34 @@ class Raster {
     if (box[0]! <= box[2]!) this.flush(color, box);
   }
 
+  /**
+   * Text in the bitmap font, scaled so each character advances exactly `textWidth`'s `ADVANCE_EM`: the
+   * layout measured the text with that width, so the PNG keeps it where the SVG does (a glyph
+   * pixel of a whole number of image pixels would make long titles wider than their room).
+   * Glyph pixels are nearest-neighbour cells of `f` image pixels, `f` not a whole number.
+   */
   text(d: TextItem): void {
-    const px = Math.max(1, Math.round((this.scale * d.size) / 9.5));
     const chars = [...d.text];
-    const len = chars.length * GLYPH_ADVANCE * px - px;
+    const f = (this.scale * d.size * ADVANCE_EM) / GLYPH_ADVANCE;
+    const len = chars.length * GLYPH_ADVANCE * f - f;
     const shift = d.anchor === 'start' ? 0 : d.anchor === 'middle' ? -len / 2 : -len;
-    const ax = Math.round(d.x * this.scale);
-    const ay = Math.round(d.y * this.scale);
+    const ax = d.x * this.scale;
+    const ay = d.y * this.scale;
     const color = parseColor(d.color);
+    // Image pixels [edge(i), edge(i + 1)) along the text (u) and down from the baseline (v).
+    const uEdge = (i: number): number => Math.round(shift + i * f);
+    const vEdge = (i: number): number => Math.round((i - GLYPH_ASCENT) * f);
     chars.forEach((ch, k) => {
       const bits = glyph(ch);
       for (let gy = 0; gy < GLYPH_HEIGHT; gy++) {
         for (let gx = 0; gx < GLYPH_WIDTH; gx++) {
           if (!bits[gy * GLYPH_WIDTH + gx]) continue;
-          // Along the text (u) and down from the baseline (v), then rotated for vertical text.
-          const u = Math.round(shift) + (k * GLYPH_ADVANCE + gx) * px;
-          const v = (gy - GLYPH_ASCENT) * px;
-          for (let a = 0; a < px; a++) {
-            for (let b = 0; b < px; b++) {
-              const x = d.vertical ? ax + v + b : ax + u + a;
-              const y = d.vertical ? ay - u - a : ay + v + b;
+          const u = k * GLYPH_ADVANCE + gx;
+          for (let a = uEdge(u); a < uEdge(u + 1); a++) {
+            for (let b = vEdge(gy); b < vEdge(gy + 1); b++) {
+              // Rotated for vertical text: along the text is up.
+              const x = Math.round(d.vertical ? ax + b : ax + a);
+              const y = Math.round(d.vertical ? ay - a - 1 : ay + b);
               if (x >= 0 && y >= 0 && x < this.width && y < this.height)
                 this.blend(y * this.width + x, color, 1);
             }

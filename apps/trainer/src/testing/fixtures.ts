@@ -50,7 +50,7 @@ export function writeTinyMnist(
 /** Runs `dl ...argv` in-process; returns the exit code and what it wrote. */
 export async function runDl(
   argv: readonly string[],
-  options: { isTTY?: boolean; interrupt?: AbortSignal; columns?: number } = {},
+  options: { isTTY?: boolean; errorIsTTY?: boolean; interrupt?: AbortSignal; columns?: number } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const io = captureIo(options);
   const code = await main(argv, io);
