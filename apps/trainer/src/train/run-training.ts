@@ -15,7 +15,7 @@ import {
   type Optimizer,
   type StepEvent,
 } from '@dl/optim';
-import { Rng, Tensor } from '@dl/tensor';
+import { Rng, Tensor, type RngState } from '@dl/tensor';
 import { activateBackend, resolveThreads, type ActiveBackend } from '../backend.js';
 import type { Io } from '../cli/io.js';
 import { buildModel, isConvModel, modelSpec } from '../models.js';
@@ -242,7 +242,14 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
   });
   const { maxIter } = trainer.config;
   if (start.info) {
-    trainer.setState(start.info.trainer);
+    // A run of another engine (train_ddp.py from `dl export --format pytorch`) has no state of dl's RNG.
+    const foreign = (start.info.trainer.rng as RngState | null) === null;
+    const rng = foreign ? new Rng(settings.seed).getState() : start.info.trainer.rng;
+    trainer.setState({ ...start.info.trainer, rng });
+    if (foreign)
+      reporter.note(
+        `the checkpoint comes from another engine: dl's RNG restarts from the seed ${settings.seed}`,
+      );
     if (start.info.step >= maxIter) {
       interrupt.dispose();
       throw new RunError(

@@ -7,3 +7,9 @@
 export { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET, type ExportOnnxOptions } from './export-onnx.js';
 export { decodeOnnxModel, type OnnxModel } from './onnx-proto.js';
 export { UnsupportedLayerError } from './export-layers.js';
+export {
+  exportPytorch,
+  type ExportedFiles,
+  type ExportPytorchOptions,
+  type PytorchTrainDefaults,
+} from './export-pytorch.js';
