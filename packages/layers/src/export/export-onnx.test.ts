@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Tensor } from '@dl/tensor';
-import { uniform, Rng, type FloatDType } from '@dl/tensor';
+import { Rng, type Tensor } from '@dl/tensor';
 import { softmax } from '../activations.js';
 import type { FloatTensor, Layer } from '../layer.js';
 import { loadModel, saveModel } from '../io/save-load.js';
@@ -13,8 +12,8 @@ import { Relu } from '../layers/relu.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 import { buildModel } from '../model-spec/build-model.js';
 import type { ModelSpec } from '../model-spec/model-spec.js';
-import { specInputShape } from '../model-spec/spec-shapes.js';
 import { LayerNetwork } from '../networks/layer-network.js';
+import { EXPORT_SPECS, exportInputs, randomizeBatchNorm } from '../testing/export-specs.js';
 import { decodeOnnxModel, exportOnnx, ONNX_IR_VERSION, ONNX_OPSET, UnsupportedLayerError } from './index.js';
 
 // The real engines: ONNX Runtime (npm onnxruntime-node) runs every export, and the `onnx` package's
@@ -26,67 +25,6 @@ const TOL = 1e-5;
 
 const dir = mkdtempSync(join(tmpdir(), 'dl-onnx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The six book networks (small where their options allow) and a spec with every layer type. */
-const SPECS: Record<string, ModelSpec> = {
-  'two-layer-net': { kind: 'two-layer-net', inputSize: 784, hiddenSize: 30, outputSize: 10 },
-  'multi-layer-net': {
-    kind: 'multi-layer-net',
-    inputSize: 784,
-    hiddenSizeList: [40, 20],
-    outputSize: 10,
-    activation: 'sigmoid',
-    weightDecayLambda: 0.1,
-  },
-  'multi-layer-net-extend': {
-    kind: 'multi-layer-net-extend',
-    inputSize: 784,
-    hiddenSizeList: [40, 20],
-    outputSize: 10,
-    useBatchnorm: true,
-    useDropout: true,
-    dropoutRatio: 0.3,
-  },
-  'simple-conv-net': { kind: 'simple-conv-net', convParam: { filterNum: 8, filterSize: 5 }, hiddenSize: 30 },
-  'deep-conv-net': { kind: 'deep-conv-net', hiddenSize: 20 },
-  lenet: { kind: 'lenet' },
-  'lenet (max pooling, ReLU)': { kind: 'lenet', pooling: 'max', activation: 'relu', firstPad: 2 },
-  'sequential: BatchNorm both modes, Dropout both forms, padded pooling': {
-    kind: 'sequential',
-    input: [1, 12, 12],
-    layers: [
-      { type: 'convolution', filters: 4, size: 3, pad: 1, stride: 1 },
-      { type: 'batchnorm' },
-      { type: 'relu' },
-      { type: 'pooling', size: 3, stride: 2, pad: 1, mode: 'average' },
-      { type: 'batchnorm', mode: 'per-channel', eps: 1e-5 },
-      { type: 'dropout', ratio: 0.25 },
-      { type: 'pooling', size: 2, pad: 1, mode: 'max' },
-      { type: 'affine', units: 16 },
-      { type: 'batchnorm', mode: 'per-channel' },
-      { type: 'sigmoid' },
-      { type: 'dropout', ratio: 0.4, inverted: true },
-      { type: 'affine', units: 5 },
-    ],
-  },
-};
-
-/** Trained-looking state: BatchNorm's gamma, beta and running statistics away from their initial values. */
-function randomizeBatchNorm(network: LayerNetwork, rng: Rng): void {
-  for (const p of network.params()) {
-    if (/^(gamma|beta)\d+$/.test(p.name))
-      p.value.assign(uniform(p.value.shape, rng, { low: 0.5, high: 1.5, dtype: p.value.dtype }));
-  }
-  for (const b of network.buffers()) {
-    // Variances in [0.5, 1.5), means in [-0.5, 0.5).
-    const low = b.name.endsWith('running_var') ? 0.5 : -0.5;
-    b.value.assign(uniform(b.value.shape, rng, { low, high: low + 1, dtype: b.value.dtype }));
-  }
-}
-
-function inputs(spec: ModelSpec, n: number, dtype: FloatDType, seed: number): FloatTensor {
-  return uniform([n, ...specInputShape(spec)], new Rng(seed), { dtype });
-}
 
 async function runOnnx(
   session: InferenceSession,
@@ -118,7 +56,7 @@ async function checkExport(name: string, network: LayerNetwork, spec: ModelSpec)
   writeFileSync(file, bytes);
   const session = await InferenceSession.create(bytes);
   for (const n of BATCHES) {
-    const x = inputs(spec, n, network.params()[0]!.value.dtype, 100 + n);
+    const x = exportInputs(spec, n, network.params()[0]!.value.dtype, 100 + n);
     const logits = network.predict(x, { train: false });
     const got = await runOnnx(session, x);
     expect(got.dims).toEqual(logits.shape);
@@ -146,7 +84,7 @@ function onnxCheck(files: readonly string[]): void {
 describe('exportOnnx', () => {
   const files: string[] = [];
 
-  for (const [name, spec] of Object.entries(SPECS)) {
+  for (const [name, spec] of Object.entries(EXPORT_SPECS)) {
     it(`${name}: ONNX Runtime gives our logits and probabilities at batch ${BATCHES.join(', ')}`, async () => {
       const network = buildModel(spec, { rng: new Rng(7) });
       randomizeBatchNorm(network, new Rng(8));
@@ -155,7 +93,7 @@ describe('exportOnnx', () => {
   }
 
   it('float64 networks and float16 checkpoints export as float32', async () => {
-    const spec = SPECS['multi-layer-net-extend']!;
+    const spec = EXPORT_SPECS['multi-layer-net-extend']!;
     const wide = buildModel(spec, { rng: new Rng(3), dtype: 'float64' });
     randomizeBatchNorm(wide, new Rng(4));
     files.push(await checkExport('float64', wide, spec));
@@ -166,12 +104,12 @@ describe('exportOnnx', () => {
   });
 
   it('passes onnx.checker (full check) on every export', () => {
-    expect(files.length).toBe(Object.keys(SPECS).length + 2);
+    expect(files.length).toBe(Object.keys(EXPORT_SPECS).length + 2);
     onnxCheck(files);
   });
 
   it('writes opset 17, IR 8, a dynamic batch, the spec and the book names', () => {
-    const spec = SPECS['simple-conv-net']!;
+    const spec = EXPORT_SPECS['simple-conv-net']!;
     const model = decodeOnnxModel(exportOnnx(buildModel(spec)));
     expect(model.irVersion).toBe(ONNX_IR_VERSION);
     // The default domain '' is protobuf's default value, so it is absent on the wire.
