@@ -26,8 +26,16 @@ export interface ExportPytorchOptions {
 /** The files of a PyTorch export, by name: text (Python, Markdown) or bytes (safetensors). */
 export type ExportedFiles = Record<string, string | Uint8Array>;
 
-/** The Python files that do not depend on the network, shipped in the package beside this module. */
-const STATIC_FILES = ['dl_torch.py', 'train_ddp.py'] as const;
+/**
+ * The Python files that do not depend on the network, shipped in the package's `src` (so the same
+ * path works from `src/export/` in the workspace and `dist/export/` in the published package).
+ */
+function staticFiles(): Record<string, URL> {
+  return {
+    'dl_torch.py': new URL('../../src/export/python/dl_torch.py', import.meta.url),
+    'train_ddp.py': new URL('../../src/export/python/train_ddp.py', import.meta.url),
+  };
+}
 
 /**
  * The network as PyTorch files: `model.py` (an `nn.Module`, `Net`, whose submodules carry the
@@ -53,10 +61,8 @@ export async function exportPytorch(
     ...options.train,
   };
   const { readFile } = await import('node:fs/promises');
-  // From src/export/ (the workspace) and dist/export/ (the package) alike: the .py files stay in src.
-  const dir = new URL('../../src/export/python/', import.meta.url);
   const files: ExportedFiles = {};
-  for (const name of STATIC_FILES) files[name] = await readFile(new URL(name, dir), 'utf8');
+  for (const [name, url] of Object.entries(staticFiles())) files[name] = await readFile(url, 'utf8');
   files['model.py'] = modelPy(plan, spec, train);
   files['weights.safetensors'] = torchWeights(plan, spec);
   files['README.md'] = readme(spec, train);
