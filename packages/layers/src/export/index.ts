@@ -5,7 +5,14 @@
  * entry so that the protobuf library stays out of browser bundles.
  */
 export { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET, type ExportOnnxOptions } from './export-onnx.js';
-export { decodeOnnxModel, type OnnxModel } from './onnx-proto.js';
+export {
+  decodeOnnxModel,
+  type OnnxAttribute,
+  type OnnxModel,
+  type OnnxNode,
+  type OnnxTensor,
+  type OnnxValueInfo,
+} from './onnx-proto.js';
 export { UnsupportedLayerError } from './export-layers.js';
 export {
   exportPytorch,
