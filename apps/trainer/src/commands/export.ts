@@ -6,6 +6,7 @@ import {
   UnsupportedLayerError,
   type PytorchTrainDefaults,
 } from '@dl/layers/export';
+import type { LayerNetwork, ModelSpec } from '@dl/layers';
 import { isOptimizerName } from '@dl/optim';
 import { oneOf, parseCommandArgs } from '../cli/args.js';
 import type { Io } from '../cli/io.js';
@@ -79,15 +80,15 @@ export async function exportCommand(argv: readonly string[], io: Io): Promise<nu
   return 0;
 }
 
-function writeOnnx(network: Parameters<typeof exportOnnx>[0], out: string): string[] {
+function writeOnnx(network: LayerNetwork, out: string): string[] {
   const bytes = exportOnnx(network, { producerVersion: 'dl export' });
   writeFileAtomicSync(out, bytes);
   return [out];
 }
 
 async function writePytorch(
-  network: Parameters<typeof exportOnnx>[0],
-  spec: Parameters<typeof describeSpec>[0],
+  network: LayerNetwork,
+  spec: ModelSpec,
   info: CheckpointInfo | undefined,
   out: string,
 ): Promise<string[]> {
