@@ -300,4 +300,7 @@ def evaluate(run, ranks, net, data, trainer, step, best, began, checkpoint):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except (ValueError, OSError) as e:  # bad weights or data: one line, as dl's errors
+        sys.exit(f"train_ddp.py: {e}")
