@@ -1,21 +1,38 @@
 #!/usr/bin/env node
-// Installs what the tests need beyond npm packages: Debian's Chromium for the playground's browser
-// tests (Playwright drives it; `playwright install` cannot download browsers here). Idempotent.
+// Installs what the tests need beyond npm packages, from Debian, in one apt-get call: Chromium for
+// the playground's browser tests (Playwright drives it; `playwright install` cannot download
+// browsers here), and PyTorch + ONNX for the export tests (`@dl/layers/export`: the ONNX checker,
+// the generated PyTorch module and its DistributedDataParallel script). Idempotent: what is there
+// is skipped. The tests run Python as /usr/bin/python3, the interpreter Debian's packages are for.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+const PYTHON = '/usr/bin/python3';
+const wanted = [];
+
 const chromium = '/usr/bin/chromium';
 if (!existsSync(join('apps', 'playground', 'playwright.config.ts'))) {
-  console.log('setup: no browser tests in this checkout, nothing to install');
-  process.exit(0);
-}
-if (existsSync(chromium)) {
+  console.log('setup: no browser tests in this checkout, Chromium not needed');
+} else if (existsSync(chromium)) {
   console.log(`setup: ${chromium} is installed`);
-  process.exit(0);
+} else {
+  wanted.push('chromium');
 }
+
+const pythonHas = (modules) =>
+  existsSync(PYTHON) && spawnSync(PYTHON, ['-c', `import ${modules}`], { stdio: 'ignore' }).status === 0;
+if (pythonHas('torch, onnx, numpy')) {
+  console.log(`setup: torch, onnx and numpy are importable by ${PYTHON}`);
+} else {
+  wanted.push('python3-torch', 'python3-onnx', 'python3-numpy');
+}
+
+if (wanted.length === 0) process.exit(0);
 if (process.platform !== 'linux' || !existsSync('/usr/bin/apt-get')) {
-  console.error(`setup: browser tests need Chromium at ${chromium}; install it with your package manager`);
+  console.error(
+    `setup: the tests need ${wanted.join(', ')} (Debian package names); install them with your package manager`,
+  );
   process.exit(1);
 }
 const asRoot = process.getuid?.() === 0 ? [] : ['sudo'];
@@ -27,6 +44,8 @@ const step = (args) => {
   });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
-console.log('setup: installing Debian chromium for the browser tests');
+console.log(`setup: installing Debian ${wanted.join(' ')} for the tests`);
+const began = Date.now();
 step(['apt-get', 'update', '-qq']);
-step(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'chromium']);
+step(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...wanted]);
+console.log(`setup: apt-get took ${((Date.now() - began) / 1000).toFixed(0)} s`);

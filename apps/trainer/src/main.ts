@@ -2,6 +2,7 @@ import { MnistDataError } from '@dl/data-mnist';
 import { BENCH_HELP, benchCommand } from './commands/bench.js';
 import { EXPERIMENT_HELP, experimentCommand } from './commands/experiment.js';
 import { EVAL_HELP, evalCommand } from './commands/eval.js';
+import { EXPORT_HELP, exportCommand } from './commands/export.js';
 import { GRADCHECK_HELP, gradcheckCommand } from './commands/gradcheck.js';
 import { PREDICT_HELP, predictCommand } from './commands/predict.js';
 import { trainCommand, TRAIN_HELP } from './commands/train.js';
@@ -30,6 +31,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'classify PNG/PGM images with a checkpoint',
     run: predictCommand,
     help: PREDICT_HELP,
+  },
+  export: {
+    summary: 'a checkpoint to ONNX (serving) or to PyTorch with a DistributedDataParallel training script',
+    run: exportCommand,
+    help: EXPORT_HELP,
   },
   experiment: {
     summary: "run one of the book's experiments, writing CSV, SVG and PNG (dl experiment --help lists them)",
@@ -71,6 +77,7 @@ Examples:
   dl train --spec net.json         a network described by a ModelSpec JSON file
   dl experiment filters            SimpleConvNet's first-layer filters before and after training
   dl bench --only gemm             the quick GEMM benchmark
+  dl export --checkpoint runs/adam/best.safetensors --format onnx --out model.onnx
 
 Exit codes: 0 done, 1 error, 2 bad command line, 3 the loss became NaN/Inf, 130 interrupted.`;
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { NonFiniteError, Trainer, type TrainResult } from '@dl/optim';
+import { Rng, type RngState } from '@dl/tensor';
 import { createReporter, lastEvaluationLine, type Reporter, type Summary } from '../report.js';
 import { EXIT, RunError } from '../run-error.js';
 import { interruptSignal } from './interrupt.js';
@@ -58,7 +59,16 @@ async function startRun(
     });
     const { maxIter } = trainer.config;
     if (info) {
-      trainer.setState(info.trainer);
+      // A run of another engine (train_ddp.py from `dl export --format pytorch`) has no state of dl's RNG.
+      const foreign = (info.trainer.rng as RngState | null) === null;
+      trainer.setState({
+        ...info.trainer,
+        rng: foreign ? new Rng(settings.seed).getState() : info.trainer.rng,
+      });
+      if (foreign)
+        reporter.note(
+          `the checkpoint comes from another engine: dl's RNG restarts from the seed ${settings.seed}`,
+        );
       if (info.step >= maxIter) {
         throw new RunError(
           `the run is already at step ${info.step} of ${maxIter}; give --iters or --epochs beyond it to continue`,
