@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runConformance } from './conformance.js';
-import { jsKernels } from './backend/js.js';
+import { jsKernels } from './backend/js/js.js';
 import type { Kernels } from './backend/kernels.js';
 
 describe('conformance suite', () => {

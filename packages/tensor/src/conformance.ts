@@ -9,8 +9,8 @@ import type {
   ReduceOp,
   UnaryOp,
 } from './backend/kernels.js';
-import { jsKernels } from './backend/js.js';
-import { naiveGemm } from './backend/naive-gemm.js';
+import { jsKernels } from './backend/js/js.js';
+import { naiveGemm } from './backend/js/naive-gemm.js';
 import { broadcastShapes, broadcastStrides, sizeOf, shapeToString } from './shape.js';
 import { Rng } from './rng.js';
 

@@ -29,16 +29,16 @@ export type {
   BatchNormBackwardArgs,
   OptimizerUpdate,
 } from './backend/kernels.js';
-export { jsKernels } from './backend/js.js';
+export { jsKernels } from './backend/js/js.js';
 export { getBackend, setBackend, withBackend } from './backend/index.js';
 export { runConformance, type ConformanceResult, type ConformanceOptions } from './conformance.js';
-export { createWasmBackend, type WasmBackendOptions, type WasmKernels } from './backend/wasm.js';
+export { createWasmBackend, type WasmBackendOptions, type WasmKernels } from './backend/wasm/wasm.js';
 export {
   hasWasmSimd,
   hasWasmRelaxedSimd,
   type WasmFeatures,
   type WasmVariant,
-} from './backend/wasm-features.js';
+} from './backend/wasm/features.js';
 export * from './ops/im2col.js';
 export * from './ops/pooling.js';
 export type { HalfFormat } from './precision/half-format.js';
@@ -46,4 +46,4 @@ export * from './precision/float16.js';
 export * from './precision/bfloat16.js';
 export * from './precision/half-tensor.js';
 export type { ConvForwardArgs, ConvBackwardArgs } from './backend/kernels.js';
-export { enableRelaxedSimdInNode } from './backend/wasm-node-flags.js';
+export { enableRelaxedSimdInNode } from './backend/wasm/node-flags.js';

@@ -160,7 +160,7 @@ export interface Kernels {
     dx: FloatArray,
   ) => void;
   // Sliding-window kernels of the convolution and pooling layers; `x` and `dx`/`img` are
-  // `[N, C, H, W]`, pooled arrays `[N, C, outH, outW]` (see `js-window.ts` for the exact semantics).
+  // `[N, C, H, W]`, pooled arrays `[N, C, outH, outW]` (see `js/window.ts` for the exact semantics).
   /** Writes `col` `[N·outH·outW, C·FH·FW]`, rows `(n, oy, ox)`, columns `(c, fy, fx)`; padding reads 0. */
   readonly im2col: (x: FloatArray, g: ConvGeometry, col: FloatArray) => void;
   /** im2col's adjoint: sums every `col` entry into the pixel it came from (overwrites `img` unless `accumulate`). */

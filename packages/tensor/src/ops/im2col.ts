@@ -10,7 +10,7 @@ export type { ConvGeometry } from '../backend/kernels.js';
  * the public kernels before backends had them). Ops and layers call `getBackend().im2col` etc.,
  * which run them on the `js` backend and in WebAssembly on the `wasm` one.
  */
-export { im2colInto, col2imInto } from '../backend/js-window.js';
+export { im2colInto, col2imInto } from '../backend/js/window.js';
 
 /** A window's size, step and zero padding (stride 1 and pad 0 by default, as the book's). */
 export interface WindowOptions {
