@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Param } from '@dl/layers';
+import type { Param } from './model.js';
 import { expectClose, loadFixture, toTensor } from '../test/book-fixture.js';
 import { createOptimizer } from './create-optimizer.js';
 import type { OptimizerName, OptimizerState } from './optimizer.js';

@@ -8,7 +8,7 @@ import {
   type DType,
   type Rng,
 } from '@dl/tensor';
-import type { FloatTensor } from '@dl/layers';
+import type { FloatTensor } from './model.js';
 
 /** The four arrays the book's `Trainer` takes: inputs and targets (labels or one-hot) for each set. */
 export interface TrainData {

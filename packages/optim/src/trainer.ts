@@ -1,5 +1,5 @@
 import type { Tensor } from '@dl/tensor';
-import type { FloatTensor, Model } from '@dl/layers';
+import type { FloatTensor, Model } from './model.js';
 import { BatchSampler } from './batch-sampler.js';
 import { gatherRows, rowsBuffer, rowsView, type TrainData } from './dataset.js';
 import { datasetLoss } from './evaluate.js';

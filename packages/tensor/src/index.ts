@@ -1,7 +1,8 @@
 /**
  * @dl/tensor — the NumPy that *Deep Learning from Scratch* leans on, in TypeScript: tensors with
  * shapes and dtypes, broadcasting, reductions, matrix products, a seeded RNG, and a backend seam
- * (`Kernels`) that the WebAssembly backend implements.
+ * (`Kernels`, with its optional fused tier) that the WebAssembly backend implements. The conformance
+ * suite every backend must pass is the `@dl/tensor/conformance` entry.
  */
 export * from './dtype.js';
 export { BufferPool, POOLED_LENGTH, withBufferPool } from './buffer-pool.js';
@@ -17,6 +18,7 @@ export * from './ops/manipulate.js';
 export * from './ops/activation.js';
 export type {
   Kernels,
+  FusedKernels,
   GemmArgs,
   BinaryArgs,
   ReduceArgs,
@@ -31,7 +33,6 @@ export type {
 } from './backend/kernels.js';
 export { jsKernels } from './backend/js/js.js';
 export { getBackend, setBackend, withBackend } from './backend/index.js';
-export { runConformance, type ConformanceResult, type ConformanceOptions } from './conformance.js';
 export { createWasmBackend, type WasmBackendOptions, type WasmKernels } from './backend/wasm/wasm.js';
 export {
   hasWasmSimd,

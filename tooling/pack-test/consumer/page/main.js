@@ -10,9 +10,9 @@ import {
   matmul,
   randint,
   randn,
-  runConformance,
   withBackend,
 } from '@dl/tensor';
+import { runConformance } from '@dl/tensor/conformance';
 import { TwoLayerNet } from '@dl/layers';
 import { createOptimizer } from '@dl/optim';
 

@@ -1,12 +1,9 @@
 import type { AnyTypedArray } from '../../dtype.js';
 import type { BinaryArgs, BinaryOp, Kernels, ReduceArgs, UnaryOp } from '../kernels.js';
 import { activationBackwardJs, activationJs } from './activation.js';
-import { batchNormBackwardJs, batchNormForwardJs } from './batch-norm.js';
 import { convBackwardJs, convForwardJs } from './conv.js';
-import { dropoutJs } from './dropout.js';
 import { gemmJs } from './gemm.js';
-import { optimizerUpdateJs } from './optimizer.js';
-import { softmaxCrossEntropyBackwardJs, softmaxJs } from './softmax.js';
+import { softmaxJs } from './softmax.js';
 import {
   avgPoolBackwardInto,
   avgPoolInto,
@@ -17,8 +14,9 @@ import {
 } from './window.js';
 
 /**
- * The reference backend: plain loops over typed arrays. It defines what every kernel means; other
- * backends are tested against it. Loops put the `switch` outside the element loop so each op runs a
+ * The reference backend: plain loops over typed arrays. It defines what every required kernel means;
+ * other backends are tested against it. It offers no fused kernels (`Kernels.fused`): on it, layers
+ * and optimizers run the book's code in their own files. Loops put the `switch` outside the element loop so each op runs a
  * tight, monomorphic loop.
  */
 
@@ -207,9 +205,4 @@ export const jsKernels: Kernels = {
   convForward: convForwardJs,
   convBackward: convBackwardJs,
   softmax: softmaxJs,
-  softmaxCrossEntropyBackward: softmaxCrossEntropyBackwardJs,
-  batchNormForward: batchNormForwardJs,
-  batchNormBackward: batchNormBackwardJs,
-  dropout: dropoutJs,
-  optimizerUpdate: optimizerUpdateJs,
 };

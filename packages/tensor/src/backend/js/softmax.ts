@@ -17,17 +17,3 @@ export function softmaxJs(x: FloatArray, rows: number, classes: number, out: Flo
     for (let j = 0; j < classes; j++) out[row + j] = out[row + j]! / sum;
   }
 }
-
-/** `dx = (y - onehot(labels)) / rows` in the book's order: copy `y`, subtract 1 at each label, divide. */
-export function softmaxCrossEntropyBackwardJs(
-  y: FloatArray,
-  labels: Int32Array,
-  rows: number,
-  classes: number,
-  dx: FloatArray,
-): void {
-  const n = rows * classes;
-  dx.set(y.length === n ? y : y.subarray(0, n));
-  for (let i = 0; i < rows; i++) dx[i * classes + labels[i]!]! -= 1;
-  for (let i = 0; i < n; i++) dx[i] = dx[i]! / rows;
-}

@@ -4,9 +4,7 @@ import type { ActivationOp, Kernels } from '../kernels.js';
 import type { WasmArena } from './arena.js';
 import { arenaBlocks, asFloat32, getF32, putF32 } from './layout.js';
 import type { KernelModule } from './module.js';
-
-/** Op codes of assembly/activation.ts. */
-const CODE: Record<ActivationOp, number> = { relu: 0, sigmoid: 1 };
+import { ACTIVATION_CODES } from './op-codes.js';
 
 /**
  * ReLU and sigmoid, forward and backward, in WebAssembly for float32 (inputs copied in, the result
@@ -24,7 +22,7 @@ export function createWasmActivation(
       const n = x.length;
       const [xAt, outAt] = arenaBlocks(arena, n * 4, n * 4);
       putF32(arena, xAt, f32[0]);
-      module.activationF32(CODE[op], xAt, outAt, n);
+      module.activationF32(ACTIVATION_CODES[op], xAt, outAt, n);
       getF32(arena, outAt, f32[1]);
     },
     activationBackward: (op: ActivationOp, saved: FloatArray, dout: FloatArray, dx: FloatArray) => {
@@ -34,7 +32,7 @@ export function createWasmActivation(
       const [savedAt, doutAt, dxAt] = arenaBlocks(arena, n * 4, n * 4, n * 4);
       putF32(arena, savedAt, f32[0], n);
       putF32(arena, doutAt, f32[1]);
-      module.activationBackwardF32(CODE[op], savedAt, doutAt, dxAt, n);
+      module.activationBackwardF32(ACTIVATION_CODES[op], savedAt, doutAt, dxAt, n);
       getF32(arena, dxAt, f32[2]);
     },
   };

@@ -1,5 +1,4 @@
-import { batchNormBackwardJs, batchNormForwardJs } from '../js/batch-norm.js';
-import type { Kernels } from '../kernels.js';
+import type { FusedKernels } from '../kernels.js';
 import type { WasmArena } from './arena.js';
 import { arenaBlocks, asFloat32, getF32, putF32 } from './layout.js';
 import type { KernelModule } from './module.js';
@@ -8,20 +7,21 @@ import type { KernelModule } from './module.js';
 const scratchBytes = (D: number): number => D * 44;
 
 /**
- * BatchNormalization in WebAssembly for float32 (per-feature sums in f64, see assembly/batchnorm.ts);
- * float64 runs on the js kernels. Inputs are copied in, outputs (and the running statistics a train
- * forward updates) copied back.
+ * BatchNormalization fused in WebAssembly for float32 (per-feature sums in f64, see
+ * assembly/batchnorm.ts). Inputs are copied in, outputs (and the running statistics a train forward
+ * updates) copied back. Other dtypes are declined: the layer then runs its reference
+ * (`@dl/layers`' `batch-normalization.ts`).
  */
 export function createWasmBatchNorm(
   module: KernelModule,
   arena: WasmArena,
-): Pick<Kernels, 'batchNormForward' | 'batchNormBackward'> {
+): Required<Pick<FusedKernels, 'batchNormForward' | 'batchNormBackward'>> {
   return {
     batchNormForward(a) {
       const { n, D, S } = a.view;
       const size = n * D * S;
       const f32 = asFloat32([a.x, a.gamma, a.beta, a.runningMean, a.runningVar, a.xc, a.xn, a.std, a.out]);
-      if (!f32 || size === 0) return batchNormForwardJs(a);
+      if (!f32 || size === 0) return false;
       const [x, gamma, beta, runningMean, runningVar, xc, xn, std, out] = f32;
       const [s4, d4] = [size * 4, D * 4];
       const [xAt, gAt, bAt, rmAt, rvAt, xcAt, xnAt, stdAt, outAt, scratchAt] = arenaBlocks(
@@ -68,12 +68,13 @@ export function createWasmBatchNorm(
         getF32(arena, rmAt, runningMean.subarray(0, D));
         getF32(arena, rvAt, runningVar.subarray(0, D));
       }
+      return true;
     },
     batchNormBackward(a) {
       const { n, D, S } = a.view;
       const size = n * D * S;
       const f32 = asFloat32([a.dout, a.gamma, a.xc, a.xn, a.std, a.dgamma, a.dbeta, a.dx]);
-      if (!f32 || size === 0) return batchNormBackwardJs(a);
+      if (!f32 || size === 0) return false;
       const [dout, gamma, xc, xn, std, dgamma, dbeta, dx] = f32;
       const [s4, d4] = [size * 4, D * 4];
       const [doutAt, gAt, xcAt, xnAt, stdAt, dgAt, dbAt, dxAt, scratchAt] = arenaBlocks(
@@ -111,6 +112,7 @@ export function createWasmBatchNorm(
       getF32(arena, dgAt, dgamma.subarray(0, D));
       getF32(arena, dbAt, dbeta.subarray(0, D));
       getF32(arena, dxAt, dx.subarray(0, size));
+      return true;
     },
   };
 }

@@ -1,48 +1,21 @@
 import type { AnyTypedArray } from '../../dtype.js';
 import { jsKernels } from '../js/js.js';
-import type { BinaryArgs, BinaryOp, UnaryOp } from '../kernels.js';
+import type { BinaryArgs, UnaryOp } from '../kernels.js';
 import { alignUp, type WasmArena } from './arena.js';
 import { collapseBroadcast } from './broadcast.js';
 import type { KernelModule } from './module.js';
-
-// Op codes of assembly/elementwise.ts. Ops missing here run on the js kernels: log and tanh (not hot
-// in the book's networks; an accurate SIMD version is still to write) and pow.
-const UNARY: Partial<Record<UnaryOp, number>> = {
-  neg: 0,
-  abs: 1,
-  sqrt: 2,
-  square: 3,
-  reciprocal: 4,
-  sign: 5,
-  exp: 6,
-};
-const ARITHMETIC: Partial<Record<BinaryOp, number>> = {
-  add: 0,
-  sub: 1,
-  mul: 2,
-  div: 3,
-  maximum: 4,
-  minimum: 5,
-};
-const COMPARISON: Partial<Record<BinaryOp, number>> = {
-  equal: 0,
-  notEqual: 1,
-  greater: 2,
-  greaterEqual: 3,
-  less: 4,
-  lessEqual: 5,
-};
+import { ARITHMETIC_CODES, COMPARISON_CODES, UNARY_CODES } from './op-codes.js';
 
 /**
  * float32 unary ops in WebAssembly: x is copied in, out copied back (x and out may be one array).
- * Other dtypes and ops run on the js kernels.
+ * Other dtypes, and ops without a code (log, tanh), run on the js kernels.
  */
 export function createWasmUnary(
   module: KernelModule,
   arena: WasmArena,
 ): (op: UnaryOp, x: AnyTypedArray, out: AnyTypedArray) => void {
   return (op, x, out) => {
-    const code = UNARY[op];
+    const code = UNARY_CODES[op];
     if (code === undefined || !(x instanceof Float32Array) || !(out instanceof Float32Array)) {
       jsKernels.unary(op, x, out);
       return;
@@ -65,8 +38,8 @@ export function createWasmUnary(
 export function createWasmBinary(module: KernelModule, arena: WasmArena): (args: BinaryArgs) => void {
   return (args) => {
     const { op, a, b, out, outShape } = args;
-    const arithmetic = ARITHMETIC[op];
-    const comparison = COMPARISON[op];
+    const arithmetic = ARITHMETIC_CODES[op];
+    const comparison = COMPARISON_CODES[op];
     const supported =
       a instanceof Float32Array &&
       b instanceof Float32Array &&

@@ -1,18 +1,9 @@
 import type { FloatArray } from '../../dtype.js';
-import { optimizerUpdateJs } from '../js/optimizer.js';
-import type { Kernels, OptimizerUpdate } from '../kernels.js';
+import type { FusedKernels, OptimizerUpdate } from '../kernels.js';
 import type { WasmArena } from './arena.js';
 import { arenaBlocks, asFloat32, getF32, putF32 } from './layout.js';
 import type { KernelModule } from './module.js';
-
-/** Kind codes of assembly/optimizer.ts. */
-const SGD = 0;
-const MOMENTUM = 1;
-const NESTEROV = 2;
-const ADAGRAD = 3;
-const RMSPROP = 4;
-const ADAM_BOOK = 5;
-const ADAM_STANDARD = 6;
+import { OPTIMIZER_CODES } from './op-codes.js';
 
 /** The kernel's arguments after `n, w, g`: kind, slots, and hyper-parameters (lr, p1, p2, p3, eps). */
 interface Encoded {
@@ -24,21 +15,17 @@ interface Encoded {
 function encode(u: OptimizerUpdate): Encoded {
   switch (u.kind) {
     case 'sgd':
-      return { kind: SGD, slots: [], hyper: [u.lr, 0, 0, 0, 0] };
+      return { kind: OPTIMIZER_CODES.sgd, slots: [], hyper: [u.lr, 0, 0, 0, 0] };
     case 'momentum':
     case 'nesterov':
-      return {
-        kind: u.kind === 'momentum' ? MOMENTUM : NESTEROV,
-        slots: [u.v],
-        hyper: [u.lr, u.momentum, 0, 0, 0],
-      };
+      return { kind: OPTIMIZER_CODES[u.kind], slots: [u.v], hyper: [u.lr, u.momentum, 0, 0, 0] };
     case 'adagrad':
-      return { kind: ADAGRAD, slots: [u.h], hyper: [u.lr, 0, 0, 0, u.eps] };
+      return { kind: OPTIMIZER_CODES.adagrad, slots: [u.h], hyper: [u.lr, 0, 0, 0, u.eps] };
     case 'rmsprop':
-      return { kind: RMSPROP, slots: [u.h], hyper: [u.lr, u.decayRate, 0, 0, u.eps] };
+      return { kind: OPTIMIZER_CODES.rmsprop, slots: [u.h], hyper: [u.lr, u.decayRate, 0, 0, u.eps] };
     case 'adam':
       return {
-        kind: u.variant === 'book' ? ADAM_BOOK : ADAM_STANDARD,
+        kind: OPTIMIZER_CODES[`adam-${u.variant}`],
         slots: [u.m, u.v],
         hyper: [u.lr, u.beta1, u.beta2, u.t, u.eps],
       };
@@ -46,16 +33,19 @@ function encode(u: OptimizerUpdate): Encoded {
 }
 
 /**
- * The optimizers' updates in WebAssembly for float32: the weights, gradient and slots are copied in,
- * updated there, and the weights and slots copied back. float64 (the book-parity tests) runs on the
- * js kernel, whose operation order matches NumPy's.
+ * The optimizers' updates fused in WebAssembly for float32: the weights, gradient and slots are copied
+ * in, updated there, and the weights and slots copied back. Other dtypes (float64: the book-parity
+ * tests) are declined: the optimizer then runs its own reference update (`@dl/optim`'s `adam.ts`, ...).
  */
-export function createWasmOptimizer(module: KernelModule, arena: WasmArena): Kernels['optimizerUpdate'] {
+export function createWasmOptimizer(
+  module: KernelModule,
+  arena: WasmArena,
+): NonNullable<FusedKernels['optimizerUpdate']> {
   return (u: OptimizerUpdate, w: FloatArray, g: FloatArray) => {
     const n = w.length;
     const { kind, slots, hyper } = encode(u);
     const f32 = asFloat32([w, g, ...slots]);
-    if (!f32 || n === 0) return optimizerUpdateJs(u, w, g);
+    if (!f32 || n === 0) return false;
     const [w32, g32, s1 = w32, s2 = w32] = f32;
     const [wAt, gAt, s1At, s2At] = arenaBlocks(
       arena,
@@ -72,5 +62,6 @@ export function createWasmOptimizer(module: KernelModule, arena: WasmArena): Ker
     getF32(arena, wAt, w32);
     if (slots.length > 0) getF32(arena, s1At, s1.subarray(0, n));
     if (slots.length > 1) getF32(arena, s2At, s2.subarray(0, n));
+    return true;
   };
 }

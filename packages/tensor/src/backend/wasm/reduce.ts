@@ -1,10 +1,8 @@
 import { jsKernels } from '../js/js.js';
-import type { ReduceArgs, ReduceOp } from '../kernels.js';
+import type { ReduceArgs } from '../kernels.js';
 import { alignUp, type WasmArena } from './arena.js';
 import type { KernelModule } from './module.js';
-
-// Op codes of assembly/reduce.ts.
-const REDUCE: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2, argmax: 3, argmin: 4 };
+import { REDUCE_CODES } from './op-codes.js';
 
 /**
  * float32 reductions in WebAssembly (sums in float64, as the js kernel). Other dtypes, and empty
@@ -27,7 +25,7 @@ export function createWasmReduce(module: KernelModule, arena: WasmArena): (args:
     const scratchAt = alignUp(outAt + count * 4);
     arena.reserve(scratchAt + inner * 8 - arena.base);
     arena.f32.set(x.length === outer * length * inner ? x : x.subarray(0, outer * length * inner), xAt >> 2);
-    module.reduceF32(REDUCE[op], xAt, outer, length, inner, outAt, scratchAt);
+    module.reduceF32(REDUCE_CODES[op], xAt, outer, length, inner, outAt, scratchAt);
     // Int32 results are copied as raw 4-byte words through the float32 view: no conversion happens.
     const words = arena.f32.subarray(outAt >> 2, (outAt >> 2) + count);
     if (out instanceof Int32Array) out.set(new Int32Array(words.buffer, words.byteOffset, count));

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runConformance } from '../../conformance.js';
+import { runConformance } from '../../conformance/index.js';
 import { convGeometry } from '../../ops/im2col.js';
 import { Rng } from '../../rng.js';
 import type { GemmArgs } from '../kernels.js';

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runConformance } from '../../conformance.js';
+import { runConformance } from '../../conformance/index.js';
 import { Rng } from '../../rng.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../../shape.js';
 import { jsKernels } from '../js/js.js';
-import type { BinaryOp, GemmArgs, ReduceOp, UnaryOp } from '../kernels.js';
+import { BINARY_OPS, REDUCE_OPS, UNARY_OPS, type BinaryOp, type GemmArgs } from '../kernels.js';
 import { naiveGemm } from '../js/naive-gemm.js';
 import { createWasmBackend, type WasmKernels } from './wasm.js';
 import { hasWasmRelaxedSimd } from './features.js';
@@ -54,32 +54,6 @@ function close(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: num
   return bad.slice(0, 5);
 }
 
-const unaryOps: readonly UnaryOp[] = [
-  'neg',
-  'abs',
-  'exp',
-  'log',
-  'sqrt',
-  'square',
-  'tanh',
-  'sign',
-  'reciprocal',
-];
-const binaryOps: readonly BinaryOp[] = [
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'pow',
-  'maximum',
-  'minimum',
-  'equal',
-  'notEqual',
-  'greater',
-  'greaterEqual',
-  'less',
-  'lessEqual',
-];
 const comparisons = new Set<BinaryOp>(['equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual']);
 
 describe.each(variants)('wasm backend, %s SIMD', (simd) => {
@@ -169,7 +143,7 @@ describe.each(variants)('wasm backend, %s SIMD', (simd) => {
     expect(fresh.memoryBytes()).toBe(grown);
   });
 
-  for (const op of unaryOps) {
+  for (const op of UNARY_OPS) {
     it(`unary ${op} float32 matches the js kernel, special values included`, () => {
       const x = awkwardFloat32(1003, new Rng(3));
       const actual = new Float32Array(x.length);
@@ -215,7 +189,7 @@ describe.each(variants)('wasm backend, %s SIMD', (simd) => {
       [1, 4, 1, 3, 1],
     ],
   ];
-  for (const op of binaryOps) {
+  for (const op of BINARY_OPS) {
     it(`binary ${op} float32 matches the js kernel exactly on every broadcast`, () => {
       const rng = new Rng(5);
       for (const [sa, sb] of broadcasts) {
@@ -241,7 +215,7 @@ describe.each(variants)('wasm backend, %s SIMD', (simd) => {
     });
   }
 
-  const reduceOps: readonly ReduceOp[] = ['sum', 'max', 'min', 'argmax', 'argmin'];
+  const reduceOps = REDUCE_OPS;
   const geometries: readonly [number, number, number][] = [
     [1, 1003, 1],
     [100, 10, 1],

@@ -1,4 +1,4 @@
-import type { Kernels } from '../kernels.js';
+import type { FusedKernels, Kernels } from '../kernels.js';
 import { WasmArena } from './arena.js';
 import { hasWasmRelaxedSimd, hasWasmSimd, type WasmFeatures, type WasmVariant } from './features.js';
 import { createWasmActivation } from './activation.js';
@@ -11,7 +11,7 @@ import { wasmApi } from './api.js';
 import { loadWasmBytes } from './load.js';
 import { compileKernels, instantiateKernels, type KernelModule } from './module.js';
 import { createWasmOptimizer } from './optimizer.js';
-import { createWasmSoftmax } from './softmax.js';
+import { createWasmSoftmax, createWasmSoftmaxCrossEntropyBackward } from './softmax.js';
 import { hardwareThreads, threadsUnavailable, WasmThreadPool } from './threads.js';
 import { createWasmReduce } from './reduce.js';
 import { createWasmWindow } from './window.js';
@@ -36,6 +36,8 @@ export interface WasmBackendOptions {
 /** The `wasm` backend: `Kernels`, plus what it runs with and how much memory it holds. */
 export interface WasmKernels extends Kernels {
   readonly name: 'wasm';
+  /** Every fused kernel (float32; each declines other dtypes). */
+  readonly fused: Required<FusedKernels>;
   readonly features: WasmFeatures;
   /** Bytes of WebAssembly memory held: the arena grows to the largest call so far, never shrinks. */
   readonly memoryBytes: () => number;
@@ -144,10 +146,15 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     ...createWasmActivation(module, arena),
     ...createWasmWindow(module, arena),
     ...createWasmConv(module, arena, pool),
-    ...createWasmSoftmax(module, arena),
-    ...createWasmBatchNorm(module, arena),
-    dropout: createWasmDropout(module, arena),
-    optimizerUpdate: createWasmOptimizer(module, arena),
+    softmax: createWasmSoftmax(module, arena),
+    // The optional tier: whole steps of a layer or an optimizer, float32 only (each declines other
+    // dtypes, and the layer or optimizer runs its reference).
+    fused: {
+      softmaxCrossEntropyBackward: createWasmSoftmaxCrossEntropyBackward(module, arena),
+      ...createWasmBatchNorm(module, arena),
+      dropout: createWasmDropout(module, arena),
+      optimizerUpdate: createWasmOptimizer(module, arena),
+    },
   };
   warmUp(kernels);
   return kernels;

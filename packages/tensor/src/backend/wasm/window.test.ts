@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runConformance } from '../../conformance.js';
+import { runConformance } from '../../conformance/index.js';
 import { convGeometry } from '../../ops/im2col.js';
 import { Rng } from '../../rng.js';
 import { jsKernels } from '../js/js.js';

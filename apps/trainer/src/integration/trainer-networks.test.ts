@@ -1,13 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '@dl/tensor';
-import { MultiLayerNet, TwoLayerNet } from '@dl/layers';
-import { blobs } from '../test/logistic-model.js';
-import { createOptimizer } from './create-optimizer.js';
-import { rowsView, type TrainData } from './dataset.js';
-import { train } from './trainer.js';
+import { randn, Rng, zeros, type Tensor } from '@dl/tensor';
+import { MultiLayerNet, TwoLayerNet, type FloatTensor } from '@dl/layers';
+import { createOptimizer, rowsView, train, type TrainData } from '@dl/optim';
+
+// Here, not in @dl/optim: the Trainer with @dl/layers' book networks, and @dl/optim does not depend
+// on @dl/layers (it sees a network through its structural `Model` type).
+
+/** `n` float32 points in `dim` dimensions around one random centre per class (the label `i % classes`). */
+function blobs(n: number, classes: number, dim: number, rng: Rng): { x: FloatTensor; t: Tensor<'int32'> } {
+  const centres = randn([classes, dim], rng, { std: 3, dtype: 'float64' });
+  const x = randn([n, dim], rng, { std: 0.5, dtype: 'float32' });
+  const t = zeros([n], 'int32');
+  for (let i = 0; i < n; i++) {
+    const k = i % classes;
+    t.data[i] = k;
+    for (let d = 0; d < dim; d++) x.data[i * dim + d]! += centres.data[k * dim + d]!;
+  }
+  return { x, t };
+}
 
 function data(): TrainData {
-  const { x, t } = blobs(360, 3, 4, new Rng(21), 'float32');
+  const { x, t } = blobs(360, 3, 4, new Rng(21));
   return {
     xTrain: rowsView(x, 0, 300),
     tTrain: rowsView(t, 0, 300),

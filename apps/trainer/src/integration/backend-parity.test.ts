@@ -7,8 +7,12 @@ import {
   SimpleConvNet,
   type LayerNetwork,
 } from '@dl/layers';
-import { Adam } from './adam.js';
-import { rowsView } from './dataset.js';
+import { Adam, rowsView } from '@dl/optim';
+
+// Here, not in @dl/optim: it trains @dl/layers' book networks with @dl/optim's Adam, and @dl/optim
+// does not depend on @dl/layers. The backends differ in their fused kernels (BatchNorm, Dropout,
+// SoftmaxWithLoss's backward and Adam run fused on wasm, the book's code on js) and in their GEMM and
+// convolution kernels.
 
 /**
  * 200 learnable 28×28 images: noise plus a bright 6×6 patch whose place is the label, so training
