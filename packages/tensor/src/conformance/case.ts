@@ -1,4 +1,5 @@
-import { allocate, type AnyTypedArray, type DType, type FloatArray } from '../dtype.js';
+import { type AnyTypedArray, type DType, type FloatArray } from '../dtype.js';
+import { allocate } from '../allocate.js';
 import type { Kernels } from '../backend/kernels.js';
 import type { Rng } from '../rng.js';
 

@@ -1,4 +1,5 @@
-import { allocate, type FloatArray } from '../dtype.js';
+import { type FloatArray } from '../dtype.js';
+import { allocate } from '../allocate.js';
 import type { Kernels } from '../backend/kernels.js';
 import { jsKernels } from '../backend/js/js.js';
 import type { Rng } from '../rng.js';

@@ -1,4 +1,5 @@
-import { allocate, type DType, type FloatArray } from '../dtype.js';
+import { type DType, type FloatArray } from '../dtype.js';
+import { allocate } from '../allocate.js';
 import { ACTIVATION_OPS, BINARY_OPS, UNARY_OPS } from '../backend/kernels.js';
 import { jsKernels } from '../backend/js/js.js';
 import { broadcastShapes, broadcastStrides, shapeToString, sizeOf } from '../shape.js';

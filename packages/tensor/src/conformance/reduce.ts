@@ -1,4 +1,4 @@
-import { allocate } from '../dtype.js';
+import { allocate } from '../allocate.js';
 import { REDUCE_OPS } from '../backend/kernels.js';
 import { jsKernels } from '../backend/js/js.js';
 import { randomArray, type Case } from './case.js';

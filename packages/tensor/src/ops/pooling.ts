@@ -1,4 +1,5 @@
-import { allocate, isFloatDType, type FloatDType } from '../dtype.js';
+import { isFloatDType, type FloatDType } from '../dtype.js';
+import { allocate } from '../allocate.js';
 import { ShapeError, shapeToString, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { getBackend } from '../backend/index.js';
