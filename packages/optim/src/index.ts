@@ -41,15 +41,15 @@ export {
 } from './optimize-path.js';
 export {
   checkPair,
-  gatherRows,
-  rowsBuffer,
   rowsView,
   shuffleDataset,
   splitValidation,
   type TrainData,
   type ValidationSplit,
 } from './dataset.js';
-export { BatchSampler, type Sampling, type SamplerState } from './batch-sampler.js';
+// The mini-batch sampler lives in @dl/tensor (data-mnist draws through it too); re-exported here,
+// where the Trainer's users have always found it.
+export { BatchSampler, gatherRows, rowsBuffer, type Sampling, type SamplerState } from '@dl/tensor';
 export { NonFiniteError, findNonFinite, type NonFiniteSource } from './non-finite.js';
 export { datasetLoss } from './evaluate.js';
 export { yieldToEventLoop } from './yield.js';

@@ -12,6 +12,7 @@ export { Rng, type RngState } from './rng.js';
 export { Tensor, type NestedArray } from './tensor.js';
 export * from './create.js';
 export * from './random.js';
+export { BatchSampler, gatherRows, rowsBuffer, type Sampling, type SamplerState } from './batch-sampler.js';
 export * from './ops/elementwise.js';
 export * from './ops/reduce.js';
 export * from './ops/matmul.js';

@@ -1,4 +1,15 @@
-import { Rng, permutation, type RngState } from '@dl/tensor';
+import { allocate } from './allocate.js';
+import type { DType } from './dtype.js';
+import { permutation } from './random.js';
+import { Rng, type RngState } from './rng.js';
+import { ShapeError, shapeToString } from './shape.js';
+import { Tensor } from './tensor.js';
+
+/**
+ * Mini-batches: which rows (`BatchSampler`), and those rows copied into reused tensors (`gatherRows`
+ * into a `rowsBuffer`). The one sampler of the project: `@dl/optim`'s Trainer and `@dl/data-mnist`'s
+ * `sampleBatch`/`DataLoader` all draw through it, so one seed gives one sequence of batches.
+ */
 
 /**
  * How the training loop draws mini-batches. `replacement`: the book's
@@ -13,6 +24,7 @@ export type SamplerState =
   | { readonly sampling: 'replacement' }
   | { readonly sampling: 'shuffle'; readonly permutationRng: RngState | null; readonly cursor: number };
 
+/** Draws the row indices of each mini-batch from `rng`, and saves and restores where it stands. */
 export class BatchSampler {
   /** The indices of the last batch; overwritten by each `next()`. */
   readonly indices: Int32Array;
@@ -30,6 +42,13 @@ export class BatchSampler {
       throw new TypeError(
         `BatchSampler: sampling must be 'replacement' or 'shuffle', got '${String(sampling)}'`,
       );
+    }
+    for (const [name, value] of [
+      ['trainSize', trainSize],
+      ['batchSize', batchSize],
+    ] as const) {
+      if (!Number.isInteger(value) || value < 1)
+        throw new RangeError(`BatchSampler: ${name} must be an integer >= 1, got ${value}`);
     }
     this.indices = new Int32Array(batchSize);
   }
@@ -80,4 +99,29 @@ export class BatchSampler {
     this.permutationRng = state.permutationRng;
     this.cursor = state.cursor;
   }
+}
+
+/** A tensor to hold `rows` rows shaped like those of `x`, for `gatherRows`. */
+export function rowsBuffer<D extends DType>(x: Tensor<D>, rows: number): Tensor<D> {
+  const row = x.shape[0] ? x.size / x.shape[0] : 0;
+  return new Tensor(allocate(x.dtype, rows * row), [rows, ...x.shape.slice(1)], x.dtype);
+}
+
+/** Copies rows `indices` of `x` into `out` (`out = x[indices]` without allocating a new tensor). */
+export function gatherRows<D extends DType>(x: Tensor<D>, indices: Int32Array, out: Tensor<D>): Tensor<D> {
+  const n = x.shape[0]!;
+  const row = x.size / n;
+  if (out.shape[0] !== indices.length || out.size !== indices.length * row) {
+    throw new ShapeError(
+      `gatherRows: out ${shapeToString(out.shape)} does not hold ${indices.length} rows of ${shapeToString(x.shape)}`,
+    );
+  }
+  const src = x.data;
+  const dst = out.data;
+  for (let j = 0; j < indices.length; j++) {
+    const k = indices[j]!;
+    if (k < 0 || k >= n) throw new RangeError(`gatherRows: index ${k} is out of bounds for ${n} rows`);
+    dst.set(src.subarray(k * row, (k + 1) * row), j * row);
+  }
+  return out;
 }
