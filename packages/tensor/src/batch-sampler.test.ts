@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BatchSampler, gatherRows, rowsBuffer } from './batch-sampler.js';
-import { arange, fromArray } from './create.js';
+import { fromArray } from './create.js';
 import { choice } from './random.js';
 import { Rng } from './rng.js';
 import { take } from './ops/manipulate.js';
