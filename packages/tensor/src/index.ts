@@ -33,6 +33,7 @@ export type {
   BatchNormBackwardArgs,
   OptimizerUpdate,
 } from './backend/kernels.js';
+export { ACTIVATION_OPS, BINARY_OPS, REDUCE_OPS, UNARY_OPS } from './backend/kernels.js';
 export { jsKernels } from './backend/js/js.js';
 export { getBackend, setBackend, withBackend } from './backend/index.js';
 export { createWasmBackend, type WasmBackendOptions, type WasmKernels } from './backend/wasm/wasm.js';

@@ -12,6 +12,7 @@ import type { AnyTypedArray, FloatArray } from '../dtype.js';
 // Each op set is one list, defined once: the types, the conformance suite and the wasm backend's op
 // codes (`wasm/op-codes.ts`) all read these.
 
+/** Every unary op of the `unary` kernel. */
 export const UNARY_OPS = [
   'neg',
   'abs',
@@ -25,6 +26,7 @@ export const UNARY_OPS = [
 ] as const;
 export type UnaryOp = (typeof UNARY_OPS)[number];
 
+/** Every binary op of the `binary` kernel (comparisons write `uint8` masks). */
 export const BINARY_OPS = [
   'add',
   'sub',
@@ -42,6 +44,7 @@ export const BINARY_OPS = [
 ] as const;
 export type BinaryOp = (typeof BINARY_OPS)[number];
 
+/** Every reduction of the `reduce` kernel. */
 export const REDUCE_OPS = ['sum', 'max', 'min', 'argmax', 'argmin'] as const;
 export type ReduceOp = (typeof REDUCE_OPS)[number];
 
