@@ -16,8 +16,8 @@ import {
 /**
  * The reference backend: plain loops over typed arrays. It defines what every required kernel means;
  * other backends are tested against it. It offers no fused kernels (`Kernels.fused`): on it, layers
- * and optimizers run the book's code in their own files. Loops put the `switch` outside the element loop so each op runs a
- * tight, monomorphic loop.
+ * and optimizers run the book's code in their own files. Loops put the `switch` outside the element
+ * loop so each op runs a tight, monomorphic loop.
  */
 
 function unary(op: UnaryOp, x: AnyTypedArray, out: AnyTypedArray): void {
