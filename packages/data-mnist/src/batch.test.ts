@@ -1,4 +1,4 @@
-import { Rng, ShapeError, Tensor, randn } from '@dl/tensor';
+import { BatchSampler, Rng, ShapeError, Tensor, choice, randn } from '@dl/tensor';
 import { describe, expect, it } from 'vitest';
 import { DataLoader, batchesPerEpoch, epochBatches, sampleBatch, sampleIndices, takeBatch } from './batch.js';
 
@@ -41,6 +41,16 @@ describe('sampleBatch (the book: np.random.choice(train_size, batch_size), with 
     const c = sampleBatch(x, t, 20, new Rng(6)).indices;
     expect(Array.from(a)).toEqual(Array.from(b));
     expect(Array.from(a)).not.toEqual(Array.from(c));
+  });
+
+  it("draws what the Trainer's BatchSampler and np.random.choice draw from the same seed", () => {
+    const [r1, r2, r3] = [new Rng(9), new Rng(9), new Rng(9)];
+    const trainer = new BatchSampler('replacement', 50, 10, r2);
+    for (let step = 0; step < 3; step++) {
+      const indices = Array.from(sampleBatch(x, t, 10, r1).indices);
+      expect(indices).toEqual(Array.from(trainer.next()));
+      expect(indices).toEqual(Array.from(choice(50, 10, r3).data));
+    }
   });
 
   it('draws with replacement: more indices than examples is fine and repeats', () => {

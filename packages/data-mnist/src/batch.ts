@@ -1,11 +1,12 @@
-import { ShapeError, choice, permutation, take, type DType, type Rng, type Tensor } from '@dl/tensor';
+import { BatchSampler, ShapeError, permutation, take, type DType, type Rng, type Tensor } from '@dl/tensor';
 
 /**
  * Mini-batches, two ways. `sampleBatch` is the book's Trainer: every step draws `batchSize` indices
  * with replacement (`np.random.choice(train_size, batch_size)`), so an "epoch" is only a count of
  * steps. `epochBatches` is the modern form: a fresh permutation per epoch, cut into consecutive
  * batches, so every example is seen exactly once. Both draw only from the `Rng` given: same seed,
- * same batches.
+ * same batches. Sampling with replacement is `@dl/tensor`'s `BatchSampler`, the one `@dl/optim`'s
+ * Trainer draws through: the same seed gives the Trainer and `sampleBatch` the same indices.
  */
 
 /** Inputs and targets of one mini-batch, and which rows of the full data set they are. */
@@ -49,7 +50,9 @@ export function takeBatch<X extends DType, T extends DType>(
 /** `batchSize` indices in `[0, n)`, drawn with replacement (the book's `np.random.choice(n, batchSize)`). */
 export function sampleIndices(n: number, batchSize: number, rng: Rng): Int32Array {
   checkBatchSize('sampleIndices', batchSize);
-  return choice(n, batchSize, rng, { replace: true }).data;
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(`sampleIndices: n must be an integer >= 1, got ${n}`);
+  return new BatchSampler('replacement', n, batchSize, rng).next();
 }
 
 /** One mini-batch drawn with replacement, as the book's Trainer does each step. */
@@ -93,6 +96,7 @@ export function epochBatches(
 export class DataLoader<X extends DType = DType, T extends DType = DType> {
   /** Number of examples. */
   readonly size: number;
+  private sampler: BatchSampler | undefined;
 
   constructor(
     readonly x: Tensor<X>,
@@ -106,7 +110,10 @@ export class DataLoader<X extends DType = DType, T extends DType = DType> {
 
   /** One batch drawn with replacement (the book's Trainer step). */
   sample(): Batch<X, T> {
-    return takeBatch(this.x, this.t, sampleIndices(this.size, this.batchSize, this.rng));
+    // Made at the first draw (an empty data set may still run epochs). The indices are copied: the
+    // sampler reuses its array, the batch keeps them.
+    this.sampler ??= new BatchSampler('replacement', this.size, this.batchSize, this.rng);
+    return takeBatch(this.x, this.t, this.sampler.next().slice());
   }
 
   /** The batches of one shuffled epoch. */

@@ -1,7 +1,7 @@
-import { getBackend } from '@dl/tensor';
-import type { Param } from '@dl/layers';
+import { getBackend, type FloatArray } from '@dl/tensor';
 import { BaseOptimizer } from './base-optimizer.js';
-import type { OptimizerOptions } from './optimizer.js';
+import type { Param } from './model.js';
+import type { OptimizerHyperMap, OptimizerOptions } from './optimizer.js';
 
 /**
  * AdaGrad (book 6.1.5): each weight's step shrinks with the sum of its squared gradients `h`,
@@ -18,11 +18,27 @@ export class AdaGrad extends BaseOptimizer<'adagrad'> {
   }
 
   protected step(params: readonly Param[]): void {
-    const { lr, eps } = this.hyper;
-    const kernels = getBackend();
+    const hyper = this.hyper;
+    const fused = getBackend().fused?.optimizerUpdate;
     for (const p of params) {
-      const h = this.slot('h', p).data;
-      kernels.optimizerUpdate({ kind: 'adagrad', lr, eps, h }, p.value.data, p.grad.data);
+      const [w, g, h] = [p.value.data, p.grad.data, this.slot('h', p).data];
+      if (!fused?.({ kind: 'adagrad', ...hyper, h }, w, g)) adagradUpdate(w, g, h, hyper);
     }
+  }
+}
+
+/**
+ * The book's `AdaGrad.update` for one parameter, its two lines element by element: the reference
+ * every backend's fused `optimizerUpdate` is compared with.
+ */
+export function adagradUpdate(
+  w: FloatArray,
+  g: FloatArray,
+  h: FloatArray,
+  { lr, eps }: OptimizerHyperMap['adagrad'],
+): void {
+  for (let i = 0; i < w.length; i++) {
+    h[i] = h[i]! + g[i]! * g[i]!;
+    w[i] = w[i]! - (lr * g[i]!) / (Math.sqrt(h[i]!) + eps);
   }
 }

@@ -1,7 +1,7 @@
-import { getBackend } from '@dl/tensor';
-import type { Param } from '@dl/layers';
+import { getBackend, type FloatArray } from '@dl/tensor';
 import { BaseOptimizer } from './base-optimizer.js';
-import type { AdamVariant, OptimizerOptions } from './optimizer.js';
+import type { Param } from './model.js';
+import type { AdamVariant, OptimizerHyperMap, OptimizerOptions } from './optimizer.js';
 
 /**
  * Adam (book 6.1.6): moving averages of the gradient `m` and of its square `v`.
@@ -36,13 +36,47 @@ export class Adam extends BaseOptimizer<'adam'> {
   }
 
   protected step(params: readonly Param[], t: number): void {
-    const { lr, beta1, beta2, eps, variant } = this.hyper;
-    const kernels = getBackend();
+    const hyper = this.hyper;
+    const fused = getBackend().fused?.optimizerUpdate;
     for (const p of params) {
-      const m = this.slot('m', p).data;
-      const v = this.slot('v', p).data;
-      const update = { kind: 'adam', variant, lr, beta1, beta2, eps, t, m, v } as const;
-      kernels.optimizerUpdate(update, p.value.data, p.grad.data);
+      const [w, g, m, v] = [p.value.data, p.grad.data, this.slot('m', p).data, this.slot('v', p).data];
+      if (!fused?.({ kind: 'adam', ...hyper, t, m, v }, w, g)) adamUpdate(w, g, m, v, hyper, t);
     }
+  }
+}
+
+/**
+ * The book's `Adam.update` for one parameter at update `t` (1-based), element by element in NumPy's
+ * order (so float64 matches the book bit for bit): the reference every backend's fused
+ * `optimizerUpdate` is compared with.
+ */
+export function adamUpdate(
+  w: FloatArray,
+  g: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  { lr, beta1, beta2, eps, variant }: OptimizerHyperMap['adam'],
+  t: number,
+): void {
+  const c1 = 1 - beta1 ** t;
+  const c2 = 1 - beta2 ** t;
+  const a1 = 1 - beta1;
+  const a2 = 1 - beta2;
+  if (variant === 'book') {
+    // lr_t = lr·sqrt(1 - beta2^t) / (1 - beta1^t); m += (1 - beta1)(g - m); v += (1 - beta2)(g² - v);
+    // W -= lr_t·m / (sqrt(v) + eps)
+    const lrT = (lr * Math.sqrt(c2)) / c1;
+    for (let i = 0; i < w.length; i++) {
+      m[i] = m[i]! + a1 * (g[i]! - m[i]!);
+      v[i] = v[i]! + a2 * (g[i]! * g[i]! - v[i]!);
+      w[i] = w[i]! - (lrT * m[i]!) / (Math.sqrt(v[i]!) + eps);
+    }
+    return;
+  }
+  // m = beta1·m + (1 - beta1)·g; v = beta2·v + (1 - beta2)·g²; W -= lr·m̂ / (sqrt(v̂) + eps)
+  for (let i = 0; i < w.length; i++) {
+    m[i] = beta1 * m[i]! + a1 * g[i]!;
+    v[i] = beta2 * v[i]! + a2 * g[i]! * g[i]!;
+    w[i] = w[i]! - (lr * (m[i]! / c1)) / (Math.sqrt(v[i]! / c2) + eps);
   }
 }

@@ -1,5 +1,5 @@
 import { isFloatDType, shapeToString, zerosLike, type Shape } from '@dl/tensor';
-import type { Param } from '@dl/layers';
+import type { Param } from './model.js';
 import { checkLearningRate, resolveHyper } from './hyper.js';
 import {
   SLOT_NAMES,
@@ -21,9 +21,10 @@ function sameShape(a: Shape, b: Shape): boolean {
 /**
  * What every optimizer shares: hyper-parameters, the update counter, and slots (`v`, `h`, `m`)
  * keyed by parameter name, created lazily (zeros like the parameter) at its first update, as the
- * book's `if self.v is None` does. Subclasses implement `step`: one call per parameter of the
- * backend's `optimizerUpdate` kernel on `value.data`/`grad.data`, in place (the js kernel keeps
- * NumPy's operation order, so float64 matches the book bit for bit).
+ * book's `if self.v is None` does. Subclasses implement `step`: for each parameter, the book's update
+ * on `value.data`/`grad.data` in place (a function in the optimizer's own file, `adamUpdate` in
+ * `adam.ts`, in NumPy's operation order, so float64 matches the book bit for bit), or the backend's
+ * fused `optimizerUpdate` kernel where it offers one for those arrays.
  */
 export abstract class BaseOptimizer<K extends OptimizerName> implements Optimizer<K> {
   protected hyper: OptimizerHyperMap[K];

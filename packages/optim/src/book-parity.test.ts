@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose, loadCases, must, named, numberAttr, type FixtureCase } from '@dl/book-fixtures';
-import type { Param } from '@dl/layers';
+import type { Param } from './model.js';
 import { fromArray } from '@dl/tensor';
 import { createOptimizer } from './create-optimizer.js';
 import type { OptimizerName, OptimizerState } from './optimizer.js';

@@ -1,14 +1,5 @@
-import {
-  ShapeError,
-  Tensor,
-  allocate,
-  permutation,
-  shapeToString,
-  take,
-  type DType,
-  type Rng,
-} from '@dl/tensor';
-import type { FloatTensor } from '@dl/layers';
+import { ShapeError, Tensor, permutation, shapeToString, take, type DType, type Rng } from '@dl/tensor';
+import type { FloatTensor } from './model.js';
 
 /** The four arrays the book's `Trainer` takes: inputs and targets (labels or one-hot) for each set. */
 export interface TrainData {
@@ -45,31 +36,6 @@ export function rowsView<D extends DType>(x: Tensor<D>, start: number, end: numb
   const row = n === 0 ? 0 : x.size / n;
   const data = x.data.subarray(from * row, to * row) as typeof x.data;
   return new Tensor(data, [to - from, ...x.shape.slice(1)], x.dtype);
-}
-
-/** A tensor to hold `rows` rows shaped like those of `x`, for `gatherRows`. */
-export function rowsBuffer<D extends DType>(x: Tensor<D>, rows: number): Tensor<D> {
-  const row = x.shape[0] ? x.size / x.shape[0] : 0;
-  return new Tensor(allocate(x.dtype, rows * row), [rows, ...x.shape.slice(1)], x.dtype);
-}
-
-/** Copies rows `indices` of `x` into `out` (`out = x[indices]` without allocating a new tensor). */
-export function gatherRows<D extends DType>(x: Tensor<D>, indices: Int32Array, out: Tensor<D>): Tensor<D> {
-  const n = x.shape[0]!;
-  const row = x.size / n;
-  if (out.shape[0] !== indices.length || out.size !== indices.length * row) {
-    throw new ShapeError(
-      `gatherRows: out ${shapeToString(out.shape)} does not hold ${indices.length} rows of ${shapeToString(x.shape)}`,
-    );
-  }
-  const src = x.data;
-  const dst = out.data;
-  for (let j = 0; j < indices.length; j++) {
-    const k = indices[j]!;
-    if (k < 0 || k >= n) throw new RangeError(`gatherRows: index ${k} is out of bounds for ${n} rows`);
-    dst.set(src.subarray(k * row, (k + 1) * row), j * row);
-  }
-  return out;
 }
 
 /** The book's `common/util.py:shuffle_dataset`: copies of `x` and `t` with their rows in one random order. */

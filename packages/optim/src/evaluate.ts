@@ -1,5 +1,5 @@
 import type { Rng, Tensor } from '@dl/tensor';
-import type { FloatTensor, Model } from '@dl/layers';
+import type { FloatTensor, Model } from './model.js';
 import { rowsView } from './dataset.js';
 
 /**

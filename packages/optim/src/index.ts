@@ -16,14 +16,15 @@ export {
   type OptimizerState,
   type SlotTensor,
 } from './optimizer.js';
+export type { FloatTensor, ForwardContext, Model, Param } from './model.js';
 export { OPTIMIZER_CLASS_NAMES, resolveHyper } from './hyper.js';
 export { BaseOptimizer } from './base-optimizer.js';
-export { SGD } from './sgd.js';
-export { Momentum } from './momentum.js';
-export { Nesterov } from './nesterov.js';
-export { AdaGrad } from './adagrad.js';
-export { RMSprop } from './rmsprop.js';
-export { Adam } from './adam.js';
+export { SGD, sgdUpdate } from './sgd.js';
+export { Momentum, momentumUpdate } from './momentum.js';
+export { Nesterov, nesterovUpdate } from './nesterov.js';
+export { AdaGrad, adagradUpdate } from './adagrad.js';
+export { RMSprop, rmspropUpdate } from './rmsprop.js';
+export { Adam, adamUpdate } from './adam.js';
 export { createOptimizer, createOptimizerFromState, isOptimizerName } from './create-optimizer.js';
 export { OPTIMIZER_DEFAULTS } from './optimizer-defaults.js';
 export {
@@ -41,15 +42,15 @@ export {
 } from './optimize-path.js';
 export {
   checkPair,
-  gatherRows,
-  rowsBuffer,
   rowsView,
   shuffleDataset,
   splitValidation,
   type TrainData,
   type ValidationSplit,
 } from './dataset.js';
-export { BatchSampler, type Sampling, type SamplerState } from './batch-sampler.js';
+// The mini-batch sampler lives in @dl/tensor (data-mnist draws through it too); re-exported here,
+// where the Trainer's users have always found it.
+export { BatchSampler, gatherRows, rowsBuffer, type Sampling, type SamplerState } from '@dl/tensor';
 export { NonFiniteError, findNonFinite, type NonFiniteSource } from './non-finite.js';
 export { datasetLoss } from './evaluate.js';
 export { yieldToEventLoop } from './yield.js';

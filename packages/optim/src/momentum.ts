@@ -1,7 +1,7 @@
-import { getBackend } from '@dl/tensor';
-import type { Param } from '@dl/layers';
+import { getBackend, type FloatArray } from '@dl/tensor';
 import { BaseOptimizer } from './base-optimizer.js';
-import type { OptimizerOptions } from './optimizer.js';
+import type { Param } from './model.js';
+import type { OptimizerHyperMap, OptimizerOptions } from './optimizer.js';
 
 /**
  * Momentum SGD (book 6.1.4): a velocity `v` that the gradient accelerates and `momentum` damps,
@@ -17,11 +17,27 @@ export class Momentum extends BaseOptimizer<'momentum'> {
   }
 
   protected step(params: readonly Param[]): void {
-    const { lr, momentum } = this.hyper;
-    const kernels = getBackend();
+    const hyper = this.hyper;
+    const fused = getBackend().fused?.optimizerUpdate;
     for (const p of params) {
-      const v = this.slot('v', p).data;
-      kernels.optimizerUpdate({ kind: 'momentum', lr, momentum, v }, p.value.data, p.grad.data);
+      const [w, g, v] = [p.value.data, p.grad.data, this.slot('v', p).data];
+      if (!fused?.({ kind: 'momentum', ...hyper, v }, w, g)) momentumUpdate(w, g, v, hyper);
     }
+  }
+}
+
+/**
+ * The book's `Momentum.update` for one parameter, its two lines element by element: the reference
+ * every backend's fused `optimizerUpdate` is compared with.
+ */
+export function momentumUpdate(
+  w: FloatArray,
+  g: FloatArray,
+  v: FloatArray,
+  { lr, momentum }: OptimizerHyperMap['momentum'],
+): void {
+  for (let i = 0; i < w.length; i++) {
+    v[i] = momentum * v[i]! - lr * g[i]!;
+    w[i] = w[i]! + v[i]!;
   }
 }

@@ -1,7 +1,7 @@
-import { getBackend } from '@dl/tensor';
-import type { Param } from '@dl/layers';
+import { getBackend, type FloatArray } from '@dl/tensor';
 import { BaseOptimizer } from './base-optimizer.js';
-import type { OptimizerOptions } from './optimizer.js';
+import type { Param } from './model.js';
+import type { OptimizerHyperMap, OptimizerOptions } from './optimizer.js';
 
 /**
  * Nesterov's accelerated gradient in the book's form (`common/optimizer.py`, after
@@ -19,11 +19,31 @@ export class Nesterov extends BaseOptimizer<'nesterov'> {
   }
 
   protected step(params: readonly Param[]): void {
-    const { lr, momentum } = this.hyper;
-    const kernels = getBackend();
+    const hyper = this.hyper;
+    const fused = getBackend().fused?.optimizerUpdate;
     for (const p of params) {
-      const v = this.slot('v', p).data;
-      kernels.optimizerUpdate({ kind: 'nesterov', lr, momentum, v }, p.value.data, p.grad.data);
+      const [w, g, v] = [p.value.data, p.grad.data, this.slot('v', p).data];
+      if (!fused?.({ kind: 'nesterov', ...hyper, v }, w, g)) nesterovUpdate(w, g, v, hyper);
     }
+  }
+}
+
+/**
+ * The book's `Nesterov.update` for one parameter, its four lines in NumPy's order (so float64 matches
+ * the book bit for bit): the reference every backend's fused `optimizerUpdate` is compared with.
+ */
+export function nesterovUpdate(
+  w: FloatArray,
+  g: FloatArray,
+  v: FloatArray,
+  { lr, momentum }: OptimizerHyperMap['nesterov'],
+): void {
+  const m2 = momentum * momentum;
+  const gradScale = (1 + momentum) * lr;
+  for (let i = 0; i < w.length; i++) {
+    w[i] = w[i]! + m2 * v[i]!;
+    w[i] = w[i]! - gradScale * g[i]!;
+    v[i] = v[i]! * momentum;
+    v[i] = v[i]! - lr * g[i]!;
   }
 }

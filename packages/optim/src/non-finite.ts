@@ -1,5 +1,5 @@
 import type { Tensor } from '@dl/tensor';
-import type { Param } from '@dl/layers';
+import type { Param } from './model.js';
 
 /** Where a non-finite number was found first: a weight, the batch input, a gradient, or only the loss. */
 export type NonFiniteSource =

@@ -1,5 +1,5 @@
 import { fromArray } from '@dl/tensor';
-import type { Param } from '@dl/layers';
+import type { Param } from './model.js';
 import type { Optimizer } from './optimizer.js';
 
 /** A function of a point and its gradient, as plain numbers (the book's `f(x, y)` and `df(x, y)`). */

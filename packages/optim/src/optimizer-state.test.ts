@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, fromArray, randn, type Tensor } from '@dl/tensor';
-import type { Param } from '@dl/layers';
+import type { Param } from './model.js';
 import { createOptimizer, createOptimizerFromState } from './create-optimizer.js';
 import { OPTIMIZER_NAMES, type Optimizer, type OptimizerName, type OptimizerState } from './optimizer.js';
 import {

@@ -1,8 +1,11 @@
-import type { FloatDType, Tensor } from '@dl/tensor';
-import type { Param } from '@dl/layers';
+import type { FloatDType, OptimizerUpdate, Tensor } from '@dl/tensor';
+import type { Param } from './model.js';
 
-/** The optimizers of the book's chapter 6 (`common/optimizer.py`), by the name `createOptimizer` takes. */
-export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam';
+/**
+ * The optimizers of the book's chapter 6 (`common/optimizer.py`), by the name `createOptimizer` takes.
+ * Defined once: the kinds of `@dl/tensor`'s fused `optimizerUpdate` kernel.
+ */
+export type OptimizerName = OptimizerUpdate['kind'];
 
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = [
   'sgd',

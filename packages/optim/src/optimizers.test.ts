@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, fromArray, randn, tensor } from '@dl/tensor';
-import type { Param } from '@dl/layers';
+import type { Param } from './model.js';
 import { AdaGrad } from './adagrad.js';
 import { Adam } from './adam.js';
 import { Momentum } from './momentum.js';

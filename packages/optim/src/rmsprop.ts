@@ -1,7 +1,7 @@
-import { getBackend } from '@dl/tensor';
-import type { Param } from '@dl/layers';
+import { getBackend, type FloatArray } from '@dl/tensor';
 import { BaseOptimizer } from './base-optimizer.js';
-import type { OptimizerOptions } from './optimizer.js';
+import type { Param } from './model.js';
+import type { OptimizerHyperMap, OptimizerOptions } from './optimizer.js';
 
 /**
  * RMSprop (book 6.1.5, column): AdaGrad with an exponential moving average of squared gradients
@@ -23,11 +23,29 @@ export class RMSprop extends BaseOptimizer<'rmsprop'> {
   }
 
   protected step(params: readonly Param[]): void {
-    const { lr, decayRate, eps } = this.hyper;
-    const kernels = getBackend();
+    const hyper = this.hyper;
+    const fused = getBackend().fused?.optimizerUpdate;
     for (const p of params) {
-      const h = this.slot('h', p).data;
-      kernels.optimizerUpdate({ kind: 'rmsprop', lr, decayRate, eps, h }, p.value.data, p.grad.data);
+      const [w, g, h] = [p.value.data, p.grad.data, this.slot('h', p).data];
+      if (!fused?.({ kind: 'rmsprop', ...hyper, h }, w, g)) rmspropUpdate(w, g, h, hyper);
     }
+  }
+}
+
+/**
+ * The book's `RMSprop.update` for one parameter, its three lines element by element in NumPy's
+ * order: the reference every backend's fused `optimizerUpdate` is compared with.
+ */
+export function rmspropUpdate(
+  w: FloatArray,
+  g: FloatArray,
+  h: FloatArray,
+  { lr, decayRate, eps }: OptimizerHyperMap['rmsprop'],
+): void {
+  const keep = 1 - decayRate;
+  for (let i = 0; i < w.length; i++) {
+    h[i] = h[i]! * decayRate;
+    h[i] = h[i]! + keep * g[i]! * g[i]!;
+    w[i] = w[i]! - (lr * g[i]!) / (Math.sqrt(h[i]!) + eps);
   }
 }

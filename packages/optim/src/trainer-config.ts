@@ -1,5 +1,4 @@
-import { Rng, isFloatDType } from '@dl/tensor';
-import type { Sampling } from './batch-sampler.js';
+import { Rng, isFloatDType, type Sampling } from '@dl/tensor';
 import { checkPair } from './dataset.js';
 import type { EvaluateAt, RecordLoss, TrainerOptions } from './trainer-options.js';
 

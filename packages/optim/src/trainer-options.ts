@@ -1,6 +1,5 @@
-import type { Rng, RngState } from '@dl/tensor';
-import type { Model } from '@dl/layers';
-import type { Sampling, SamplerState } from './batch-sampler.js';
+import type { Rng, RngState, Sampling, SamplerState } from '@dl/tensor';
+import type { Model } from './model.js';
 import type { TrainData } from './dataset.js';
 import type { Optimizer } from './optimizer.js';
 

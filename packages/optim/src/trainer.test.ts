@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Rng, type Tensor } from '@dl/tensor';
-import type { FloatTensor, ForwardContext, Model } from '@dl/layers';
+import type { FloatTensor, ForwardContext, Model } from './model.js';
 import { LogisticModel, blobs } from '../test/logistic-model.js';
 import { createOptimizer } from './create-optimizer.js';
 import { rowsView, type TrainData } from './dataset.js';

@@ -1,7 +1,6 @@
-import type { Tensor } from '@dl/tensor';
-import type { FloatTensor, Model } from '@dl/layers';
-import { BatchSampler } from './batch-sampler.js';
-import { gatherRows, rowsBuffer, rowsView, type TrainData } from './dataset.js';
+import { BatchSampler, gatherRows, rowsBuffer, type Tensor } from '@dl/tensor';
+import type { FloatTensor, Model } from './model.js';
+import { rowsView, type TrainData } from './dataset.js';
 import { datasetLoss } from './evaluate.js';
 import { NonFiniteError, findNonFinite } from './non-finite.js';
 import type { Optimizer } from './optimizer.js';

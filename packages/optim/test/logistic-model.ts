@@ -1,5 +1,5 @@
 import { Tensor, argmax, matmul, randn, zeros, type FloatDType, type Rng } from '@dl/tensor';
-import type { FloatTensor, ForwardContext, Model, Param } from '@dl/layers';
+import type { FloatTensor, ForwardContext, Model, Param } from '../src/model.js';
 
 /** Labels as numbers, whether `t` holds label indices or one-hot rows. */
 function labelsOf(t: Tensor, classes: number): Int32Array {

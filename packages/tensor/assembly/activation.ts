@@ -4,7 +4,7 @@ import { expf4 } from './expf';
  * The activation layers' kernels (ReLU and sigmoid, forward and backward), float32, four lanes at a
  * time. Branch-free on purpose: a ReLU over random signs mispredicts every other branch in a plain
  * loop (slow even in JavaScript, docs/benchmarks.md); a lane select costs nothing. Op codes are shared with
- * src/backend/wasm-activation.ts.
+ * src/backend/wasm/op-codes.ts.
  */
 
 export const RELU = 0;

@@ -10,7 +10,7 @@ import { addRow, copyRow } from './window';
 
 /**
  * A whole convolution layer's forward and backward, one sample at a time, the math of the js
- * reference (src/backend/js-conv.ts) with the sample's im2col matrix kept transposed: colT [K, S]
+ * reference (src/backend/js/conv.ts) with the sample's im2col matrix kept transposed: colT [K, S]
  * (K = C·FH·FW rows (c, fy, fx), S = outH·outW columns (oy, ox)), Caffe's layout. Its rows are runs
  * of outW pixels of one input row (contiguous for stride 1), so unfolding and folding back move whole
  * runs with v128 loads instead of FW floats at a time: on DeepConvNet's 3×3 layers both passes

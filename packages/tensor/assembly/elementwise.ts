@@ -1,7 +1,7 @@
 import { expf4 } from './expf';
 
 /**
- * Elementwise float32 kernels. Op codes are shared with src/backend/wasm-ops.ts. Each exported
+ * Elementwise float32 kernels. Op codes are shared with src/backend/wasm/op-codes.ts. Each exported
  * function switches on the op once and runs a loop specialised for it (the `@inline` helpers get a
  * constant op, which the optimiser folds), four lanes at a time with a scalar tail.
  */

@@ -3,7 +3,7 @@
  * reference's operation order. Step constants are worked out in f64 from the f64 hyper-parameters
  * (as the js reference does), then rounded to f32 once. Every array is padded to a multiple of four
  * floats (the wrapper's 64-byte arena slots), so the last vector may run on padding: no scalar tail.
- * Kind codes are shared with src/backend/wasm-optimizer.ts.
+ * Kind codes are shared with src/backend/wasm/op-codes.ts.
  */
 
 export const SGD = 0;

@@ -2,7 +2,7 @@
  * Float32 reductions of the middle axis of x viewed as [outer, length, inner] into out [outer, inner],
  * with the js kernel's semantics: sums accumulate in float64; max/min propagate NaN; argmax/argmin
  * return the first index of the extreme value, or of the first NaN. Op codes are shared with
- * src/backend/wasm-ops.ts.
+ * src/backend/wasm/op-codes.ts.
  */
 
 export const SUM = 0;

@@ -1,6 +1,6 @@
 /**
  * float32 sliding-window kernels of the convolution and pooling layers, with the semantics of the js
- * reference (src/backend/js-window.ts): im2col/col2im in the book's layout (rows (n, oy, ox), columns
+ * reference (src/backend/js/window.ts): im2col/col2im in the book's layout (rows (n, oy, ox), columns
  * (c, fy, fx)), max pooling with argmax (the first maximum wins, NaN wins over numbers) and average
  * pooling (sums in float64, padding counts as zero). Every image is [batch, channels, height, width];
  * a window is filterH×filterW, moved by `stride` over the image padded by `pad` zeros on each side.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BufferPool, POOLED_LENGTH, withBufferPool } from './buffer-pool.js';
-import { allocate } from './dtype.js';
+import { allocate } from './allocate.js';
 
 describe('BufferPool', () => {
   it('hands the previous step’s large arrays back, zero-filled, after recycle()', () => {

@@ -2,10 +2,10 @@ import { dtypeOfArray, type AnyTypedArray, type DType, type TypedArrayOf } from 
 
 /**
  * Large typed arrays reused from one training step to the next. A step allocates the same arrays
- * every time (each layer's output and input gradient), and without reuse each one is fresh memory:
- * measured on this project's 2-core VM, a 6.9 MB array that the allocator had to map anew cost ~1 700
- * page faults and ~18 ms, against ~21 ms for a whole SimpleConvNet step that hit none, and a third of
- * the steps paid it. Reusing the previous step's arrays skips the allocator and the page faults.
+ * every time (each layer's output and input gradient), and without reuse each one is fresh memory
+ * that the allocator may have to map anew, page fault by page fault: for a large array that can cost
+ * as much as the step's arithmetic (see docs/benchmarks.md). Reusing the previous step's arrays skips
+ * the allocator and the page faults.
  *
  * A pool is active inside `withBufferPool`; `allocate` then takes arrays of at least `POOLED_LENGTH`
  * elements from it (zero-filled, as a fresh one would be) and records them as lent. `recycle()` hands

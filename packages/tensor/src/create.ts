@@ -1,4 +1,5 @@
-import { allocate, dtypeOfArray, type AnyTypedArray, type DType, type TypedArrayOf } from './dtype.js';
+import { dtypeOfArray, type AnyTypedArray, type DType, type TypedArrayOf } from './dtype.js';
+import { allocate } from './allocate.js';
 import { ShapeError, assertValidShape, shapeToString, sizeOf, type Shape } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
 

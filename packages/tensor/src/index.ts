@@ -1,15 +1,18 @@
 /**
  * @dl/tensor — the NumPy that *Deep Learning from Scratch* leans on, in TypeScript: tensors with
  * shapes and dtypes, broadcasting, reductions, matrix products, a seeded RNG, and a backend seam
- * (`Kernels`) that the WebAssembly backend implements.
+ * (`Kernels`, with its optional fused tier) that the WebAssembly backend implements. The conformance
+ * suite every backend must pass is the `@dl/tensor/conformance` entry.
  */
 export * from './dtype.js';
+export { allocate } from './allocate.js';
 export { BufferPool, POOLED_LENGTH, withBufferPool } from './buffer-pool.js';
 export * from './shape.js';
 export { Rng, type RngState } from './rng.js';
 export { Tensor, type NestedArray } from './tensor.js';
 export * from './create.js';
 export * from './random.js';
+export { BatchSampler, gatherRows, rowsBuffer, type Sampling, type SamplerState } from './batch-sampler.js';
 export * from './ops/elementwise.js';
 export * from './ops/reduce.js';
 export * from './ops/matmul.js';
@@ -17,6 +20,7 @@ export * from './ops/manipulate.js';
 export * from './ops/activation.js';
 export type {
   Kernels,
+  FusedKernels,
   GemmArgs,
   BinaryArgs,
   ReduceArgs,
@@ -29,16 +33,16 @@ export type {
   BatchNormBackwardArgs,
   OptimizerUpdate,
 } from './backend/kernels.js';
-export { jsKernels } from './backend/js.js';
+export { ACTIVATION_OPS, BINARY_OPS, REDUCE_OPS, UNARY_OPS } from './backend/kernels.js';
+export { jsKernels } from './backend/js/js.js';
 export { getBackend, setBackend, withBackend } from './backend/index.js';
-export { runConformance, type ConformanceResult, type ConformanceOptions } from './conformance.js';
-export { createWasmBackend, type WasmBackendOptions, type WasmKernels } from './backend/wasm.js';
+export { createWasmBackend, type WasmBackendOptions, type WasmKernels } from './backend/wasm/wasm.js';
 export {
   hasWasmSimd,
   hasWasmRelaxedSimd,
   type WasmFeatures,
   type WasmVariant,
-} from './backend/wasm-features.js';
+} from './backend/wasm/features.js';
 export * from './ops/im2col.js';
 export * from './ops/pooling.js';
 export type { HalfFormat } from './precision/half-format.js';
@@ -46,4 +50,4 @@ export * from './precision/float16.js';
 export * from './precision/bfloat16.js';
 export * from './precision/half-tensor.js';
 export type { ConvForwardArgs, ConvBackwardArgs } from './backend/kernels.js';
-export { enableRelaxedSimdInNode } from './backend/wasm-node-flags.js';
+export { enableRelaxedSimdInNode } from './backend/wasm/node-flags.js';

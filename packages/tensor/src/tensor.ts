@@ -1,4 +1,5 @@
-import { allocate, dtypeOfArray, type DType, type TypedArrayOf } from './dtype.js';
+import { dtypeOfArray, type DType, type TypedArrayOf } from './dtype.js';
+import { allocate } from './allocate.js';
 import {
   ShapeError,
   assertValidShape,

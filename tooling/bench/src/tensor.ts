@@ -15,4 +15,4 @@ export {
   withBackend,
 } from '../../../packages/tensor/src/index.js';
 export type { ConvGeometry, GemmArgs, Kernels, WasmKernels } from '../../../packages/tensor/src/index.js';
-export { naiveGemm } from '../../../packages/tensor/src/backend/naive-gemm.js';
+export { naiveGemm } from '../../../packages/tensor/src/backend/js/naive-gemm.js';

@@ -12,7 +12,7 @@ import { oneOf, parseCommandArgs } from '../cli/args.js';
 import type { Io } from '../cli/io.js';
 import { CliError } from '../cli-error.js';
 import { RunError, describeFsError } from '../run-error.js';
-import { writeFileAtomicSync } from '../run/atomic-write.js';
+import { writeFileAtomicSync } from '@dl/layers/node';
 import { describeSpec, readCheckpoint, type CheckpointInfo } from '../run/checkpoint.js';
 
 const OPTIONS = {

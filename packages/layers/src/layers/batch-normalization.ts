@@ -4,6 +4,8 @@ import {
   ShapeError,
   Tensor,
   zerosLike,
+  type BatchNormBackwardArgs,
+  type BatchNormForwardArgs,
   type BatchNormView,
   type Shape,
 } from '@dl/tensor';
@@ -33,8 +35,8 @@ export interface BatchNormalizationOptions {
  * (`running = momentum * running + (1 - momentum) * batch`); test mode uses the running statistics.
  * The running statistics are buffers, not params: `buffers()` names them `running_mean`/`running_var`.
  * The input is viewed as `[N, D, S]` (S = 1 per activation, S = H·W per channel): statistics for each
- * `d` over `N·S` values. The arithmetic runs on the backend's kernels (`batchNormForward`,
- * `batchNormBackward`; the js reference keeps the book's order of operations).
+ * `d` over `N·S` values. The arithmetic is the book's, in `batchNormForward` and `batchNormBackward`
+ * below; a backend that offers fused BatchNorm kernels (wasm, for float32) runs them instead.
  */
 export class BatchNormalization implements Layer {
   readonly kind = 'BatchNormalization';
@@ -107,7 +109,7 @@ export class BatchNormalization implements Layer {
     const xn = allocate(x.dtype, x.size);
     const out = allocate(x.dtype, x.size);
     const std = allocate(x.dtype, view.D);
-    getBackend().batchNormForward({
+    const args: BatchNormForwardArgs = {
       view,
       train: ctx.train,
       momentum: this.momentum,
@@ -121,7 +123,8 @@ export class BatchNormalization implements Layer {
       xn,
       std,
       out,
-    });
+    };
+    if (!getBackend().fused?.batchNormForward?.(args)) batchNormForward(args);
     this.cache = {
       train: ctx.train,
       shape: x.shape,
@@ -141,7 +144,7 @@ export class BatchNormalization implements Layer {
       );
     }
     const dx = allocate(dout.dtype, dout.size);
-    getBackend().batchNormBackward({
+    const args: BatchNormBackwardArgs = {
       view: this.view(cache.shape),
       train: cache.train,
       dout: dout.data,
@@ -152,7 +155,8 @@ export class BatchNormalization implements Layer {
       dgamma: this.gamma.grad.data,
       dbeta: this.beta.grad.data,
       dx,
-    });
+    };
+    if (!getBackend().fused?.batchNormBackward?.(args)) batchNormBackward(args);
     return new Tensor(dx, cache.shape, dout.dtype);
   }
 
@@ -172,4 +176,79 @@ export class BatchNormalization implements Layer {
     this.view(inputShape);
     return [...inputShape];
   }
+}
+
+/** Visits `[n, D, S]` in storage order, passing the flat index and the feature index. */
+function forEach({ n, D, S }: BatchNormView, f: (i: number, d: number) => void): void {
+  let i = 0;
+  for (let k = 0; k < n; k++) for (let d = 0; d < D; d++) for (let s = 0; s < S; s++) f(i++, d);
+}
+
+/**
+ * The book's `__forward` on flat arrays: batch mean and biased variance (running statistics updated)
+ * in train mode, the running statistics in test mode, then `xn = xc / std`, `out = gamma·xn + beta`.
+ * The order of operations is the book's, with float64 accumulators, so results match it to rounding.
+ * This is the reference every backend's fused `batchNormForward` is compared with.
+ */
+export function batchNormForward(a: BatchNormForwardArgs): void {
+  const { view, x, xc, xn, std, out, gamma: g, beta: b, runningMean: rm, runningVar: rv, momentum, eps } = a;
+  const D = view.D;
+  const m = view.n * view.S;
+  if (a.train) {
+    const mu = new Float64Array(D);
+    const v = new Float64Array(D);
+    forEach(view, (i, d) => (mu[d]! += x[i]!));
+    for (let d = 0; d < D; d++) mu[d] = mu[d]! / m;
+    forEach(view, (i, d) => {
+      const c = (xc[i] = x[i]! - mu[d]!);
+      v[d]! += c * c;
+    });
+    for (let d = 0; d < D; d++) {
+      v[d] = v[d]! / m;
+      std[d] = Math.sqrt(v[d]! + eps);
+      rm[d] = momentum * rm[d]! + (1 - momentum) * mu[d]!;
+      rv[d] = momentum * rv[d]! + (1 - momentum) * v[d]!;
+    }
+  } else {
+    for (let d = 0; d < D; d++) std[d] = Math.sqrt(rv[d]! + eps);
+    forEach(view, (i, d) => (xc[i] = x[i]! - rm[d]!));
+  }
+  forEach(view, (i, d) => {
+    const v = xc[i]! / std[d]!;
+    xn[i] = v;
+    out[i] = g[d]! * v + b[d]!;
+  });
+}
+
+/**
+ * The book's `__backward` through the batch mean and variance; after a test-mode forward the
+ * statistics are constants and `dx = dout · gamma / std`. The reference of every backend's fused
+ * `batchNormBackward`.
+ */
+export function batchNormBackward(a: BatchNormBackwardArgs): void {
+  const { view, dout: dy, gamma: g, xc, xn, std, dx } = a;
+  const D = view.D;
+  const m = view.n * view.S;
+  const dbeta = new Float64Array(D);
+  const dgamma = new Float64Array(D);
+  const dstd = new Float64Array(D); // -dstd of the book, accumulated
+  forEach(view, (i, d) => {
+    dbeta[d]! += dy[i]!;
+    dgamma[d]! += xn[i]! * dy[i]!;
+    dstd[d]! += (g[d]! * dy[i]! * xc[i]!) / (std[d]! * std[d]!);
+  });
+  a.dbeta.set(dbeta);
+  a.dgamma.set(dgamma);
+  if (!a.train) {
+    forEach(view, (i, d) => (dx[i] = (g[d]! * dy[i]!) / std[d]!));
+    return;
+  }
+  const dmu = new Float64Array(D);
+  forEach(view, (i, d) => {
+    const dvar = (0.5 * -dstd[d]!) / std[d]!;
+    const dxc = (g[d]! * dy[i]!) / std[d]! + (2 / m) * xc[i]! * dvar;
+    dx[i] = dxc;
+    dmu[d]! += dxc;
+  });
+  forEach(view, (i, d) => (dx[i] = dx[i]! - dmu[d]! / m));
 }

@@ -1,4 +1,4 @@
-import { allocate, getBackend, ShapeError, Tensor, type Shape } from '@dl/tensor';
+import { allocate, getBackend, ShapeError, Tensor, type FloatArray, type Shape } from '@dl/tensor';
 import type { FloatTensor, ForwardContext, Layer, Param } from '../layer.js';
 
 export interface DropoutOptions {
@@ -15,7 +15,8 @@ export interface DropoutOptions {
  * For book-parity tests and numerical gradients the draw can be fixed (`setFixedUniforms`,
  * `setFixedMask`): every train forward then uses that mask and needs no `rng`. The mask is drawn in
  * JS on `ctx.rng` on every backend (so masks, and the book-parity fixtures, are the same on all of
- * them); only applying it runs on the backend's `dropout` kernel.
+ * them); applying it is the book's `x * self.mask` (`applyDropout` below), or the backend's fused
+ * `dropout` kernel where it offers one (wasm, for float32).
  */
 export class Dropout implements Layer {
   readonly kind = 'Dropout';
@@ -57,11 +58,11 @@ export class Dropout implements Layer {
     this.lastTrain = ctx.train;
     const out = allocate(x.dtype, x.size);
     if (!ctx.train) {
-      getBackend().dropout(x.data, undefined, this.inverted ? 1 : 1 - this.ratio, out);
+      this.apply(x.data, undefined, this.inverted ? 1 : 1 - this.ratio, out);
       return new Tensor(out, x.shape, x.dtype);
     }
     const keep = this.drawMask(x, ctx);
-    getBackend().dropout(x.data, keep, this.inverted ? 1 / (1 - this.ratio) : 1, out);
+    this.apply(x.data, keep, this.inverted ? 1 / (1 - this.ratio) : 1, out);
     return new Tensor(out, x.shape, x.dtype);
   }
 
@@ -69,7 +70,7 @@ export class Dropout implements Layer {
   backward(dout: FloatTensor): FloatTensor {
     const dx = allocate(dout.dtype, dout.size);
     if (!this.lastTrain) {
-      getBackend().dropout(dout.data, undefined, this.inverted ? 1 : 1 - this.ratio, dx);
+      this.apply(dout.data, undefined, this.inverted ? 1 : 1 - this.ratio, dx);
       return new Tensor(dx, dout.shape, dout.dtype);
     }
     const keep = this.keep;
@@ -78,7 +79,7 @@ export class Dropout implements Layer {
         `Dropout.backward: dout [${dout.shape.join(',')}] does not match the last forward (call forward first)`,
       );
     }
-    getBackend().dropout(dout.data, keep, this.inverted ? 1 / (1 - this.ratio) : 1, dx);
+    this.apply(dout.data, keep, this.inverted ? 1 / (1 - this.ratio) : 1, dx);
     return new Tensor(dx, dout.shape, dout.dtype);
   }
 
@@ -88,6 +89,11 @@ export class Dropout implements Layer {
 
   outputShape(inputShape: Shape): number[] {
     return [...inputShape];
+  }
+
+  /** The backend's fused `dropout` kernel where it has one, the book's `applyDropout` otherwise. */
+  private apply(x: FloatArray, mask: Uint8Array | undefined, scale: number, out: FloatArray): void {
+    if (!getBackend().fused?.dropout?.(x, mask, scale, out)) applyDropout(x, mask, scale, out);
   }
 
   private drawMask(x: FloatTensor, ctx: ForwardContext): Uint8Array {
@@ -112,4 +118,23 @@ export class Dropout implements Layer {
     for (let i = 0; i < keep.length; i++) keep[i] = rng.random() > this.ratio ? 1 : 0;
     return keep;
   }
+}
+
+/**
+ * The book's `x * self.mask` (train) and `x * (1.0 - self.dropout_ratio)` (test), with a `scale`:
+ * `out = x · mask · scale`, where a dropped unit is `x · 0` (NaN stays NaN, as in NumPy); without a
+ * mask, `out = x · scale`. The reference every backend's fused `dropout` kernel is compared with.
+ */
+export function applyDropout(
+  x: FloatArray,
+  mask: Uint8Array | undefined,
+  scale: number,
+  out: FloatArray,
+): void {
+  const n = x.length;
+  if (mask === undefined) {
+    for (let i = 0; i < n; i++) out[i] = x[i]! * scale;
+    return;
+  }
+  for (let i = 0; i < n; i++) out[i] = mask[i] ? x[i]! * scale : x[i]! * 0;
 }

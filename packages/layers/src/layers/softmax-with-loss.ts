@@ -1,4 +1,4 @@
-import { allocate, getBackend, ShapeError, Tensor } from '@dl/tensor';
+import { allocate, getBackend, ShapeError, Tensor, type FloatArray } from '@dl/tensor';
 import { softmax } from '../activations.js';
 import type { FloatTensor, LossLayer } from '../layer.js';
 import { batchShape, crossEntropyError, isOneHot, labelAt } from '../losses.js';
@@ -6,8 +6,9 @@ import { batchShape, crossEntropyError, isOneHot, labelAt } from '../losses.js';
 /**
  * Softmax followed by the cross-entropy error (`common/layers.py:SoftmaxWithLoss`), for scores of
  * shape `[N, classes]` and targets as one-hot rows or `N` labels. `backward` returns `(y - t) / N`
- * (for labels, on the backend's kernel); like the book, it takes no `dout` (the loss is where backprop
- * starts, with `dout = 1`). The loss value stays in JS: one log per row.
+ * (for labels, `softmaxWithLossBackward` below, or the backend's fused kernel where it offers one);
+ * like the book, it takes no `dout` (the loss is where backprop starts, with `dout = 1`). The loss
+ * value stays in JS: one log per row.
  */
 export class SoftmaxWithLoss implements LossLayer {
   readonly kind = 'SoftmaxWithLoss';
@@ -41,8 +42,27 @@ export class SoftmaxWithLoss implements LossLayer {
     } else {
       const labels = new Int32Array(rows);
       for (let i = 0; i < rows; i++) labels[i] = labelAt('SoftmaxWithLoss', t, i, classes);
-      getBackend().softmaxCrossEntropyBackward(p, labels, rows, classes, dx);
+      const fused = getBackend().fused?.softmaxCrossEntropyBackward;
+      if (!fused?.(p, labels, rows, classes, dx)) softmaxWithLossBackward(p, labels, rows, classes, dx);
     }
     return new Tensor(dx, y.shape, y.dtype);
   }
+}
+
+/**
+ * The book's backward for labels, in its order: `dx = y.copy()`, `dx[arange(N), t] -= 1`, `dx /= N`
+ * (`y` the softmax output, `labels` valid class indices). The reference every backend's fused
+ * `softmaxCrossEntropyBackward` is compared with.
+ */
+export function softmaxWithLossBackward(
+  y: FloatArray,
+  labels: Int32Array,
+  rows: number,
+  classes: number,
+  dx: FloatArray,
+): void {
+  const n = rows * classes;
+  dx.set(y.length === n ? y : y.subarray(0, n));
+  for (let i = 0; i < rows; i++) dx[i * classes + labels[i]!]! -= 1;
+  for (let i = 0; i < n; i++) dx[i] = dx[i]! / rows;
 }

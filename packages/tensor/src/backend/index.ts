@@ -1,5 +1,5 @@
 import type { Kernels } from './kernels.js';
-import { jsKernels } from './js.js';
+import { jsKernels } from './js/js.js';
 
 let current: Kernels = jsKernels;
 

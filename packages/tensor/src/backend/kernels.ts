@@ -2,31 +2,55 @@ import type { AnyTypedArray, FloatArray } from '../dtype.js';
 
 /**
  * The seam between ops and math. Ops (in `../ops`) validate arguments, work out shapes and allocate
- * outputs; kernels only compute, on flat row-major typed arrays. Every backend implements this whole
- * interface, so a missing kernel is a compile error, not a runtime surprise. The `js` backend is the
- * readable reference and the oracle the conformance suite compares other backends against.
+ * outputs; kernels only compute, on flat row-major typed arrays. Kernels come in two tiers: the
+ * required ones (`Kernels`: GEMM, elementwise, reductions, im2col/col2im, convolution, pooling,
+ * activations, softmax), which every backend implements, so a missing one is a compile error, not a
+ * runtime surprise; and the optional fused ones (`FusedKernels`), which a backend may offer. The `js`
+ * backend is the readable reference of the required tier and the oracle the conformance suite
+ * (`@dl/tensor/conformance`) compares other backends against.
  */
-export type UnaryOp = 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'square' | 'tanh' | 'sign' | 'reciprocal';
+// Each op set is one list, defined once: the types, the conformance suite and the wasm backend's op
+// codes (`wasm/op-codes.ts`) all read these.
 
-export type BinaryOp =
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'pow'
-  | 'maximum'
-  | 'minimum'
-  | 'equal'
-  | 'notEqual'
-  | 'greater'
-  | 'greaterEqual'
-  | 'less'
-  | 'lessEqual';
+/** Every unary op of the `unary` kernel. */
+export const UNARY_OPS = [
+  'neg',
+  'abs',
+  'exp',
+  'log',
+  'sqrt',
+  'square',
+  'tanh',
+  'sign',
+  'reciprocal',
+] as const;
+export type UnaryOp = (typeof UNARY_OPS)[number];
 
-export type ReduceOp = 'sum' | 'max' | 'min' | 'argmax' | 'argmin';
+/** Every binary op of the `binary` kernel (comparisons write `uint8` masks). */
+export const BINARY_OPS = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'equal',
+  'notEqual',
+  'greater',
+  'greaterEqual',
+  'less',
+  'lessEqual',
+] as const;
+export type BinaryOp = (typeof BINARY_OPS)[number];
+
+/** Every reduction of the `reduce` kernel. */
+export const REDUCE_OPS = ['sum', 'max', 'min', 'argmax', 'argmin'] as const;
+export type ReduceOp = (typeof REDUCE_OPS)[number];
 
 /** The activation layers' functions: `relu` (max(0, x), NaN kept) and `sigmoid` (1 / (1 + e^-x)). */
-export type ActivationOp = 'relu' | 'sigmoid';
+export const ACTIVATION_OPS = ['relu', 'sigmoid'] as const;
+export type ActivationOp = (typeof ACTIVATION_OPS)[number];
 
 /** `c = alpha * op(a) · op(b) + beta * c`, all row-major; `op(x)` is `x` or its transpose. */
 export interface GemmArgs {
@@ -160,7 +184,7 @@ export interface Kernels {
     dx: FloatArray,
   ) => void;
   // Sliding-window kernels of the convolution and pooling layers; `x` and `dx`/`img` are
-  // `[N, C, H, W]`, pooled arrays `[N, C, outH, outW]` (see `js-window.ts` for the exact semantics).
+  // `[N, C, H, W]`, pooled arrays `[N, C, outH, outW]` (see `js/window.ts` for the exact semantics).
   /** Writes `col` `[N·outH·outW, C·FH·FW]`, rows `(n, oy, ox)`, columns `(c, fy, fx)`; padding reads 0. */
   readonly im2col: (x: FloatArray, g: ConvGeometry, col: FloatArray) => void;
   /** im2col's adjoint: sums every `col` entry into the pixel it came from (overwrites `img` unless `accumulate`). */
@@ -177,31 +201,48 @@ export interface Kernels {
   readonly convForward: (args: ConvForwardArgs) => void;
   /** A whole convolution backward: `dw`, `db` and `dx` in one call. */
   readonly convBackward: (args: ConvBackwardArgs) => void;
-  // Layer kernels: what remains of a training step besides GEMMs and convolutions.
   /** Softmax of each of `rows` rows of `classes` values, the row maximum subtracted before `exp`. */
   readonly softmax: (x: FloatArray, rows: number, classes: number, out: FloatArray) => void;
+  /** The optional tier: whole steps of a layer or an optimizer in one call (see `FusedKernels`). */
+  readonly fused?: FusedKernels;
+}
+
+/**
+ * The optional tier: fused kernels, each a whole step of a layer or an optimizer in one call, which a
+ * backend may offer to save passes over memory (and, later, copies to where its storage lives). Each
+ * has a readable reference in the file named after the book's concept: SoftmaxWithLoss's backward in
+ * `@dl/layers`' `softmax-with-loss.ts`, BatchNormalization's in `batch-normalization.ts`, Dropout's in
+ * `dropout.ts`, every optimizer's update in its file of `@dl/optim` (`adam.ts`, ...). The `js` backend
+ * offers none, so on it the book's code runs; a layer or an optimizer calls the fused kernel when its
+ * backend has one, and the reference otherwise. Conformance tests in `@dl/layers` and `@dl/optim`
+ * compare every fused kernel with its reference on random inputs.
+ *
+ * Each returns `true` when it did the work, and `false`, having written nothing, when it does not take
+ * these arrays (the `wasm` backend runs float32 only): the caller then runs the reference.
+ */
+export interface FusedKernels {
   /**
    * SoftmaxWithLoss's backward for integer labels: `dx = (y - onehot(labels)) / rows`, with `y` the
    * softmax output; `labels` are valid class indices (the layer checks them).
    */
-  readonly softmaxCrossEntropyBackward: (
+  readonly softmaxCrossEntropyBackward?: (
     y: FloatArray,
     labels: Int32Array,
     rows: number,
     classes: number,
     dx: FloatArray,
-  ) => void;
+  ) => boolean;
   /** BatchNormalization's forward (train: batch statistics, running statistics updated). */
-  readonly batchNormForward: (args: BatchNormForwardArgs) => void;
+  readonly batchNormForward?: (args: BatchNormForwardArgs) => boolean;
   /** BatchNormalization's backward: `dgamma`, `dbeta` and `dx`. */
-  readonly batchNormBackward: (args: BatchNormBackwardArgs) => void;
+  readonly batchNormBackward?: (args: BatchNormBackwardArgs) => boolean;
   /**
    * Dropout's forward or backward: `out = x · mask · scale` (`x · 0` where the mask is 0, so NaN
    * stays NaN as in the book's `x * mask`); without a mask, `out = x · scale` (test mode).
    */
-  readonly dropout: (x: FloatArray, mask: Uint8Array | undefined, scale: number, out: FloatArray) => void;
+  readonly dropout?: (x: FloatArray, mask: Uint8Array | undefined, scale: number, out: FloatArray) => boolean;
   /** One optimizer step of a parameter `w` with gradient `g`, in place (`w` and the slots). */
-  readonly optimizerUpdate: (update: OptimizerUpdate, w: FloatArray, g: FloatArray) => void;
+  readonly optimizerUpdate?: (update: OptimizerUpdate, w: FloatArray, g: FloatArray) => boolean;
 }
 
 /**

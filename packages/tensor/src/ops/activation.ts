@@ -1,4 +1,5 @@
-import { allocate, isFloatDType, type FloatDType } from '../dtype.js';
+import { isFloatDType, type FloatDType } from '../dtype.js';
+import { allocate } from '../allocate.js';
 import { getBackend } from '../backend/index.js';
 import type { ActivationOp } from '../backend/kernels.js';
 import { ShapeError, shapeToString, shapesEqual } from '../shape.js';

@@ -1,4 +1,5 @@
-import { allocate, type DType } from '../dtype.js';
+import { type DType } from '../dtype.js';
+import { allocate } from '../allocate.js';
 import { getBackend } from '../backend/index.js';
 import type { BinaryOp, UnaryOp } from '../backend/kernels.js';
 import { ShapeError, broadcastShapes, broadcastStrides, shapeToString, shapesEqual } from '../shape.js';

@@ -1,4 +1,5 @@
-import { allocate, isFloatDType, type DType, type FloatDType } from '../dtype.js';
+import { isFloatDType, type DType, type FloatDType } from '../dtype.js';
+import { allocate } from '../allocate.js';
 import { ShapeError, shapeToString, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { getBackend } from '../backend/index.js';
@@ -10,7 +11,7 @@ export type { ConvGeometry } from '../backend/kernels.js';
  * the public kernels before backends had them). Ops and layers call `getBackend().im2col` etc.,
  * which run them on the `js` backend and in WebAssembly on the `wasm` one.
  */
-export { im2colInto, col2imInto } from '../backend/js-window.js';
+export { im2colInto, col2imInto } from '../backend/js/window.js';
 
 /** A window's size, step and zero padding (stride 1 and pad 0 by default, as the book's). */
 export interface WindowOptions {

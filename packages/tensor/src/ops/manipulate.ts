@@ -1,4 +1,5 @@
-import { allocate, type DType, type FloatDType } from '../dtype.js';
+import { type DType, type FloatDType } from '../dtype.js';
+import { allocate } from '../allocate.js';
 import {
   ShapeError,
   normalizeAxis,

@@ -1,4 +1,5 @@
-import { allocate, isFloatDType, type DType, type FloatArray } from '../dtype.js';
+import { isFloatDType, type DType, type FloatArray } from '../dtype.js';
+import { allocate } from '../allocate.js';
 import { getBackend } from '../backend/index.js';
 import { ShapeError, shapeToString, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';

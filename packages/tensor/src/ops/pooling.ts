@@ -1,11 +1,12 @@
-import { allocate, isFloatDType, type FloatDType } from '../dtype.js';
+import { isFloatDType, type FloatDType } from '../dtype.js';
+import { allocate } from '../allocate.js';
 import { ShapeError, shapeToString, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { getBackend } from '../backend/index.js';
 import type { ConvGeometry } from '../backend/kernels.js';
 import { convGeometry, type WindowOptions } from './im2col.js';
 
-export { maxPoolInto, maxPoolBackwardInto, avgPoolInto, avgPoolBackwardInto } from '../backend/js-window.js';
+export { maxPoolInto, maxPoolBackwardInto, avgPoolInto, avgPoolBackwardInto } from '../backend/js/window.js';
 
 /**
  * 2-D pooling over `[N, C, H, W]`, output `[N, C, outH, outW]`, on the current backend's kernels.
@@ -13,7 +14,7 @@ export { maxPoolInto, maxPoolBackwardInto, avgPoolInto, avgPoolBackwardInto } fr
  * give the same numbers. Padding is not in the book (its `Pooling` fails for `pad > 0`): here max
  * pooling skips padded cells (they never win, as PyTorch's implicit -∞) and average pooling counts
  * them as zeros (divides by `FH·FW`). `pad` must be smaller than the window so every window holds a
- * real pixel. The flat-array `*Into` kernels are the `js` backend's (see `backend/js-window.ts`).
+ * real pixel. The flat-array `*Into` kernels are the `js` backend's (see `backend/js/window.ts`).
  */
 
 /** Validates a pooling window against `[N, C, H, W]` input (`op` names the caller). */

@@ -1,4 +1,5 @@
-import { allocate, type DType } from '../dtype.js';
+import { type DType } from '../dtype.js';
+import { allocate } from '../allocate.js';
 import { getBackend } from '../backend/index.js';
 import type { ReduceOp } from '../backend/kernels.js';
 import { ShapeError, normalizeAxes, normalizeAxis, shapeToString, sizeOf } from '../shape.js';

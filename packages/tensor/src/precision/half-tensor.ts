@@ -1,4 +1,5 @@
-import { allocate, isFloatDType, type FloatDType } from '../dtype.js';
+import { isFloatDType, type FloatDType } from '../dtype.js';
+import { allocate } from '../allocate.js';
 import { ShapeError, shapeToString, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { decodeBFloat16, encodeBFloat16 } from './bfloat16.js';

@@ -3,16 +3,8 @@
 // GEMM on it against the js reference and the conformance suite, and trains a small network a few
 // steps. Writes the outcome as JSON into #result for the test to read.
 /* global document */
-import {
-  Rng,
-  createWasmBackend,
-  jsKernels,
-  matmul,
-  randint,
-  randn,
-  runConformance,
-  withBackend,
-} from '@dl/tensor';
+import { Rng, createWasmBackend, jsKernels, matmul, randint, randn, withBackend } from '@dl/tensor';
+import { runConformance } from '@dl/tensor/conformance';
 import { TwoLayerNet } from '@dl/layers';
 import { createOptimizer } from '@dl/optim';
 
