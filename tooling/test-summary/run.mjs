@@ -51,6 +51,7 @@ check('build', 'pnpm', ['run', 'build']);
 check('typecheck', 'pnpm', ['run', 'typecheck']);
 check('lint', 'pnpm', ['run', 'lint']);
 check('format', 'pnpm', ['run', 'format:check']);
+check('sizes', 'pnpm', ['run', 'check:sizes']);
 check('packages', 'pnpm', ['run', 'check:packages']);
 check('docs', 'pnpm', ['run', 'docs']);
 

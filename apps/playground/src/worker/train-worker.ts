@@ -22,6 +22,9 @@ import type {
   TrainOptimizer,
 } from './protocol.js';
 
+/** The longest a loss waits in the worker before it is posted to the page. */
+const POST_EVERY_MS = 100;
+
 // Training runs here, off the page's thread: the page stays responsive and draws what we post.
 
 /** What this module uses of a dedicated worker's global scope (the DOM lib types `self` as a window). */
@@ -121,7 +124,7 @@ async function train(config: TrainConfig, signal: AbortSignal): Promise<void> {
     crossOriginIsolated: scope.crossOriginIsolated,
   });
 
-  // Losses are posted in batches at most every 100 ms: one message per step would flood the page.
+  // Losses are posted in batches (POST_EVERY_MS apart at most): one message per step would flood the page.
   let pending: number[] = [];
   let firstPending = 1;
   let lastPost = performance.now();
@@ -155,7 +158,7 @@ async function train(config: TrainConfig, signal: AbortSignal): Promise<void> {
       pending.push(e.loss);
       lastRate = e.imagesPerSecond;
       lastEpoch = e.epoch;
-      if (performance.now() - lastPost > 100) flush(trainer.config.maxIter);
+      if (performance.now() - lastPost > POST_EVERY_MS) flush(trainer.config.maxIter);
     },
     onEpoch: (event) => {
       flush(trainer.config.maxIter);

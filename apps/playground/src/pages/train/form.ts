@@ -1,3 +1,4 @@
+import { OPTIMIZER_DEFAULTS } from '@dl/optim';
 import { h, labelled, numberInput, readNumber, select, selectedValue } from '../../lib/dom.js';
 import { mnistDataUrl } from '../../lib/public-url.js';
 import { countParameters, specFromForm, type NetworkForm } from '../../lib/train-form.js';
@@ -5,13 +6,17 @@ import type { BackendChoice, ThreadsChoice, TrainConfig, TrainOptimizer } from '
 
 // The training page's form: the network, the optimizer and the run, read into a `TrainConfig`.
 
-const OPTIMIZERS: readonly { value: TrainOptimizer; label: string; lr: number }[] = [
-  { value: 'sgd', label: 'SGD', lr: 0.1 },
-  { value: 'momentum', label: 'Momentum', lr: 0.1 },
-  { value: 'adagrad', label: 'AdaGrad', lr: 0.01 },
-  { value: 'rmsprop', label: 'RMSprop', lr: 0.001 },
-  { value: 'adam', label: 'Adam', lr: 0.001 },
-];
+// Picking an optimizer sets the learning rate to the book's default for it (`OPTIMIZER_DEFAULTS`, as
+// `dl train --optimizer NAME` does); the form opens at 0.1, the book's rate for TwoLayerNet.
+const OPTIMIZERS: readonly { value: TrainOptimizer; label: string; lr: number }[] = (
+  [
+    ['sgd', 'SGD'],
+    ['momentum', 'Momentum'],
+    ['adagrad', 'AdaGrad'],
+    ['rmsprop', 'RMSprop'],
+    ['adam', 'Adam'],
+  ] as const
+).map(([value, label]) => ({ value, label, lr: OPTIMIZER_DEFAULTS[value].lr }));
 
 const TRAIN_SIZES = ['1000', '5000', '10000', '30000', '60000'] as const;
 const TEST_SIZES = ['1000', '10000'] as const;
@@ -257,7 +262,6 @@ export function createTrainForm(): TrainForm {
     refresh();
     for (const l of listeners) l();
   };
-  // Each optimizer starts from its own usual learning rate.
   run.optimizer.addEventListener('change', () => {
     run.lr.value = String(OPTIMIZERS.find((o) => o.value === run.optimizer.value)?.lr ?? 0.01);
   });

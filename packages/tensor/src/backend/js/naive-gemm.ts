@@ -2,7 +2,7 @@ import type { GemmArgs } from '../kernels.js';
 
 /**
  * The definition of GEMM as three loops: `c[i,j] = alpha * Σp op(a)[i,p] * op(b)[p,j] + beta * c[i,j]`,
- * summed in float64. Slow (~0.5 GFLOP/s) and obviously right: the conformance suite checks every
+ * summed in float64. Slow and obviously right: the conformance suite checks every
  * backend's GEMM, the `js` one included, against it.
  */
 export function naiveGemm({ m, n, k, transA, transB, alpha, beta, a, b, c }: GemmArgs): void {

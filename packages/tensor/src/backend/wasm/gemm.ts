@@ -42,7 +42,7 @@ export function waitAll(pool: WasmThreadPool, workers: number, failure?: Error):
 
 /**
  * The `wasm` GEMM: copies a, b (and c when beta ≠ 0) into the arena, runs the packed SIMD kernel
- * there, and copies c back. Copying a 100×784 float32 operand costs ~10 µs, under 3% of its product.
+ * there, and copies c back. Copying an operand costs a few percent of its product (docs/benchmarks.md).
  * With a thread pool, products of 2 MFLOP and more are split by `planGemm`: the main thread computes
  * the first part, each worker one other, on the same copies in shared memory.
  */

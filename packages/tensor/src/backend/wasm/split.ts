@@ -17,8 +17,8 @@ export type GemmSplit = { axis: 'none' } | { axis: 'm' | 'n' | 'k'; parts: Part[
 
 /**
  * Below this many floating-point operations a product runs on one thread: waking a sleeping worker
- * costs ~5-50 µs on an idle machine (far more when other processes load every core), about what
- * 2 MFLOP take at 30-40 GFLOP/s.
+ * costs about as long as such a product takes on one core (far more when other processes load every
+ * core); the figures are in docs/benchmarks.md.
  */
 export const MIN_PARALLEL_FLOPS = 2e6;
 /**

@@ -27,7 +27,7 @@ const ARGS = 8;
 /** Arguments a call may take (the widest export, convBackwardF32, has 21). */
 export const MAX_ARGS = 24;
 const EXIT = -1;
-/** Loads of the control word before sleeping: ~10-50 µs, about one small kernel's time. */
+/** Loads of the control word before sleeping: about one small kernel's time (docs/benchmarks.md). */
 const WORKER_SPIN = 20_000;
 const MAIN_SPIN = 20_000;
 
