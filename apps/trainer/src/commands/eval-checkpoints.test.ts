@@ -78,6 +78,16 @@ describe('float64 models', () => {
     const q = await runDl(['predict', '--checkpoint', join(run, 'best.safetensors'), png, '--json']);
     const cls = (s: string): number => (JSON.parse(s) as { class: number }).class;
     expect(cls(p.stdout)).toBe(cls(q.stdout));
+
+    // The experiments that study a checkpoint give it its own dtype too.
+    const m = await runDl(
+      ['experiment', 'misclassified', '--checkpoint', file, '--data', data, '--test-size', '20'].concat([
+        '--out',
+        out('misclassified-f64'),
+        '--json',
+      ]),
+    );
+    expect(m.code, m.stderr).toBe(0);
   });
 });
 

@@ -70,7 +70,11 @@ export const filtersExperiment: Experiment = {
             for (let x = 0; x < FW; x++)
               rows.push([stage, f, c, y, x, w.data[((f * C + c) * FH + y) * FW + x]!]);
     }
-    const test = testSet(ctx, { network, spec, origin: '', inputShape: spec.inputDim ?? [1, 28, 28] }, 1000);
+    const test = testSet(
+      ctx,
+      { network, spec, origin: '', inputShape: spec.inputDim ?? [1, 28, 28], dtype: 'float32' },
+      1000,
+    );
     const accuracy = network.accuracy(test.x, test.t, { batchSize: 1000 });
     return {
       files: [

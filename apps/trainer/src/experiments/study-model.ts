@@ -7,7 +7,7 @@ import {
   type SimpleConvNetSpec,
 } from '@dl/layers';
 import { createOptimizer, rowsView } from '@dl/optim';
-import { getBackend, Rng, Tensor } from '@dl/tensor';
+import { getBackend, Rng, Tensor, type FloatDType } from '@dl/tensor';
 import { positiveInt } from '../cli/args.js';
 import { CliError } from '../cli-error.js';
 import { RunError } from '../run-error.js';
@@ -52,6 +52,8 @@ export interface StudyModel {
   origin: string;
   /** Per-sample input shape of the network. */
   inputShape: readonly number[];
+  /** The network's dtype: a float64 checkpoint takes float64 input. */
+  dtype: FloatDType;
 }
 
 function flag(ctx: ExperimentContext, name: string): string | undefined {
@@ -144,13 +146,14 @@ export async function studyModel(ctx: ExperimentContext): Promise<StudyModel> {
       );
     }
     // A file or a run directory (its best checkpoint); non-finite weights are refused.
-    const { network, spec, info, file: path } = openModel(file, (note) => ctx.log(note.trimEnd()));
+    const { network, spec, info, dtype, file: path } = openModel(file, (note) => ctx.log(note.trimEnd()));
     ctx.log(`model: ${path} (${describeSpec(spec)}${info ? `, step ${info.step}` : ''})`);
     return {
       network,
       spec,
       origin: `${path} (${describeSpec(spec)}${info ? `, step ${info.step}` : ''})`,
       inputShape: specInputShape(spec),
+      dtype,
     };
   }
   const spec = simpleConvNetSpec(ctx);
@@ -161,6 +164,7 @@ export async function studyModel(ctx: ExperimentContext): Promise<StudyModel> {
     spec,
     origin: `SimpleConvNet trained ${run.iters} steps on ${run.trainSize} images (seed ${ctx.seed})`,
     inputShape: specInputShape(spec),
+    dtype: 'float32',
   };
 }
 
@@ -174,8 +178,9 @@ export function testSet(
   const available = data.xTest.shape[0]!;
   const n = Math.min(positiveInt('test-size', flag(ctx, 'test-size')) ?? defaultSize, available);
   const images = rowsView(data.xTest, 0, n);
+  const x = asInput(images, model.inputShape, `the model (${describeSpec(model.spec)})`);
   return {
-    x: asInput(images, model.inputShape, `the model (${describeSpec(model.spec)})`),
+    x: x.dtype === model.dtype ? x : x.astype(model.dtype),
     t: rowsView(data.tTest, 0, n),
     images,
     imageShape: data.inputShape,
