@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildModel, saveModel } from '@dl/layers';
 import { Trainer, createOptimizer } from '@dl/optim';
-import { createWasmBackend, hasWasmSimd, Rng, setBackend } from '@dl/tensor';
+import { chooseBackend, Rng, setBackend } from '@dl/tensor';
 import { loadMnist } from '../../../packages/data-mnist/src/index.js';
 import { SHIPPED_MODELS, type ShippedModelName } from '../src/lib/shipped-model.js';
 
@@ -23,7 +23,9 @@ if (!shipped) {
   process.exit(2);
 }
 const { spec, training } = shipped;
-if (hasWasmSimd()) setBackend(await createWasmBackend());
+const chosen = await chooseBackend();
+setBackend(chosen.backend);
+console.log(`backend: ${chosen.name}: ${chosen.reason}`);
 
 const data = loadMnist({ flatten: !('inputDim' in spec) });
 const network = buildModel(spec, { rng: new Rng(training.seed) });

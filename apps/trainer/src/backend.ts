@@ -1,5 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
-import { createWasmBackend, hasWasmRelaxedSimd, hasWasmSimd, jsKernels, setBackend } from '@dl/tensor';
+import { chooseBackend, fastestBackendName, setBackend } from '@dl/tensor';
 import { availableParallelism } from 'node:os';
 import { positiveInt } from './cli/args.js';
 import { CliError } from './cli-error.js';
@@ -17,23 +16,16 @@ interface BackendEntry {
   readonly activate: (threads: number) => Promise<string>;
 }
 
-/**
- * Relaxed SIMD (fused multiply-add: a faster GEMM, docs/benchmarks.md) is behind a flag in Node
- * 20's V8. Setting the flag before the first relaxed module is compiled turns it on for this
- * process; newer engines have it already.
- */
-function enableRelaxedSimd(): void {
-  if (!hasWasmRelaxedSimd()) setFlagsFromString('--experimental-wasm-relaxed-simd');
-}
-
 /** The compute backends `--backend` accepts. Adding one is one entry here. */
 const BACKENDS = {
   wasm: {
     // Worker threads share the GEMMs and convolutions; more busy threads than cores only slows down.
     maxThreads: (available: number) => available,
     activate: async (threads: number) => {
-      enableRelaxedSimd();
-      const kernels = await createWasmBackend({ threads });
+      // The chooser also turns on relaxed SIMD (Node 20's V8 flag) before the module compiles.
+      const chosen = await chooseBackend({ backend: 'wasm', threads });
+      if (chosen.name !== 'wasm') throw new CliError(`--backend wasm: ${chosen.reason}`);
+      const kernels = chosen.backend;
       setBackend(kernels);
       const note = kernels.features.threadsNote === undefined ? '' : `; ${kernels.features.threadsNote}`;
       return `WebAssembly (${kernels.features.variant}${note})`;
@@ -41,9 +33,9 @@ const BACKENDS = {
   },
   js: {
     maxThreads: (_available: number) => 1,
-    activate: (_threads: number) => {
-      setBackend(jsKernels);
-      return Promise.resolve('JavaScript reference kernels');
+    activate: async (_threads: number) => {
+      setBackend((await chooseBackend({ backend: 'js' })).backend);
+      return 'JavaScript reference kernels';
     },
   },
 } as const satisfies Record<string, BackendEntry>;
@@ -53,7 +45,7 @@ export const BACKEND_NAMES = Object.keys(BACKENDS) as BackendName[];
 
 /** The fastest backend this engine runs: WebAssembly where it has SIMD (every current engine), else js. */
 export function defaultBackendName(): BackendName {
-  return hasWasmSimd() ? 'wasm' : 'js';
+  return fastestBackendName();
 }
 
 export function isBackendName(name: string): name is BackendName {

@@ -1,4 +1,4 @@
-import { isFloatDType, shapeToString, zerosLike, type Shape } from '@dl/tensor';
+import { isFloatDType, onBackend, shapeToString, zerosLike, type Kernels, type Shape } from '@dl/tensor';
 import type { Param } from './model.js';
 import { checkLearningRate, resolveHyper } from './hyper.js';
 import {
@@ -33,6 +33,8 @@ export abstract class BaseOptimizer<K extends OptimizerName> implements Optimize
   /** The `update` call in which each parameter name was last seen, to catch duplicates cheaply. */
   private readonly seen = new Map<string, number>();
   private calls = 0;
+  /** The backend given at construction, if any (see `OptimizerOptions.backend`). */
+  readonly backend: Kernels | undefined;
 
   protected constructor(
     readonly kind: K,
@@ -40,7 +42,9 @@ export abstract class BaseOptimizer<K extends OptimizerName> implements Optimize
     protected readonly className: string,
     options: OptimizerOptions<K>,
   ) {
-    this.hyper = resolveHyper(kind, options, className);
+    const { backend, ...hyper } = options;
+    this.hyper = resolveHyper(kind, hyper as OptimizerOptions<K>, className);
+    this.backend = backend;
     for (const s of SLOT_NAMES[kind]) this.slots.set(s, new Map());
   }
 
@@ -77,7 +81,8 @@ export abstract class BaseOptimizer<K extends OptimizerName> implements Optimize
       }
     }
     this.iterations += 1;
-    this.step(params, this.iterations);
+    const iteration = this.iterations;
+    onBackend(this.backend ?? params[0]?.value.backend, () => this.step(params, iteration));
   }
 
   /** Applies one update; `t` is the 1-based update count (Adam's bias correction). */

@@ -1,4 +1,4 @@
-import type { FloatDType, Rng, Tensor } from '@dl/tensor';
+import type { FloatDType, Kernels, Rng, Tensor } from '@dl/tensor';
 
 /**
  * What the optimizers and the training loop see of a network, as structural types, so `@dl/optim`
@@ -39,4 +39,6 @@ export interface Model {
   gradient(x: FloatTensor, t: Tensor, ctx: ForwardContext): number;
   /** Fraction of correct predictions, in test mode, in batches of `batchSize`. */
   accuracy(x: FloatTensor, t: Tensor, options?: { batchSize?: number }): number;
+  /** The backend the model runs on, when it was given one (`LayerNetwork`'s `backend` option). */
+  readonly backend?: Kernels | undefined;
 }

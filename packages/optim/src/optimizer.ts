@@ -1,4 +1,4 @@
-import type { FloatDType, OptimizerUpdate, Tensor } from '@dl/tensor';
+import type { FloatDType, Kernels, OptimizerUpdate, Tensor } from '@dl/tensor';
 import type { Param } from './model.js';
 
 /**
@@ -33,8 +33,15 @@ export interface OptimizerHyperMap {
   adam: { lr: number; beta1: number; beta2: number; eps: number; variant: AdamVariant };
 }
 
-/** Constructor options: any hyper-parameter may be omitted and takes the book's default. */
-export type OptimizerOptions<K extends OptimizerName> = Partial<OptimizerHyperMap[K]>;
+/**
+ * Constructor options: any hyper-parameter may be omitted and takes the book's default. `backend`:
+ * the backend every update runs on (its fused kernels, its slots), for the optimizer's whole life;
+ * without one, each update runs on its parameters' backend (`Tensor.backend`), else the process
+ * default.
+ */
+export type OptimizerOptions<K extends OptimizerName> = Partial<OptimizerHyperMap[K]> & {
+  backend?: Kernels | undefined;
+};
 
 /** The per-parameter buffers each optimizer keeps, by the book's names (`self.v`, `self.h`, `self.m`). */
 export interface OptimizerSlotMap {

@@ -1,4 +1,4 @@
-import type { Rng, RngState, Sampling, SamplerState } from '@dl/tensor';
+import type { Kernels, Rng, RngState, Sampling, SamplerState } from '@dl/tensor';
 import type { Model } from './model.js';
 import type { TrainData } from './dataset.js';
 import type { Optimizer } from './optimizer.js';
@@ -53,6 +53,11 @@ export interface TrainerBaseOptions {
   model: Model;
   optimizer: Optimizer;
   data: TrainData;
+  /**
+   * The backend every step and evaluation runs on (default: the model's, else the process default).
+   * Each step's rows are copied from `data` into batches tied to it.
+   */
+  backend?: Kernels | undefined;
   /** The book's `mini_batch_size`, default 100. */
   batchSize?: number;
   /** Default `replacement` (the book). */

@@ -1,4 +1,4 @@
-import { BatchSampler, gatherRows, rowsBuffer, type Tensor } from '@dl/tensor';
+import { BatchSampler, gatherRows, onBackend, rowsBuffer, type Kernels, type Tensor } from '@dl/tensor';
 import type { FloatTensor, Model } from './model.js';
 import { rowsView, type TrainData } from './dataset.js';
 import { datasetLoss } from './evaluate.js';
@@ -19,6 +19,8 @@ export class Trainer {
   readonly optimizer: Optimizer;
   readonly data: TrainData;
   readonly config: Readonly<TrainerConfig>;
+  /** The backend every step and evaluation runs on (`TrainerOptions.backend`; else the model's). */
+  readonly backend: Kernels | undefined;
   /** The book's `current_iter`: steps done. */
   currentIter = 0;
   /** The book's `current_epoch`: evaluations done. */
@@ -42,10 +44,14 @@ export class Trainer {
     this.optimizer = options.optimizer;
     this.data = options.data;
     this.config = resolveTrainerConfig(options);
+    this.backend = trainerBackend(options.backend, options.model.backend);
     const { sampling, trainSize, batchSize, rng } = this.config;
     this.sampler = new BatchSampler(sampling, trainSize, batchSize, rng);
-    this.xBatch = rowsBuffer(this.data.xTrain, batchSize);
-    this.tBatch = rowsBuffer(this.data.tTrain, batchSize);
+    // Each step copies its rows into these, tied to the trainer's backend.
+    [this.xBatch, this.tBatch] = onBackend(this.backend, () => [
+      rowsBuffer(this.data.xTrain, batchSize),
+      rowsBuffer(this.data.tTrain, batchSize),
+    ]);
   }
 
   /** Steps done when epoch `k` ends: `ceil(k * trainSize / batchSize)`, or `k` when a batch is larger than the set. */
@@ -62,6 +68,10 @@ export class Trainer {
 
   /** One step (the book's `train_step`): batch, gradient, update, record; evaluates when an epoch is due. Returns the loss. */
   trainStep(): number {
+    return onBackend(this.backend, () => this.step());
+  }
+
+  private step(): number {
     const t0 = performance.now();
     const { rng, batchSize } = this.config;
     const s = this.currentIter;
@@ -102,10 +112,10 @@ export class Trainer {
   evaluate(): { trainAcc: number; testAcc: number } {
     const n = this.config.evaluateSampleNum;
     const { xTrain, tTrain, xTest, tTest } = this.data;
-    return {
+    return onBackend(this.backend, () => ({
       trainAcc: this.model.accuracy(rowsView(xTrain, 0, n), rowsView(tTrain, 0, n), this.accuracyOptions()),
       testAcc: this.model.accuracy(rowsView(xTest, 0, n), rowsView(tTest, 0, n), this.accuracyOptions()),
-    };
+    }));
   }
 
   private evaluateEpoch(): void {
@@ -163,16 +173,20 @@ export class Trainer {
 
   /** Accuracy on the whole test set. */
   testAccuracy(): number {
-    return this.model.accuracy(this.data.xTest, this.data.tTest, this.accuracyOptions());
+    return onBackend(this.backend, () =>
+      this.model.accuracy(this.data.xTest, this.data.tTest, this.accuracyOptions()),
+    );
   }
 
   /** Mean loss on the whole test set, in test mode. */
   testLoss(): number {
     const { evalBatchSize, rng } = this.config;
-    return datasetLoss(this.model, this.data.xTest, this.data.tTest, {
-      batchSize: evalBatchSize ?? 1000,
-      rng,
-    });
+    return onBackend(this.backend, () =>
+      datasetLoss(this.model, this.data.xTest, this.data.tTest, {
+        batchSize: evalBatchSize ?? 1000,
+        rng,
+      }),
+    );
   }
 
   getState(): TrainerState {
@@ -221,4 +235,14 @@ export class Trainer {
 /** Trains `options.model` with the book's loop and resolves with the recorded lists (see `Trainer`). */
 export function train(options: TrainerOptions): Promise<TrainResult> {
   return new Trainer(options).train();
+}
+
+/** The trainer's backend: the one asked for, else the model's; the two must agree. */
+function trainerBackend(asked: Kernels | undefined, model: Kernels | undefined): Kernels | undefined {
+  if (asked !== undefined && model !== undefined && asked !== model) {
+    throw new Error(
+      `Trainer: the model runs on the ${model.name} backend, the trainer was given ${asked.name}; give both the same backend`,
+    );
+  }
+  return asked ?? model;
 }

@@ -35,7 +35,16 @@ export type {
 } from './backend/kernels.js';
 export { ACTIVATION_OPS, BINARY_OPS, REDUCE_OPS, UNARY_OPS } from './backend/kernels.js';
 export { jsKernels } from './backend/js/js.js';
-export { getBackend, setBackend, withBackend } from './backend/index.js';
+export { getBackend, setBackend, withBackend, onBackend } from './backend/index.js';
+export {
+  chooseBackend,
+  createBackend,
+  fastestBackendName,
+  type BackendName,
+  type ChooseBackendOptions,
+  type ChosenBackend,
+  type CreateBackendOptions,
+} from './backend/choose.js';
 export { createWasmBackend, type WasmBackendOptions, type WasmKernels } from './backend/wasm/wasm.js';
 export {
   hasWasmSimd,

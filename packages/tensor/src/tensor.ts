@@ -13,6 +13,8 @@ import * as ew from './ops/elementwise.js';
 import * as red from './ops/reduce.js';
 import * as lin from './ops/matmul.js';
 import * as man from './ops/manipulate.js';
+import { boundBackend } from './backend/index.js';
+import type { Kernels } from './backend/kernels.js';
 
 /** Nested JavaScript arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | readonly NestedArray[];
@@ -27,8 +29,15 @@ export class Tensor<D extends DType = DType> {
   readonly dtype: D;
   readonly data: TypedArrayOf<D>;
   readonly size: number;
+  /**
+   * The backend this tensor is tied to: given, else the explicit backend of the running `onBackend`
+   * (a network, optimizer or Trainer made with `{ backend }`); `undefined` when created outside one,
+   * and then ops on it run on the process default (`getBackend()`). Views keep it. An op whose
+   * operands are tied to two different backends throws; `to(backend)` copies explicitly.
+   */
+  readonly backend: Kernels | undefined;
 
-  constructor(data: TypedArrayOf<D>, shape: Shape, dtype?: D) {
+  constructor(data: TypedArrayOf<D>, shape: Shape, dtype?: D, backend?: Kernels) {
     assertValidShape('Tensor', shape);
     const actual = dtypeOfArray(data);
     if (actual === undefined)
@@ -46,6 +55,15 @@ export class Tensor<D extends DType = DType> {
     this.shape = Object.freeze([...shape]);
     this.dtype = actual as D;
     this.size = size;
+    this.backend = backend ?? boundBackend();
+  }
+
+  /**
+   * A copy tied to `backend` (the storage stays a typed array today, so this copies the values).
+   * The explicit way to use a tensor with tensors of another backend.
+   */
+  to(backend: Kernels): Tensor<D> {
+    return new Tensor(this.data.slice() as TypedArrayOf<D>, this.shape, this.dtype, backend);
   }
 
   get ndim(): number {
@@ -60,7 +78,7 @@ export class Tensor<D extends DType = DType> {
   /** A view with a new shape over the same data; one length may be -1 (inferred). */
   reshape(...shape: number[] | [Shape]): Tensor<D> {
     const requested: Shape = Array.isArray(shape[0]) ? (shape[0] as Shape) : (shape as number[]);
-    return new Tensor(this.data, resolveReshape('reshape', this.shape, requested), this.dtype);
+    return new Tensor(this.data, resolveReshape('reshape', this.shape, requested), this.dtype, this.backend);
   }
 
   /** A 1-D view of all elements. */
@@ -120,14 +138,14 @@ export class Tensor<D extends DType = DType> {
   }
 
   clone(): Tensor<D> {
-    return new Tensor(this.data.slice() as TypedArrayOf<D>, this.shape, this.dtype);
+    return new Tensor(this.data.slice() as TypedArrayOf<D>, this.shape, this.dtype, this.backend);
   }
 
   /** A copy converted to another dtype (floats to integers truncate toward zero, as typed arrays do). */
   astype<E extends DType>(dtype: E): Tensor<E> {
     const out = allocate(dtype, this.size);
     out.set(this.data);
-    return new Tensor(out, this.shape, dtype);
+    return new Tensor(out, this.shape, dtype, this.backend);
   }
 
   /** Copies `source` (same size) into this tensor's storage. */

@@ -1,4 +1,4 @@
-import { createWasmBackend, hasWasmSimd, jsKernels, setBackend } from '@dl/tensor';
+import { chooseBackend, setBackend } from '@dl/tensor';
 
 /** Which @dl/tensor backend the page's own computations run on (training has its own, in the worker). */
 export interface PageBackend {
@@ -9,17 +9,14 @@ export interface PageBackend {
 }
 
 /**
- * Makes the WebAssembly backend current when the browser has SIMD, else keeps the `js` reference
- * backend. float64 products (the gradient-check page) stay on `js` inside the wasm backend anyway.
+ * Makes the backend `chooseBackend` picks current: WebAssembly when the browser has SIMD, else the
+ * `js` reference backend (with the reason). float64 products (the gradient-check page) stay on `js`
+ * inside the wasm backend anyway.
  */
 export async function initPageBackend(): Promise<PageBackend> {
-  if (!hasWasmSimd()) return { variant: 'js', fallback: 'this browser has no WebAssembly SIMD' };
-  try {
-    const wasm = await createWasmBackend();
-    setBackend(wasm);
-    return { variant: wasm.features.variant };
-  } catch (e) {
-    setBackend(jsKernels);
-    return { variant: 'js', fallback: `the wasm backend did not load: ${(e as Error).message}` };
-  }
+  const chosen = await chooseBackend();
+  setBackend(chosen.backend);
+  return chosen.name === 'wasm'
+    ? { variant: chosen.backend.features.variant }
+    : { variant: 'js', fallback: chosen.reason };
 }

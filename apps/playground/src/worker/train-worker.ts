@@ -1,6 +1,6 @@
 import { buildModel, saveModel, specInputShape } from '@dl/layers';
 import { Trainer, createOptimizer, type Optimizer } from '@dl/optim';
-import { Rng, Tensor, createWasmBackend, hasWasmSimd, jsKernels, setBackend } from '@dl/tensor';
+import { Rng, Tensor, chooseBackend, setBackend } from '@dl/tensor';
 import {
   CHUNK_IMAGES,
   fetchAsset,
@@ -65,37 +65,23 @@ async function loadSplit(
   };
 }
 
-async function chooseBackend(choice: BackendChoice, threadsChoice: ThreadsChoice): Promise<BackendInfo> {
-  if (choice === 'js') {
-    setBackend(jsKernels);
-    return { name: 'js', variant: 'js', threads: 1 };
+async function useBackend(choice: BackendChoice, threadsChoice: ThreadsChoice): Promise<BackendInfo> {
+  // This worker is the pool's calling thread: a dedicated worker may block in Atomics.wait, which
+  // the page's main thread may not.
+  const threads = threadsChoice === 'auto' ? 'auto' : Number(threadsChoice);
+  const chosen = await chooseBackend({ backend: choice, threads });
+  setBackend(chosen.backend);
+  if (chosen.name === 'js') {
+    // `js` asked for is no fallback; anything else that ends on js says why.
+    return { name: 'js', variant: 'js', threads: 1, ...(choice === 'js' ? {} : { fallback: chosen.reason }) };
   }
-  if (!hasWasmSimd()) {
-    setBackend(jsKernels);
-    return { name: 'js', variant: 'js', threads: 1, fallback: 'this browser has no WebAssembly SIMD' };
-  }
-  try {
-    // This worker is the pool's calling thread: a dedicated worker may block in Atomics.wait, which
-    // the page's main thread may not.
-    const threads = threadsChoice === 'auto' ? 'auto' : Number(threadsChoice);
-    const wasm = await createWasmBackend({ threads });
-    setBackend(wasm);
-    const { variant, threadsNote } = wasm.features;
-    return {
-      name: 'wasm',
-      variant,
-      threads: wasm.features.threads,
-      ...(threadsNote === undefined ? {} : { threadsNote }),
-    };
-  } catch (e) {
-    setBackend(jsKernels);
-    return {
-      name: 'js',
-      variant: 'js',
-      threads: 1,
-      fallback: `the wasm backend failed to load: ${(e as Error).message}`,
-    };
-  }
+  const { variant, threadsNote } = chosen.backend.features;
+  return {
+    name: 'wasm',
+    variant,
+    threads: chosen.backend.features.threads,
+    ...(threadsNote === undefined ? {} : { threadsNote }),
+  };
 }
 
 function optimizer(name: TrainOptimizer, lr: number): Optimizer {
@@ -106,7 +92,7 @@ let controller: AbortController | null = null;
 
 async function train(config: TrainConfig, signal: AbortSignal): Promise<void> {
   post({ type: 'progress', text: 'Loading the backend…' });
-  const backend = await chooseBackend(config.backend, config.threads);
+  const backend = await useBackend(config.backend, config.threads);
   const train = await loadSplit(config.dataUrl, 'train', config.trainSize);
   const test = await loadSplit(config.dataUrl, 'test', config.testSize);
   const network = buildModel(config.spec, { rng: new Rng(config.seed) });

@@ -32,18 +32,24 @@ function stateOf(net: LayerNetwork): [string, readonly number[], number[]][] {
   ]);
 }
 
-/** The options a constructor takes that a spec lacks (only where the weights come from should remain). */
+/** The options a constructor takes that a spec lacks (only where the weights come from and where it runs). */
 type Unmirrored<Options, Spec> = Exclude<keyof Options, keyof Spec>;
 
 describe('buildModel', () => {
-  it('book kinds mirror every constructor option but rng and dtype (checked by tsc)', () => {
-    expectTypeOf<Unmirrored<MultiLayerNetOptions, MultiLayerNetSpec>>().toEqualTypeOf<'rng' | 'dtype'>();
-    expectTypeOf<Unmirrored<MultiLayerNetExtendOptions, MultiLayerNetExtendSpec>>().toEqualTypeOf<
-      'rng' | 'dtype'
+  it('book kinds mirror every constructor option but rng, dtype and backend (checked by tsc)', () => {
+    expectTypeOf<Unmirrored<MultiLayerNetOptions, MultiLayerNetSpec>>().toEqualTypeOf<
+      'rng' | 'dtype' | 'backend'
     >();
-    expectTypeOf<Unmirrored<SimpleConvNetOptions, SimpleConvNetSpec>>().toEqualTypeOf<'rng' | 'dtype'>();
-    expectTypeOf<Unmirrored<DeepConvNetOptions, DeepConvNetSpec>>().toEqualTypeOf<'rng' | 'dtype'>();
-    expectTypeOf<Unmirrored<LeNetOptions, LeNetSpec>>().toEqualTypeOf<'rng' | 'dtype'>();
+    expectTypeOf<Unmirrored<MultiLayerNetExtendOptions, MultiLayerNetExtendSpec>>().toEqualTypeOf<
+      'rng' | 'dtype' | 'backend'
+    >();
+    expectTypeOf<Unmirrored<SimpleConvNetOptions, SimpleConvNetSpec>>().toEqualTypeOf<
+      'rng' | 'dtype' | 'backend'
+    >();
+    expectTypeOf<Unmirrored<DeepConvNetOptions, DeepConvNetSpec>>().toEqualTypeOf<
+      'rng' | 'dtype' | 'backend'
+    >();
+    expectTypeOf<Unmirrored<LeNetOptions, LeNetSpec>>().toEqualTypeOf<'rng' | 'dtype' | 'backend'>();
     expectTypeOf<keyof ConvParam>().toEqualTypeOf<keyof ConvParamSpec>();
     // ...and a spec's options are the constructor's (the other direction is checked by buildModel itself).
     expectTypeOf<Omit<SimpleConvNetSpec, 'kind'>>().toMatchTypeOf<SimpleConvNetOptions>();

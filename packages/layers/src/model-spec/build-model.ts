@@ -1,4 +1,4 @@
-import { Rng, type FloatDType } from '@dl/tensor';
+import { onBackend, Rng, type FloatDType, type Kernels } from '@dl/tensor';
 import { Dropout } from '../layers/dropout.js';
 import { Relu } from '../layers/relu.js';
 import { Sigmoid } from '../layers/sigmoid.js';
@@ -20,6 +20,8 @@ export interface BuildModelOptions {
   rng?: Rng;
   /** Default 'float32'. */
   dtype?: FloatDType;
+  /** The backend the network runs on for its whole life (default: the process default, `setBackend`). */
+  backend?: Kernels | undefined;
 }
 
 /**
@@ -30,10 +32,10 @@ export interface BuildModelOptions {
  */
 export function buildModel(spec: ModelSpec, options: BuildModelOptions = {}): LayerNetwork {
   const checked = parseModelSpec(spec);
-  const { rng = new Rng(0), dtype = 'float32' } = options;
+  const { rng = new Rng(0), dtype = 'float32', backend } = options;
   let network: LayerNetwork;
   try {
-    network = construct(checked, rng, dtype);
+    network = onBackend(backend, () => construct(checked, rng, dtype, backend));
   } catch (e) {
     if (e instanceof ModelSpecError || !(e instanceof Error)) throw e;
     // A valid spec whose shapes do not fit (the constructors' ShapeError / RangeError).
@@ -45,40 +47,46 @@ export function buildModel(spec: ModelSpec, options: BuildModelOptions = {}): La
 
 export { specOf } from '../networks/network-spec.js';
 
-function construct(spec: ModelSpec, rng: Rng, dtype: FloatDType): LayerNetwork {
+function construct(spec: ModelSpec, rng: Rng, dtype: FloatDType, backend?: Kernels): LayerNetwork {
   switch (spec.kind) {
     case 'two-layer-net':
       return new TwoLayerNet(spec.inputSize, spec.hiddenSize, spec.outputSize, {
         weightInitStd: spec.weightInitStd,
         rng,
         dtype,
+        backend,
       });
     case 'multi-layer-net': {
       const { kind: _, ...options } = spec;
-      return new MultiLayerNet({ ...options, rng, dtype });
+      return new MultiLayerNet({ ...options, rng, dtype, backend });
     }
     case 'multi-layer-net-extend': {
       const { kind: _, ...options } = spec;
-      return new MultiLayerNetExtend({ ...options, rng, dtype });
+      return new MultiLayerNetExtend({ ...options, rng, dtype, backend });
     }
     case 'simple-conv-net': {
       const { kind: _, ...options } = spec;
-      return new SimpleConvNet({ ...options, rng, dtype });
+      return new SimpleConvNet({ ...options, rng, dtype, backend });
     }
     case 'deep-conv-net': {
       const { kind: _, ...options } = spec;
-      return new DeepConvNet({ ...options, rng, dtype });
+      return new DeepConvNet({ ...options, rng, dtype, backend });
     }
     case 'lenet': {
       const { kind: _, ...options } = spec;
-      return new LeNet({ ...options, rng, dtype });
+      return new LeNet({ ...options, rng, dtype, backend });
     }
     case 'sequential':
-      return buildSequential(spec, rng, dtype);
+      return buildSequential(spec, rng, dtype, backend);
   }
 }
 
-function buildSequential(spec: SequentialSpec, rng: Rng, dtype: FloatDType): LayerNetwork {
+function buildSequential(
+  spec: SequentialSpec,
+  rng: Rng,
+  dtype: FloatDType,
+  backend: Kernels | undefined,
+): LayerNetwork {
   const builder = new NetworkBuilder(spec.input, { rng, dtype });
   const counts = new Map<LayerType, number>();
   let weights = 0; // convolutions and affines share the W<k>/b<k> counter
@@ -98,7 +106,7 @@ function buildSequential(spec: SequentialSpec, rng: Rng, dtype: FloatDType): Lay
       `spec.layers: the network's output per sample is [${out.join(',')}], but SoftmaxWithLoss needs a vector; end with an affine`,
     );
   }
-  return builder.build(new SoftmaxWithLoss(), { weightDecayLambda: spec.weightDecayLambda ?? 0 });
+  return builder.build(new SoftmaxWithLoss(), { weightDecayLambda: spec.weightDecayLambda ?? 0, backend });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Rng, type FloatDType } from '@dl/tensor';
+import { Rng, type FloatDType, onBackend, type Kernels } from '@dl/tensor';
 import { Dropout } from '../layers/dropout.js';
 import { Relu } from '../layers/relu.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
@@ -35,6 +35,8 @@ export interface DeepConvNetOptions {
   /** Where the initial weights come from (default `new Rng(0)`). */
   rng?: Rng;
   dtype?: FloatDType;
+  /** The backend the network runs on for its whole life (default: the process default, `setBackend`). */
+  backend?: Kernels | undefined;
 }
 
 /**
@@ -60,20 +62,23 @@ export class DeepConvNet extends LayerNetwork {
     } = options;
     if (convParams.length !== 6)
       throw new RangeError(`DeepConvNet: convParams must list 6 convolutions, got ${convParams.length}`);
-    const builder = new NetworkBuilder(inputDim, { rng, dtype });
-    convParams.forEach((param, i) => {
-      builder.convolution(i + 1, param, weightInitStd).add(`Relu${i + 1}`, new Relu());
-      if (i % 2 === 1) builder.pooling((i + 1) / 2, 2, { stride: 2 });
+    const layers = onBackend(options.backend, () => {
+      const builder = new NetworkBuilder(inputDim, { rng, dtype });
+      convParams.forEach((param, i) => {
+        builder.convolution(i + 1, param, weightInitStd).add(`Relu${i + 1}`, new Relu());
+        if (i % 2 === 1) builder.pooling((i + 1) / 2, 2, { stride: 2 });
+      });
+      const dropout = (): Dropout => new Dropout(dropoutRatio, { inverted: invertedDropout });
+      builder
+        .affine(7, hiddenSize, weightInitStd, 'Affine1')
+        .add('Relu7', new Relu())
+        .add('Dropout1', dropout())
+        .affine(8, outputSize, weightInitStd, 'Affine2')
+        .add('Dropout2', dropout());
+      return builder.layers();
     });
-    const dropout = (): Dropout => new Dropout(dropoutRatio, { inverted: invertedDropout });
-    builder
-      .affine(7, hiddenSize, weightInitStd, 'Affine1')
-      .add('Relu7', new Relu())
-      .add('Dropout1', dropout())
-      .affine(8, outputSize, weightInitStd, 'Affine2')
-      .add('Dropout2', dropout());
-    super(builder.layers(), new SoftmaxWithLoss());
-    const { rng: _rng, dtype: _dtype, ...spec } = options;
+    super(layers, new SoftmaxWithLoss(), { backend: options.backend });
+    const { rng: _rng, dtype: _dtype, backend: _backend, ...spec } = options;
     rememberSpec(this, { kind: 'deep-conv-net', ...spec });
   }
 }

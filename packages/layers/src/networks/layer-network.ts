@@ -1,10 +1,16 @@
 import { numericalGradient } from '@dl/gradcheck';
-import { argmax, BufferPool, Tensor, withBufferPool, type Rng } from '@dl/tensor';
+import { argmax, BufferPool, onBackend, Tensor, withBufferPool, type Kernels, type Rng } from '@dl/tensor';
 import type { FloatTensor, ForwardContext, Layer, LossLayer, Model, NamedTensor, Param } from '../layer.js';
 
 export interface LayerNetworkOptions {
   /** L2 weight decay λ: the loss adds `0.5·λ·ΣW²` over every parameter marked `decay` (each `W`), its gradient `λ·W`. */
   weightDecayLambda?: number;
+  /**
+   * The backend every forward and backward runs on, for the network's whole life (default: the
+   * process default, `setBackend`). The tensors it makes are tied to it (`Tensor.backend`); an input
+   * tied to another backend is an error (move it with `x.to(network.backend)`).
+   */
+  backend?: Kernels | undefined;
 }
 
 const TEST: ForwardContext = { train: false };
@@ -21,6 +27,8 @@ export class LayerNetwork implements Model {
   readonly layers: ReadonlyMap<string, Layer>;
   readonly lastLayer: LossLayer;
   readonly weightDecayLambda: number;
+  /** The backend given at construction (`undefined`: ops run on the process default). */
+  readonly backend: Kernels | undefined;
   private readonly paramList: Param[];
   /** Reuses one training step's (or `accuracy` batch's) large arrays in the next (see `gradient`). */
   private readonly pool = new BufferPool();
@@ -33,6 +41,7 @@ export class LayerNetwork implements Model {
     this.layers = new Map(layers);
     this.lastLayer = lastLayer;
     this.weightDecayLambda = options.weightDecayLambda ?? 0;
+    this.backend = options.backend;
     this.paramList = [...this.layers.values()].flatMap((layer) => layer.params());
     const seen = new Set<string>();
     for (const p of this.paramList) {
@@ -65,14 +74,18 @@ export class LayerNetwork implements Model {
   }
 
   predict(x: FloatTensor, ctx: ForwardContext = TEST): FloatTensor {
-    let y = x;
-    for (const layer of this.layers.values()) y = layer.forward(y, ctx);
-    return y;
+    return onBackend(this.backend, () => {
+      let y = x;
+      for (const layer of this.layers.values()) y = layer.forward(y, ctx);
+      return y;
+    });
   }
 
   loss(x: FloatTensor, t: Tensor, ctx: ForwardContext = TEST): number {
-    const y = this.predict(x, ctx);
-    return this.lastLayer.forward(y, t) + this.weightDecay();
+    return onBackend(
+      this.backend,
+      () => this.lastLayer.forward(this.predict(x, ctx), t) + this.weightDecay(),
+    );
   }
 
   /** `0.5·λ·ΣW²` summed over the decayed parameters (0 without weight decay). */
@@ -97,7 +110,7 @@ export class LayerNetwork implements Model {
   gradient(x: FloatTensor, t: Tensor, ctx: ForwardContext = TRAIN): number {
     // The previous step's arrays are dead: nothing reads a layer's cache before its next forward.
     this.pool.recycle();
-    return withBufferPool(this.pool, () => this.backprop(x, t, ctx));
+    return onBackend(this.backend, () => withBufferPool(this.pool, () => this.backprop(x, t, ctx)));
   }
 
   private backprop(x: FloatTensor, t: Tensor, ctx: ForwardContext): number {
@@ -132,7 +145,10 @@ export class LayerNetwork implements Model {
   numericalGradient(x: FloatTensor, t: Tensor, ctx: ForwardContext = TRAIN): Map<string, FloatTensor> {
     const rng: Rng | undefined = ctx.rng;
     const f = (): number => this.loss(x, t, { train: ctx.train, rng: rng?.clone() });
-    return new Map(this.paramList.map((p) => [p.name, numericalGradient(f, p.value)]));
+    return onBackend(
+      this.backend,
+      () => new Map(this.paramList.map((p) => [p.name, numericalGradient(f, p.value)])),
+    );
   }
 
   /**
@@ -140,7 +156,10 @@ export class LayerNetwork implements Model {
    * test mode, `batchSize` rows at a time (views, no copies).
    */
   accuracy(x: FloatTensor, t: Tensor, options: { batchSize?: number } = {}): number {
-    const { batchSize = 1000 } = options;
+    return onBackend(this.backend, () => this.countCorrect(x, t, options.batchSize ?? 1000));
+  }
+
+  private countCorrect(x: FloatTensor, t: Tensor, batchSize: number): number {
     const n = x.shape[0] ?? 0;
     if (n === 0) return 0;
     const labels = t.ndim === 1 ? t : argmax(t, { axis: 1 });
@@ -153,6 +172,7 @@ export class LayerNetwork implements Model {
         x.data.subarray(start * row, end * row),
         [end - start, ...x.shape.slice(1)],
         x.dtype,
+        x.backend,
       );
       // Each batch reuses the previous batch's arrays (read before the next recycle).
       this.pool.recycle();

@@ -1,4 +1,4 @@
-import { Rng, type FloatDType } from '@dl/tensor';
+import { Rng, type FloatDType, onBackend, type Kernels } from '@dl/tensor';
 import { Relu } from '../layers/relu.js';
 import { Sigmoid } from '../layers/sigmoid.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
@@ -24,6 +24,8 @@ export interface LeNetOptions {
   /** Where the initial weights come from (default `new Rng(0)`). */
   rng?: Rng;
   dtype?: FloatDType;
+  /** The backend the network runs on for its whole life (default: the process default, `setBackend`). */
+  backend?: Kernels | undefined;
 }
 
 /**
@@ -49,20 +51,23 @@ export class LeNet extends LayerNetwork {
     } = options;
     const act = (): Layer => (activation === 'relu' ? new Relu() : new Sigmoid());
     const name = activation === 'relu' ? 'Relu' : 'Sigmoid';
-    const builder = new NetworkBuilder(inputDim, { rng, dtype })
-      .convolution(1, { filterNum: 6, filterSize: 5, pad: firstPad }, weightInitStd)
-      .add(`${name}1`, act())
-      .pooling(1, 2, { stride: 2, mode: pooling })
-      .convolution(2, { filterNum: 16, filterSize: 5 }, weightInitStd)
-      .add(`${name}2`, act())
-      .pooling(2, 2, { stride: 2, mode: pooling })
-      .convolution(3, { filterNum: 120, filterSize: 5 }, weightInitStd)
-      .add(`${name}3`, act())
-      .affine(4, 84, weightInitStd, 'Affine1')
-      .add(`${name}4`, act())
-      .affine(5, outputSize, weightInitStd, 'Affine2');
-    super(builder.layers(), new SoftmaxWithLoss());
-    const { rng: _rng, dtype: _dtype, ...spec } = options;
+    const layers = onBackend(options.backend, () => {
+      const builder = new NetworkBuilder(inputDim, { rng, dtype })
+        .convolution(1, { filterNum: 6, filterSize: 5, pad: firstPad }, weightInitStd)
+        .add(`${name}1`, act())
+        .pooling(1, 2, { stride: 2, mode: pooling })
+        .convolution(2, { filterNum: 16, filterSize: 5 }, weightInitStd)
+        .add(`${name}2`, act())
+        .pooling(2, 2, { stride: 2, mode: pooling })
+        .convolution(3, { filterNum: 120, filterSize: 5 }, weightInitStd)
+        .add(`${name}3`, act())
+        .affine(4, 84, weightInitStd, 'Affine1')
+        .add(`${name}4`, act())
+        .affine(5, outputSize, weightInitStd, 'Affine2');
+      return builder.layers();
+    });
+    super(layers, new SoftmaxWithLoss(), { backend: options.backend });
+    const { rng: _rng, dtype: _dtype, backend: _backend, ...spec } = options;
     rememberSpec(this, { kind: 'lenet', ...spec });
   }
 }

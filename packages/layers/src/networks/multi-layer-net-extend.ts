@@ -1,4 +1,4 @@
-import { Rng } from '@dl/tensor';
+import { Rng, onBackend } from '@dl/tensor';
 import { Dropout } from '../layers/dropout.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 import { LayerNetwork } from './layer-network.js';
@@ -29,17 +29,23 @@ export class MultiLayerNetExtend extends LayerNetwork {
   constructor(options: MultiLayerNetExtendOptions) {
     const { activation = 'relu', weightInitStd = 'relu', rng = new Rng(0), dtype = 'float32' } = options;
     const { useBatchnorm = false, useDropout = false, dropoutRatio = 0.5, invertedDropout = false } = options;
-    const builder = new NetworkBuilder([options.inputSize], { rng, dtype });
-    options.hiddenSizeList.forEach((size, i) => {
-      const k = i + 1;
-      builder.affine(k, size, weightInitStd);
-      if (useBatchnorm) builder.batchNorm(k);
-      builder.add(`Activation_function${k}`, activationLayer(activation));
-      if (useDropout) builder.add(`Dropout${k}`, new Dropout(dropoutRatio, { inverted: invertedDropout }));
+    const layers = onBackend(options.backend, () => {
+      const builder = new NetworkBuilder([options.inputSize], { rng, dtype });
+      options.hiddenSizeList.forEach((size, i) => {
+        const k = i + 1;
+        builder.affine(k, size, weightInitStd);
+        if (useBatchnorm) builder.batchNorm(k);
+        builder.add(`Activation_function${k}`, activationLayer(activation));
+        if (useDropout) builder.add(`Dropout${k}`, new Dropout(dropoutRatio, { inverted: invertedDropout }));
+      });
+      builder.affine(options.hiddenSizeList.length + 1, options.outputSize, weightInitStd);
+      return builder.layers();
     });
-    builder.affine(options.hiddenSizeList.length + 1, options.outputSize, weightInitStd);
-    super(builder.layers(), new SoftmaxWithLoss(), { weightDecayLambda: options.weightDecayLambda ?? 0 });
-    const { rng: _rng, dtype: _dtype, ...spec } = options;
+    super(layers, new SoftmaxWithLoss(), {
+      weightDecayLambda: options.weightDecayLambda ?? 0,
+      backend: options.backend,
+    });
+    const { rng: _rng, dtype: _dtype, backend: _backend, ...spec } = options;
     rememberSpec(this, { kind: 'multi-layer-net-extend', ...spec });
     this.hiddenLayerNum = options.hiddenSizeList.length;
   }

@@ -1,4 +1,4 @@
-import { Rng, type FloatDType } from '@dl/tensor';
+import { Rng, type FloatDType, onBackend, type Kernels } from '@dl/tensor';
 import type { Layer } from '../layer.js';
 import { Relu } from '../layers/relu.js';
 import { Sigmoid } from '../layers/sigmoid.js';
@@ -24,6 +24,8 @@ export interface MultiLayerNetOptions {
   /** Where the initial weights come from (default `new Rng(0)`). */
   rng?: Rng;
   dtype?: FloatDType;
+  /** The backend the network runs on for its whole life (default: the process default, `setBackend`). */
+  backend?: Kernels | undefined;
 }
 
 export function activationLayer(activation: Activation): Layer {
@@ -46,15 +48,21 @@ export class MultiLayerNet extends LayerNetwork {
 
   constructor(options: MultiLayerNetOptions) {
     const { activation = 'relu', weightInitStd = 'relu', rng = new Rng(0), dtype = 'float32' } = options;
-    const builder = new NetworkBuilder([options.inputSize], { rng, dtype });
-    options.hiddenSizeList.forEach((size, i) => {
-      builder
-        .affine(i + 1, size, weightInitStd)
-        .add(`Activation_function${i + 1}`, activationLayer(activation));
+    const layers = onBackend(options.backend, () => {
+      const builder = new NetworkBuilder([options.inputSize], { rng, dtype });
+      options.hiddenSizeList.forEach((size, i) => {
+        builder
+          .affine(i + 1, size, weightInitStd)
+          .add(`Activation_function${i + 1}`, activationLayer(activation));
+      });
+      builder.affine(options.hiddenSizeList.length + 1, options.outputSize, weightInitStd);
+      return builder.layers();
     });
-    builder.affine(options.hiddenSizeList.length + 1, options.outputSize, weightInitStd);
-    super(builder.layers(), new SoftmaxWithLoss(), { weightDecayLambda: options.weightDecayLambda ?? 0 });
-    const { rng: _rng, dtype: _dtype, ...spec } = options;
+    super(layers, new SoftmaxWithLoss(), {
+      weightDecayLambda: options.weightDecayLambda ?? 0,
+      backend: options.backend,
+    });
+    const { rng: _rng, dtype: _dtype, backend: _backend, ...spec } = options;
     rememberSpec(this, { kind: 'multi-layer-net', ...spec });
     this.hiddenLayerNum = options.hiddenSizeList.length;
   }

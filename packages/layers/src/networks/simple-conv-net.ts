@@ -1,4 +1,4 @@
-import { Rng, type FloatDType } from '@dl/tensor';
+import { Rng, type FloatDType, onBackend, type Kernels } from '@dl/tensor';
 import { Relu } from '../layers/relu.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 import type { WeightInitStd } from '../weight-init.js';
@@ -20,6 +20,8 @@ export interface SimpleConvNetOptions {
   /** Where the initial weights come from (default `new Rng(0)`). */
   rng?: Rng;
   dtype?: FloatDType;
+  /** The backend the network runs on for its whole life (default: the process default, `setBackend`). */
+  backend?: Kernels | undefined;
 }
 
 /**
@@ -39,15 +41,18 @@ export class SimpleConvNet extends LayerNetwork {
       rng = new Rng(0),
       dtype = 'float32',
     } = options;
-    const builder = new NetworkBuilder(inputDim, { rng, dtype })
-      .convolution(1, convParam, weightInitStd)
-      .add('Relu1', new Relu())
-      .pooling(1, 2, { stride: 2 })
-      .affine(2, hiddenSize, weightInitStd, 'Affine1')
-      .add('Relu2', new Relu())
-      .affine(3, outputSize, weightInitStd, 'Affine2');
-    super(builder.layers(), new SoftmaxWithLoss());
-    const { rng: _rng, dtype: _dtype, ...spec } = options;
+    const layers = onBackend(options.backend, () => {
+      const builder = new NetworkBuilder(inputDim, { rng, dtype })
+        .convolution(1, convParam, weightInitStd)
+        .add('Relu1', new Relu())
+        .pooling(1, 2, { stride: 2 })
+        .affine(2, hiddenSize, weightInitStd, 'Affine1')
+        .add('Relu2', new Relu())
+        .affine(3, outputSize, weightInitStd, 'Affine2');
+      return builder.layers();
+    });
+    super(layers, new SoftmaxWithLoss(), { backend: options.backend });
+    const { rng: _rng, dtype: _dtype, backend: _backend, ...spec } = options;
     rememberSpec(this, { kind: 'simple-conv-net', ...spec });
   }
 }

@@ -1,4 +1,4 @@
-import { Rng, type FloatDType } from '@dl/tensor';
+import { Rng, type FloatDType, onBackend, type Kernels } from '@dl/tensor';
 import { Relu } from '../layers/relu.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 import type { WeightInitStd } from '../weight-init.js';
@@ -12,6 +12,8 @@ export interface TwoLayerNetOptions {
   /** Where the initial weights come from (default `new Rng(0)`: the same network every time). */
   rng?: Rng;
   dtype?: FloatDType;
+  /** The backend the network runs on for its whole life (default: the process default, `setBackend`). */
+  backend?: Kernels | undefined;
 }
 
 /**
@@ -22,11 +24,14 @@ export interface TwoLayerNetOptions {
 export class TwoLayerNet extends LayerNetwork {
   constructor(inputSize: number, hiddenSize: number, outputSize: number, options: TwoLayerNetOptions = {}) {
     const { weightInitStd = 0.01, rng = new Rng(0), dtype = 'float32' } = options;
-    const builder = new NetworkBuilder([inputSize], { rng, dtype })
-      .affine(1, hiddenSize, weightInitStd)
-      .add('Relu1', new Relu())
-      .affine(2, outputSize, weightInitStd);
-    super(builder.layers(), new SoftmaxWithLoss());
+    const layers = onBackend(options.backend, () => {
+      const builder = new NetworkBuilder([inputSize], { rng, dtype })
+        .affine(1, hiddenSize, weightInitStd)
+        .add('Relu1', new Relu())
+        .affine(2, outputSize, weightInitStd);
+      return builder.layers();
+    });
+    super(layers, new SoftmaxWithLoss(), { backend: options.backend });
     rememberSpec(this, { kind: 'two-layer-net', inputSize, hiddenSize, outputSize, weightInitStd });
   }
 }

@@ -1,7 +1,7 @@
 import { isFloatDType, type FloatDType } from '../dtype.js';
 import { allocate } from '../allocate.js';
-import { getBackend } from '../backend/index.js';
-import type { ActivationOp } from '../backend/kernels.js';
+import { backendOf, getBackend } from '../backend/index.js';
+import type { ActivationOp, Kernels } from '../backend/kernels.js';
 import { ShapeError, shapeToString, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
@@ -17,8 +17,13 @@ function checkFloat(op: string, x: Tensor): void {
     throw new TypeError(`${op}: dtype ${dtype} is not supported; convert with astype('float32')`);
 }
 
-function result<D extends FloatDType>(op: string, like: Tensor<D>, out: Tensor<D> | undefined): Tensor<D> {
-  if (!out) return new Tensor(allocate(like.dtype, like.size), like.shape, like.dtype);
+function result<D extends FloatDType>(
+  op: string,
+  like: Tensor<D>,
+  out: Tensor<D> | undefined,
+  tie: Kernels | undefined,
+): Tensor<D> {
+  if (!out) return new Tensor(allocate(like.dtype, like.size), like.shape, like.dtype, tie);
   if (!shapesEqual(out.shape, like.shape) || out.dtype !== like.dtype) {
     throw new ShapeError(
       `${op}: out is ${out.dtype} ${shapeToString(out.shape)}, the result is ${like.dtype} ${shapeToString(like.shape)}`,
@@ -29,8 +34,9 @@ function result<D extends FloatDType>(op: string, like: Tensor<D>, out: Tensor<D
 
 function forward<D extends FloatDType>(op: ActivationOp, x: Tensor<D>, out?: Tensor<D>): Tensor<D> {
   checkFloat(op, x);
-  const y = result(op, x, out);
-  getBackend().activation(op, x.data, y.data);
+  const tie = backendOf(op, x, out);
+  const y = result(op, x, out, tie);
+  (tie ?? getBackend()).activation(op, x.data, y.data);
   return y;
 }
 
@@ -42,8 +48,9 @@ function backward<D extends FloatDType>(op: ActivationOp, saved: Tensor<D>, dout
       `${name}: dout is ${dout.dtype} ${shapeToString(dout.shape)}, the forward was ${saved.dtype} ${shapeToString(saved.shape)}`,
     );
   }
-  const dx = result(name, dout, undefined);
-  getBackend().activationBackward(op, saved.data, dout.data, dx.data);
+  const tie = backendOf(name, saved, dout);
+  const dx = result(name, dout, undefined, tie);
+  (tie ?? getBackend()).activationBackward(op, saved.data, dout.data, dx.data);
   return dx;
 }
 

@@ -1,6 +1,6 @@
 import { type DType } from '../dtype.js';
 import { allocate } from '../allocate.js';
-import { getBackend } from '../backend/index.js';
+import { backendOf, getBackend } from '../backend/index.js';
 import type { BinaryOp, UnaryOp } from '../backend/kernels.js';
 import { ShapeError, broadcastShapes, broadcastStrides, shapeToString, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -50,8 +50,9 @@ function binary<D extends DType, R extends DType>(
   const shape = broadcastShapes(op, ta.shape, tb.shape);
   const rdtype = resultDtype(dtype);
   if (out) checkOut(op, out, shape, rdtype);
-  const result = out ?? new Tensor(allocate(rdtype, sizeOfShape(shape)), shape, rdtype);
-  getBackend().binary({
+  const tie = backendOf(op, ta, tb, out);
+  const result = out ?? new Tensor(allocate(rdtype, sizeOfShape(shape)), shape, rdtype, tie);
+  (tie ?? getBackend()).binary({
     op,
     a: ta.data,
     aStrides: broadcastStrides(ta.shape, shape),
@@ -131,8 +132,9 @@ export function lessEqual<D extends DType>(
 
 function unary<D extends DType>(op: UnaryOp, x: Tensor<D>, out?: Tensor<D>): Tensor<D> {
   if (out) checkOut(op, out, x.shape, x.dtype);
-  const result = out ?? new Tensor(allocate(x.dtype, x.size), x.shape, x.dtype);
-  getBackend().unary(op, x.data, result.data);
+  const tie = backendOf(op, x, out);
+  const result = out ?? new Tensor(allocate(x.dtype, x.size), x.shape, x.dtype, tie);
+  (tie ?? getBackend()).unary(op, x.data, result.data);
   return result;
 }
 
@@ -168,7 +170,7 @@ export function where<D extends DType>(condition: Tensor, x: Operand<D>, y: Oper
     throw new TypeError(`where: dtypes of x (${tx.dtype}) and y (${ty.dtype}) differ`);
   const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, tx.shape), ty.shape);
   const size = sizeOfShape(shape);
-  const out = new Tensor(allocate(dtype, size), shape, dtype);
+  const out = new Tensor(allocate(dtype, size), shape, dtype, backendOf('where', condition, tx, ty));
   const sc = broadcastStrides(condition.shape, shape);
   const sx = broadcastStrides(tx.shape, shape);
   const sy = broadcastStrides(ty.shape, shape);

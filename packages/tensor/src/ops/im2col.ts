@@ -2,7 +2,7 @@ import { isFloatDType, type DType, type FloatDType } from '../dtype.js';
 import { allocate } from '../allocate.js';
 import { ShapeError, shapeToString, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { getBackend } from '../backend/index.js';
+import { backendOf, getBackend } from '../backend/index.js';
 import type { ConvGeometry } from '../backend/kernels.js';
 
 export type { ConvGeometry } from '../backend/kernels.js';
@@ -99,8 +99,9 @@ export function im2col<D extends FloatDType>(
   const g = convGeometry('im2col', x.shape, filterH, filterW, options);
   const shape = colShape(g);
   if (options.out) checkOut('im2col', options.out, x.dtype, shape);
-  const col = options.out ?? new Tensor(allocate(x.dtype, shape[0] * shape[1]), shape, x.dtype);
-  getBackend().im2col(x.data, g, col.data);
+  const tie = backendOf('im2col', x, options.out);
+  const col = options.out ?? new Tensor(allocate(x.dtype, shape[0] * shape[1]), shape, x.dtype, tie);
+  (tie ?? getBackend()).im2col(x.data, g, col.data);
   return col;
 }
 
@@ -133,7 +134,8 @@ export function col2im<D extends FloatDType>(
     );
   }
   if (options.out) checkOut('col2im', options.out, col.dtype, inputShape);
-  const img = options.out ?? new Tensor(allocate(col.dtype, sizeOf(inputShape)), inputShape, col.dtype);
-  getBackend().col2im(col.data, g, img.data, options.accumulate ?? false);
+  const tie = backendOf('col2im', col, options.out);
+  const img = options.out ?? new Tensor(allocate(col.dtype, sizeOf(inputShape)), inputShape, col.dtype, tie);
+  (tie ?? getBackend()).col2im(col.data, g, img.data, options.accumulate ?? false);
   return img;
 }

@@ -10,12 +10,13 @@ import {
   stridesOf,
   type Shape,
 } from '../shape.js';
+import { backendOf } from '../backend/index.js';
 import { Tensor } from '../tensor.js';
 
 /** Shape-changing ops: everything that moves or selects elements without arithmetic. */
 
 export function reshape<D extends DType>(x: Tensor<D>, shape: Shape): Tensor<D> {
-  return new Tensor(x.data, resolveReshape('reshape', x.shape, shape), x.dtype);
+  return new Tensor(x.data, resolveReshape('reshape', x.shape, shape), x.dtype, x.backend);
 }
 
 export function flatten<D extends DType>(x: Tensor<D>): Tensor<D> {
@@ -71,7 +72,7 @@ export function transpose<D extends DType>(x: Tensor<D>, axes?: readonly number[
       index[d] = 0;
     }
   }
-  return new Tensor(out, shape, x.dtype);
+  return new Tensor(out, shape, x.dtype, x.backend);
 }
 
 /** Copies `x` to `shape` under NumPy broadcasting rules. */
@@ -98,7 +99,7 @@ export function broadcastTo<D extends DType>(x: Tensor<D>, shape: Shape): Tensor
       index[d] = 0;
     }
   }
-  return new Tensor(out, shape, x.dtype);
+  return new Tensor(out, shape, x.dtype, x.backend);
 }
 
 export type IndexList = Tensor<'int32'> | Int32Array | readonly number[];
@@ -129,7 +130,7 @@ export function take<D extends DType>(x: Tensor<D>, indices: IndexList, axis = 0
       out.set(x.data.subarray(from, from + inner), (o * idx.length + j) * inner);
     }
   }
-  return new Tensor(out, shape, x.dtype);
+  return new Tensor(out, shape, x.dtype, x.backend);
 }
 
 /** Joins tensors along an existing axis; all other lengths and the dtype must match. */
@@ -157,7 +158,7 @@ export function concat<D extends DType>(tensors: readonly Tensor<D>[], axis = 0)
     for (let o = 0; o < outer; o++) out.set(t.data.subarray(o * run, (o + 1) * run), o * total * inner + at);
     at += run;
   }
-  return new Tensor(out, shape, first.dtype);
+  return new Tensor(out, shape, first.dtype, backendOf('concat', ...tensors));
 }
 
 /**
@@ -224,6 +225,7 @@ export function slice<D extends DType>(x: Tensor<D>, specs: readonly SliceSpec[]
     out,
     lengths.filter((_, i) => keep[i]),
     x.dtype,
+    x.backend,
   );
 }
 
@@ -244,7 +246,7 @@ export function pad<D extends DType>(
   const shape = x.shape.map((d, i) => d + widths[i]![0] + widths[i]![1]);
   const out = allocate(x.dtype, sizeOf(shape));
   if (value !== 0) out.fill(value);
-  if (x.size === 0) return new Tensor(out, shape, x.dtype);
+  if (x.size === 0) return new Tensor(out, shape, x.dtype, x.backend);
   const outStrides = stridesOf(shape);
   const rank = x.ndim;
   const last = x.shape[rank - 1] ?? 1;
@@ -260,7 +262,7 @@ export function pad<D extends DType>(
       index[d] = 0;
     }
   }
-  return new Tensor(out, shape, x.dtype);
+  return new Tensor(out, shape, x.dtype, x.backend);
 }
 
 /** One-hot rows for integer labels: `oneHot([2, 0], 3)` is `[[0,0,1],[1,0,0]]`. */

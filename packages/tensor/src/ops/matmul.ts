@@ -1,6 +1,6 @@
 import { isFloatDType, type DType, type FloatArray } from '../dtype.js';
 import { allocate } from '../allocate.js';
-import { getBackend } from '../backend/index.js';
+import { backendOf, getBackend } from '../backend/index.js';
 import { ShapeError, shapeToString, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
@@ -51,8 +51,9 @@ export function matmul<D extends DType>(
     if (out.data === a.data || out.data === b.data)
       throw new Error('matmul: out must not share storage with an operand');
   }
-  const c = out ?? new Tensor(allocate(a.dtype, m * n), [m, n], a.dtype);
-  getBackend().gemm({
+  const tie = backendOf('matmul', a, b, out);
+  const c = out ?? new Tensor(allocate(a.dtype, m * n), [m, n], a.dtype, tie);
+  (tie ?? getBackend()).gemm({
     m,
     n,
     k: ka,

@@ -2,7 +2,7 @@ import { isFloatDType, type FloatDType } from '../dtype.js';
 import { allocate } from '../allocate.js';
 import { ShapeError, shapeToString, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { getBackend } from '../backend/index.js';
+import { backendOf, getBackend } from '../backend/index.js';
 import type { ConvGeometry } from '../backend/kernels.js';
 import { convGeometry, type WindowOptions } from './im2col.js';
 
@@ -58,13 +58,15 @@ export function pool2d<D extends FloatDType>(
     throw new TypeError(`pool2d: dtype ${dtype} is not supported; convert with astype('float32')`);
   const g = poolGeometry('pool2d', x.shape, poolH, poolW, options);
   const shape = [g.batch, g.channels, g.outH, g.outW];
-  const out = new Tensor(allocate(x.dtype, sizeOf(shape)), shape, x.dtype);
+  const tie = backendOf('pool2d', x);
+  const kernels = tie ?? getBackend();
+  const out = new Tensor(allocate(x.dtype, sizeOf(shape)), shape, x.dtype, tie);
   if (options.mode === 'average') {
-    getBackend().avgPool(x.data, g, out.data);
+    kernels.avgPool(x.data, g, out.data);
     return { out, argmax: undefined };
   }
-  const argmax = new Tensor(allocate('int32', out.size), shape, 'int32');
-  getBackend().maxPool(x.data, g, out.data, argmax.data);
+  const argmax = new Tensor(allocate('int32', out.size), shape, 'int32', tie);
+  kernels.maxPool(x.data, g, out.data, argmax.data);
   return { out, argmax };
 }
 
@@ -86,14 +88,16 @@ export function pool2dBackward<D extends FloatDType>(
       `pool2dBackward: dout is ${shapeToString(dout.shape)}, the pooled shape is ${shapeToString(shape)}`,
     );
   }
-  const dx = new Tensor(allocate(dout.dtype, sizeOf(inputShape)), inputShape, dout.dtype);
+  const tie = backendOf('pool2dBackward', dout, options.argmax);
+  const kernels = tie ?? getBackend();
+  const dx = new Tensor(allocate(dout.dtype, sizeOf(inputShape)), inputShape, dout.dtype, tie);
   if (options.mode === 'average') {
-    getBackend().avgPoolBackward(dout.data, g, dx.data);
+    kernels.avgPoolBackward(dout.data, g, dx.data);
   } else {
     const argmax = options.argmax;
     if (!argmax || argmax.size !== dout.size)
       throw new Error('pool2dBackward: max pooling needs the argmax of its forward (from pool2d)');
-    getBackend().maxPoolBackward(dout.data, argmax.data, dx.data);
+    kernels.maxPoolBackward(dout.data, argmax.data, dx.data);
   }
   return dx;
 }

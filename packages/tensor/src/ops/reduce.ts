@@ -1,6 +1,6 @@
 import { type DType } from '../dtype.js';
 import { allocate } from '../allocate.js';
-import { getBackend } from '../backend/index.js';
+import { backendOf, getBackend } from '../backend/index.js';
 import type { ReduceOp } from '../backend/kernels.js';
 import { ShapeError, normalizeAxes, normalizeAxis, shapeToString, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -20,8 +20,9 @@ function reduceAxis<D extends DType>(op: ReduceOp, x: Tensor<D>, axis: number, d
   const length = x.shape[axis]!;
   const inner = sizeOf(x.shape.slice(axis + 1));
   const shape = x.shape.map((d, i) => (i === axis ? 1 : d));
-  const out = new Tensor(allocate(dtype, outer * inner), shape, dtype);
-  getBackend().reduce({ op, x: x.data, outer, length, inner, out: out.data });
+  const tie = backendOf(op, x);
+  const out = new Tensor(allocate(dtype, outer * inner), shape, dtype, tie);
+  (tie ?? getBackend()).reduce({ op, x: x.data, outer, length, inner, out: out.data });
   return out;
 }
 
