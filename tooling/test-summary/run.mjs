@@ -96,6 +96,12 @@ if (existsSync(e2eConfig)) {
     passed += report.stats.expected + (report.stats.flaky ?? 0);
     failed += report.stats.unexpected;
     if (report.stats.unexpected > 0) failures.push('playwright: see the report above');
+    else if (ok.status !== 0) {
+      // No test failed, yet the run did (a web server that could not start, a config error): the
+      // report then holds no tests at all, and that must not read as a pass.
+      failed++;
+      failures.push(`playwright: the run failed before or around its tests (exit ${ok.status})`);
+    }
   } else {
     failed++;
     failures.push(`playwright: no report was written (exit ${ok.status})`);
