@@ -35,3 +35,21 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
 }
+
+/**
+ * On the open training page of a page that is not cross-origin isolated: asks for 2 threads, trains
+ * one epoch on 1 000 images, and checks it ran on the wasm backend on one thread and said why.
+ */
+export async function trainWithoutIsolation(page: Page): Promise<void> {
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+  await page.getByTestId('train-threads').selectOption('2');
+  await page.getByTestId('train-size').selectOption('1000');
+  await page.getByTestId('train-test-size').selectOption('1000');
+  await page.getByTestId('train-epochs').fill('1');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  const backend = page.getByTestId('stat-backend');
+  await expect(backend).toContainText(/wasm-(relaxed-)?simd, 1 thread /);
+  await expect(backend).toContainText('cross-origin isolated: no');
+  await expect(backend).toContainText('cross-origin isolation');
+}

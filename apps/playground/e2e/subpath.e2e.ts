@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, saveScreenshot, test } from './fixtures.js';
+import { expect, saveScreenshot, test, trainWithoutIsolation } from './fixtures.js';
 import { SUBPATH, SUBPATH_PORT } from './paths.js';
 
 // The built app served under a sub-path (`/dl/`, as a project page on a static host), without the
@@ -55,17 +55,7 @@ test.describe(`the built app under a sub-path (${SUBPATH})`, () => {
   test('trains in the worker on the wasm backend, on one thread, and says why', async ({ page }) => {
     const requests = watchRequests(page);
     await open(page, 'train');
-    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
-    await page.getByTestId('train-threads').selectOption('2');
-    await page.getByTestId('train-size').selectOption('1000');
-    await page.getByTestId('train-test-size').selectOption('1000');
-    await page.getByTestId('train-epochs').fill('1');
-    await page.getByTestId('train-start').click();
-    await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
-    const backend = page.getByTestId('stat-backend');
-    await expect(backend).toContainText(/wasm-(relaxed-)?simd, 1 thread /);
-    await expect(backend).toContainText('cross-origin isolated: no');
-    await expect(backend).toContainText('cross-origin isolation');
+    await trainWithoutIsolation(page);
     await expect(page.getByTestId('stat-step')).toHaveText('10 / 10');
 
     expect(requests.failed).toEqual([]);

@@ -1,4 +1,4 @@
-import { expect, openPage, saveScreenshot, test } from './fixtures.js';
+import { expect, openPage, saveScreenshot, test, trainWithoutIsolation } from './fixtures.js';
 
 /** What the training test promises: TwoLayerNet 784-50-10, Momentum lr 0.1, 10 000 images, 2 epochs. */
 const MIN_TEST_ACCURACY = 0.88;
@@ -125,16 +125,6 @@ test.describe('training in the browser: backends and threads', () => {
       await route.fulfill({ response, headers });
     });
     await openPage(page, 'train');
-    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
-    await page.getByTestId('train-threads').selectOption('2');
-    await page.getByTestId('train-size').selectOption('1000');
-    await page.getByTestId('train-test-size').selectOption('1000');
-    await page.getByTestId('train-epochs').fill('1');
-    await page.getByTestId('train-start').click();
-    await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
-    const backend = page.getByTestId('stat-backend');
-    await expect(backend).toContainText(/wasm-(relaxed-)?simd, 1 thread /);
-    await expect(backend).toContainText('cross-origin isolated: no');
-    await expect(backend).toContainText('cross-origin isolation');
+    await trainWithoutIsolation(page);
   });
 });
