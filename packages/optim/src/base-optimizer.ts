@@ -1,4 +1,12 @@
-import { isFloatDType, onBackend, shapeToString, zerosLike, type Kernels, type Shape } from '@dl/tensor';
+import {
+  isFloatDType,
+  onBackend,
+  outsideStep,
+  shapeToString,
+  zerosLike,
+  type Kernels,
+  type Shape,
+} from '@dl/tensor';
 import type { Param } from './model.js';
 import { checkLearningRate, resolveHyper } from './hyper.js';
 import {
@@ -82,7 +90,14 @@ export abstract class BaseOptimizer<K extends OptimizerName> implements Optimize
     }
     this.iterations += 1;
     const iteration = this.iterations;
-    onBackend(this.backend ?? params[0]?.value.backend, () => this.step(params, iteration));
+    onBackend(this.backend ?? params[0]?.value.backend, () => {
+      // Slots are long-lived: made before the step (outside any step scope), so that reading the
+      // parameters' arrays in `step` comes after every allocation.
+      outsideStep(() => {
+        for (const s of SLOT_NAMES[this.kind]) for (const p of params) this.slot(s, p);
+      });
+      this.step(params, iteration);
+    });
   }
 
   /** Applies one update; `t` is the 1-based update count (Adam's bias correction). */

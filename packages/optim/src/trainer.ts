@@ -1,4 +1,12 @@
-import { BatchSampler, gatherRows, onBackend, rowsBuffer, type Kernels, type Tensor } from '@dl/tensor';
+import {
+  BatchSampler,
+  gatherRows,
+  onBackend,
+  rowsBuffer,
+  stepScope,
+  type Kernels,
+  type Tensor,
+} from '@dl/tensor';
 import type { FloatTensor, Model } from './model.js';
 import { rowsView, type TrainData } from './dataset.js';
 import { datasetLoss } from './evaluate.js';
@@ -68,7 +76,8 @@ export class Trainer {
 
   /** One step (the book's `train_step`): batch, gradient, update, record; evaluates when an epoch is due. Returns the loss. */
   trainStep(): number {
-    return onBackend(this.backend, () => this.step());
+    // One step scope: what the step allocates on a backend with its own storage is released at its end.
+    return onBackend(this.backend, () => stepScope(() => this.step()));
   }
 
   private step(): number {

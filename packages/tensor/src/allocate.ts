@@ -1,13 +1,25 @@
+import { boundBackend } from './backend/index.js';
+import type { Kernels } from './backend/kernels.js';
 import { activeBufferPool, POOLED_LENGTH } from './buffer-pool.js';
 import type { DType, TypedArrayOf } from './dtype.js';
 
 // Apart from dtype.ts so that imports run one way: allocate -> buffer-pool -> dtype.
 
 /**
- * A zero-filled typed array of `length` elements of `dtype`: fresh, or inside `withBufferPool` (large
- * arrays only) one reused from the pool's previous step (see buffer-pool.ts).
+ * A zero-filled typed array of `length` elements of `dtype` for a tensor on `backend` (by default
+ * the explicit backend of the running `onBackend`). A backend with its own storage (`wasm`) gives a
+ * view of its memory (`label` names the tensor if that memory runs out); otherwise a fresh array,
+ * or inside `withBufferPool` (large arrays only) one reused from the pool's previous step
+ * (see buffer-pool.ts).
  */
-export function allocate<D extends DType>(dtype: D, length: number): TypedArrayOf<D> {
+export function allocate<D extends DType>(
+  dtype: D,
+  length: number,
+  backend: Kernels | undefined = boundBackend(),
+  label?: string,
+): TypedArrayOf<D> {
+  const storage = backend?.storage;
+  if (storage !== undefined) return storage.allocate(dtype, length, label);
   const pool = activeBufferPool();
   if (pool && length >= POOLED_LENGTH) return pool.take(dtype, length, () => fresh(dtype, length));
   return fresh(dtype, length);

@@ -10,6 +10,8 @@ export { BufferPool, POOLED_LENGTH, withBufferPool } from './buffer-pool.js';
 export * from './shape.js';
 export { Rng, type RngState } from './rng.js';
 export { Tensor, type NestedArray } from './tensor.js';
+export { outsideStep, stepScope } from './scope.js';
+export type { BackendStorage, StorageBlock } from './storage.js';
 export * from './create.js';
 export * from './random.js';
 export { BatchSampler, gatherRows, rowsBuffer, type Sampling, type SamplerState } from './batch-sampler.js';

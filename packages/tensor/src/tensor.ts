@@ -15,20 +15,25 @@ import * as lin from './ops/matmul.js';
 import * as man from './ops/manipulate.js';
 import { boundBackend } from './backend/index.js';
 import type { Kernels } from './backend/kernels.js';
+import { blockOf, STORAGE_BLOCK, type StorageBlock } from './storage.js';
 
 /** Nested JavaScript arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | readonly NestedArray[];
 
 /**
- * An n-dimensional array: a shape, a dtype and contiguous row-major storage in a typed array.
- * `reshape` returns a view over the same storage; every other op returns a new tensor unless an
- * `out` tensor is passed. Methods are thin wrappers over the free functions in `ops/`.
+ * An n-dimensional array: a shape, a dtype and contiguous row-major storage owned by its backend (a
+ * typed array on `js`; a block of WebAssembly memory on `wasm`). `reshape` returns a view over the
+ * same storage; every other op returns a new tensor unless an `out` tensor is passed. Methods are
+ * thin wrappers over the free functions in `ops/`.
  */
 export class Tensor<D extends DType = DType> {
   readonly shape: readonly number[];
   readonly dtype: D;
-  readonly data: TypedArrayOf<D>;
   readonly size: number;
+  /** The array given, when the storage is a plain typed array. */
+  readonly #array: TypedArrayOf<D>;
+  /** The backend's block, when the storage belongs to a backend with memory of its own. */
+  readonly #block: StorageBlock | undefined;
   /**
    * The backend this tensor is tied to: given, else the explicit backend of the running `onBackend`
    * (a network, optimizer or Trainer made with `{ backend }`); `undefined` when created outside one,
@@ -51,7 +56,8 @@ export class Tensor<D extends DType = DType> {
         `Tensor: shape ${shapeToString(shape)} needs ${size} elements, data has ${data.length}`,
       );
     }
-    this.data = data;
+    this.#array = data;
+    this.#block = blockOf(data);
     this.shape = Object.freeze([...shape]);
     this.dtype = actual as D;
     this.size = size;
@@ -59,11 +65,33 @@ export class Tensor<D extends DType = DType> {
   }
 
   /**
-   * A copy tied to `backend` (the storage stays a typed array today, so this copies the values).
-   * The explicit way to use a tensor with tensors of another backend.
+   * The elements, row-major, as a typed array: on CPU backends a live view of the storage, made
+   * anew when the backend's memory has grown (writes go through; read it again after other ops
+   * rather than holding it). Throws once a step scope has released the tensor.
+   */
+  get data(): TypedArrayOf<D> {
+    const block = this.#block;
+    return block === undefined ? this.#array : (block.view() as TypedArrayOf<D>);
+  }
+
+  /** The backend block behind this tensor (for step scopes; undefined for plain arrays). */
+  get [STORAGE_BLOCK](): StorageBlock | undefined {
+    return this.#block;
+  }
+
+  /** A copy of the elements in a plain typed array: the read that works on every backend. */
+  read(): Promise<TypedArrayOf<D>> {
+    return Promise.resolve(this.data.slice() as TypedArrayOf<D>);
+  }
+
+  /**
+   * A copy on `backend`, in its storage. The explicit way to use a tensor with tensors of another
+   * backend.
    */
   to(backend: Kernels): Tensor<D> {
-    return new Tensor(this.data.slice() as TypedArrayOf<D>, this.shape, this.dtype, backend);
+    const data = allocate(this.dtype, this.size, backend, `${this.dtype} ${shapeToString(this.shape)}`);
+    data.set(this.data);
+    return new Tensor(data, this.shape, this.dtype, backend);
   }
 
   get ndim(): number {
@@ -138,12 +166,14 @@ export class Tensor<D extends DType = DType> {
   }
 
   clone(): Tensor<D> {
-    return new Tensor(this.data.slice() as TypedArrayOf<D>, this.shape, this.dtype, this.backend);
+    const data = allocate(this.dtype, this.size, this.backend);
+    data.set(this.data);
+    return new Tensor(data, this.shape, this.dtype, this.backend);
   }
 
   /** A copy converted to another dtype (floats to integers truncate toward zero, as typed arrays do). */
   astype<E extends DType>(dtype: E): Tensor<E> {
-    const out = allocate(dtype, this.size);
+    const out = allocate(dtype, this.size, this.backend);
     out.set(this.data);
     return new Tensor(out, this.shape, dtype, this.backend);
   }

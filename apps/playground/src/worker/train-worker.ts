@@ -1,6 +1,6 @@
 import { buildModel, saveModel, specInputShape } from '@dl/layers';
 import { Trainer, createOptimizer, type Optimizer } from '@dl/optim';
-import { Rng, Tensor, chooseBackend, setBackend } from '@dl/tensor';
+import { Rng, Tensor, chooseBackend, type Kernels } from '@dl/tensor';
 import {
   CHUNK_IMAGES,
   fetchAsset,
@@ -65,37 +65,45 @@ async function loadSplit(
   };
 }
 
-async function useBackend(choice: BackendChoice, threadsChoice: ThreadsChoice): Promise<BackendInfo> {
+/**
+ * The backend the network, its optimizer and the Trainer are given (its tensors live in its memory),
+ * and what the page shows of it.
+ */
+async function useBackend(
+  choice: BackendChoice,
+  threadsChoice: ThreadsChoice,
+): Promise<{ kernels: Kernels; info: BackendInfo }> {
   // This worker is the pool's calling thread: a dedicated worker may block in Atomics.wait, which
   // the page's main thread may not.
   const threads = threadsChoice === 'auto' ? 'auto' : Number(threadsChoice);
   const chosen = await chooseBackend({ backend: choice, threads });
-  setBackend(chosen.backend);
   if (chosen.name === 'js') {
     // `js` asked for is no fallback; anything else that ends on js says why.
-    return { name: 'js', variant: 'js', threads: 1, ...(choice === 'js' ? {} : { fallback: chosen.reason }) };
+    const fallback = choice === 'js' ? {} : { fallback: chosen.reason };
+    return { kernels: chosen.backend, info: { name: 'js', variant: 'js', threads: 1, ...fallback } };
   }
   const { variant, threadsNote } = chosen.backend.features;
-  return {
+  const info: BackendInfo = {
     name: 'wasm',
     variant,
     threads: chosen.backend.features.threads,
     ...(threadsNote === undefined ? {} : { threadsNote }),
   };
+  return { kernels: chosen.backend, info };
 }
 
-function optimizer(name: TrainOptimizer, lr: number): Optimizer {
-  return createOptimizer(name, { lr });
+function optimizer(name: TrainOptimizer, lr: number, backend: Kernels): Optimizer {
+  return createOptimizer(name, { lr, backend });
 }
 
 let controller: AbortController | null = null;
 
 async function train(config: TrainConfig, signal: AbortSignal): Promise<void> {
   post({ type: 'progress', text: 'Loading the backend…' });
-  const backend = await useBackend(config.backend, config.threads);
+  const { kernels, info: backend } = await useBackend(config.backend, config.threads);
   const train = await loadSplit(config.dataUrl, 'train', config.trainSize);
   const test = await loadSplit(config.dataUrl, 'test', config.testSize);
-  const network = buildModel(config.spec, { rng: new Rng(config.seed) });
+  const network = buildModel(config.spec, { rng: new Rng(config.seed), backend: kernels });
   // Convolutional networks take [N, 1, 28, 28]: the same pixels, viewed as images.
   const shape = specInputShape(config.spec);
   const xTrain = train.x.reshape(train.t.size, ...shape);
@@ -132,7 +140,7 @@ async function train(config: TrainConfig, signal: AbortSignal): Promise<void> {
   };
   const trainer = new Trainer({
     model: network,
-    optimizer: optimizer(config.optimizer, config.lr),
+    optimizer: optimizer(config.optimizer, config.lr, kernels),
     data: { xTrain, tTrain: train.t, xTest, tTest: test.t },
     batchSize: config.batchSize,
     epochs: config.epochs,

@@ -105,10 +105,14 @@ export class BatchNormalization implements Layer {
 
   forward(x: FloatTensor, ctx: ForwardContext): FloatTensor {
     const view = this.view(x.shape);
-    const xc = allocate(x.dtype, x.size);
-    const xn = allocate(x.dtype, x.size);
-    const out = allocate(x.dtype, x.size);
-    const std = allocate(x.dtype, view.D);
+    const xc = new Tensor(allocate(x.dtype, x.size), x.shape);
+    const xn = new Tensor(
+      allocate(x.dtype, x.size),
+      this.mode === 'per-activation' ? [view.n, view.D] : x.shape,
+    );
+    const out = new Tensor(allocate(x.dtype, x.size), x.shape, x.dtype);
+    const std = new Tensor(allocate(x.dtype, view.D), [view.D]);
+    // Views taken after every allocation (an allocation may grow the backend's memory).
     const args: BatchNormForwardArgs = {
       view,
       train: ctx.train,
@@ -119,20 +123,14 @@ export class BatchNormalization implements Layer {
       beta: this.beta.value.data,
       runningMean: this.runningMean.data,
       runningVar: this.runningVar.data,
-      xc,
-      xn,
-      std,
-      out,
+      xc: xc.data,
+      xn: xn.data,
+      std: std.data,
+      out: out.data,
     };
     if (!getBackend().fused?.batchNormForward?.(args)) batchNormForward(args);
-    this.cache = {
-      train: ctx.train,
-      shape: x.shape,
-      xc: new Tensor(xc, x.shape),
-      xn: new Tensor(xn, this.mode === 'per-activation' ? [view.n, view.D] : x.shape),
-      std: new Tensor(std, [view.D]),
-    };
-    return new Tensor(out, x.shape, x.dtype);
+    this.cache = { train: ctx.train, shape: x.shape, xc, xn, std };
+    return out;
   }
 
   /** The book's backward after a train forward; after a test forward, `dx = dout · gamma / std`. */

@@ -72,21 +72,25 @@ export class Convolution implements Layer {
     }
     const [FN] = this.filterShape;
     const outPlane = FN * g.outH * g.outW;
-    const out = allocate(x.dtype, g.batch * outPlane);
+    const shape = [g.batch, FN, g.outH, g.outW];
+    const label = `Convolution (${this.W.name}) output [${shape.join(',')}]`;
+    const out = new Tensor(allocate(x.dtype, g.batch * outPlane, undefined, label), shape, x.dtype);
     const kernels = getBackend();
+    const plane = g.channels * g.height * g.width;
+    // `.data` is read for each chunk: a kernel may grow the backend's memory, which makes new views.
     this.forEachChunk(g, (n0, count, chunk) => {
       kernels.convForward({
         g: chunk,
         filters: FN,
-        x: this.samples(x.data, g, n0, count),
+        x: samples(x.data, plane, n0, count, g.batch),
         w: this.W.value.data,
         b: this.b.value.data,
-        out: out.subarray(n0 * outPlane, (n0 + count) * outPlane),
+        out: samples(out.data, outPlane, n0, count, g.batch),
       });
     });
     this.x = x;
     this.geometry = g;
-    return new Tensor(out, [g.batch, FN, g.outH, g.outW], x.dtype);
+    return out;
   }
 
   backward(dout: FloatTensor): FloatTensor {
@@ -108,22 +112,23 @@ export class Convolution implements Layer {
         `Convolution.backward (${this.W.name}): dout ${dout.dtype} [${dout.shape.join(',')}] does not match the forward output ${x.dtype} [${g.batch},${FN},${g.outH},${g.outW}]`,
       );
     }
-    const dx = withDx ? allocate(x.dtype, x.size) : undefined;
+    const dx = withDx ? new Tensor(allocate(x.dtype, x.size), x.shape, x.dtype) : undefined;
     const kernels = getBackend();
+    const plane = g.channels * g.height * g.width;
     this.forEachChunk(g, (n0, count, chunk) => {
       kernels.convBackward({
         g: chunk,
         filters: FN,
-        x: this.samples(x.data, g, n0, count),
+        x: samples(x.data, plane, n0, count, g.batch),
         w: this.W.value.data,
-        dout: dout.data.subarray(n0 * outPlane, (n0 + count) * outPlane),
+        dout: samples(dout.data, outPlane, n0, count, g.batch),
         dw: this.W.grad.data,
         db: this.b.grad.data,
-        dx: dx && this.samples(dx, g, n0, count),
+        dx: dx && samples(dx.data, plane, n0, count, g.batch),
         accumulate: n0 > 0,
       });
     });
-    return dx && new Tensor(dx, x.shape, x.dtype);
+    return dx;
   }
 
   params(): Param[] {
@@ -154,10 +159,9 @@ export class Convolution implements Layer {
       fn(n0, count, count === g.batch ? g : { ...g, batch: count });
     }
   }
+}
 
-  /** Samples `[n0, n0 + count)` of an `[N, C, H, W]` array (a view, no copy). */
-  private samples(data: FloatArray, g: ConvGeometry, n0: number, count: number): FloatArray {
-    const plane = g.channels * g.height * g.width;
-    return count === g.batch ? data : data.subarray(n0 * plane, (n0 + count) * plane);
-  }
+/** Samples `[n0, n0 + count)` of `batch` samples of `plane` elements each (a view, no copy). */
+function samples(data: FloatArray, plane: number, n0: number, count: number, batch: number): FloatArray {
+  return count === batch ? data : data.subarray(n0 * plane, (n0 + count) * plane);
 }

@@ -1,5 +1,14 @@
 import { numericalGradient } from '@dl/gradcheck';
-import { argmax, BufferPool, onBackend, Tensor, withBufferPool, type Kernels, type Rng } from '@dl/tensor';
+import {
+  argmax,
+  BufferPool,
+  onBackend,
+  stepScope,
+  Tensor,
+  withBufferPool,
+  type Kernels,
+  type Rng,
+} from '@dl/tensor';
 import type { FloatTensor, ForwardContext, Layer, LossLayer, Model, NamedTensor, Param } from '../layer.js';
 
 export interface LayerNetworkOptions {
@@ -73,19 +82,27 @@ export class LayerNetwork implements Model {
     );
   }
 
+  /**
+   * The scores for `x`. A step of its own: on a backend with its own storage the activations between
+   * layers are released when it returns, and only the result is kept.
+   */
   predict(x: FloatTensor, ctx: ForwardContext = TEST): FloatTensor {
-    return onBackend(this.backend, () => {
-      let y = x;
-      for (const layer of this.layers.values()) y = layer.forward(y, ctx);
-      return y;
-    });
+    return onBackend(this.backend, () => stepScope(() => this.forward(x, ctx)));
   }
 
   loss(x: FloatTensor, t: Tensor, ctx: ForwardContext = TEST): number {
-    return onBackend(
-      this.backend,
-      () => this.lastLayer.forward(this.predict(x, ctx), t) + this.weightDecay(),
-    );
+    return onBackend(this.backend, () => stepScope(() => this.forwardLoss(x, t, ctx)));
+  }
+
+  /** The layers in order; what they keep for `backward` lives as long as the enclosing step. */
+  private forward(x: FloatTensor, ctx: ForwardContext): FloatTensor {
+    let y = x;
+    for (const layer of this.layers.values()) y = layer.forward(y, ctx);
+    return y;
+  }
+
+  private forwardLoss(x: FloatTensor, t: Tensor, ctx: ForwardContext): number {
+    return this.lastLayer.forward(this.forward(x, ctx), t) + this.weightDecay();
   }
 
   /** `0.5·λ·ΣW²` summed over the decayed parameters (0 without weight decay). */
@@ -103,18 +120,21 @@ export class LayerNetwork implements Model {
   }
 
   /**
-   * Forward, then backward, filling every `Param.grad`; returns the loss. The step's activations and
-   * gradients are allocated from a pool reused by the next `gradient` call (the layers' copies from
-   * this step are overwritten then; read them, if at all, before the next step).
+   * Forward, then backward, filling every `Param.grad`; returns the loss. One step: on a backend with
+   * its own storage (wasm) the activations and intermediate gradients are released when it returns;
+   * on `js` they come from a pool reused by the next `gradient` call (the layers' copies from this
+   * step are overwritten then; read them, if at all, before the next step).
    */
   gradient(x: FloatTensor, t: Tensor, ctx: ForwardContext = TRAIN): number {
     // The previous step's arrays are dead: nothing reads a layer's cache before its next forward.
     this.pool.recycle();
-    return onBackend(this.backend, () => withBufferPool(this.pool, () => this.backprop(x, t, ctx)));
+    return onBackend(this.backend, () =>
+      stepScope(() => withBufferPool(this.pool, () => this.backprop(x, t, ctx))),
+    );
   }
 
   private backprop(x: FloatTensor, t: Tensor, ctx: ForwardContext): number {
-    const loss = this.loss(x, t, ctx);
+    const loss = this.forwardLoss(x, t, ctx);
     let dout = this.lastLayer.backward();
     const layers = [...this.layers.values()];
     // Below the first layer with parameters, gradients only flow into the data: not computed.
@@ -174,10 +194,18 @@ export class LayerNetwork implements Model {
         x.dtype,
         x.backend,
       );
-      // Each batch reuses the previous batch's arrays (read before the next recycle).
+      // Each batch reuses the previous batch's arrays (read before the next recycle), or on a
+      // backend with its own storage releases them at the end of its step.
       this.pool.recycle();
-      const predicted = withBufferPool(this.pool, () => argmax(this.predict(xb, TEST), { axis: 1 }));
-      for (let i = 0; i < end - start; i++) if (predicted.data[i] === labels.data[start + i]) correct++;
+      correct += stepScope(() =>
+        withBufferPool(this.pool, () => {
+          const predicted = argmax(this.forward(xb, TEST), { axis: 1 }).data;
+          const expected = labels.data;
+          let hits = 0;
+          for (let i = 0; i < end - start; i++) if (predicted[i] === expected[start + i]) hits++;
+          return hits;
+        }),
+      );
     }
     return correct / n;
   }

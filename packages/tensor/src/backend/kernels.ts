@@ -1,4 +1,5 @@
 import type { AnyTypedArray, FloatArray } from '../dtype.js';
+import type { BackendStorage } from '../storage.js';
 
 /**
  * The seam between ops and math. Ops (in `../ops`) validate arguments, work out shapes and allocate
@@ -205,6 +206,11 @@ export interface Kernels {
   readonly softmax: (x: FloatArray, rows: number, classes: number, out: FloatArray) => void;
   /** The optional tier: whole steps of a layer or an optimizer in one call (see `FusedKernels`). */
   readonly fused?: FusedKernels;
+  /**
+   * Where the backend keeps tensors tied to it (`wasm`: its linear memory). Absent (`js`): tensors
+   * are plain typed arrays.
+   */
+  readonly storage?: BackendStorage;
 }
 
 /**

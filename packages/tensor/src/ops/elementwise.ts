@@ -51,7 +51,14 @@ function binary<D extends DType, R extends DType>(
   const rdtype = resultDtype(dtype);
   if (out) checkOut(op, out, shape, rdtype);
   const tie = backendOf(op, ta, tb, out);
-  const result = out ?? new Tensor(allocate(rdtype, sizeOfShape(shape)), shape, rdtype, tie);
+  const result =
+    out ??
+    new Tensor(
+      allocate(rdtype, sizeOfShape(shape), tie, `${op} ${shapeToString(shape)}`),
+      shape,
+      rdtype,
+      tie,
+    );
   (tie ?? getBackend()).binary({
     op,
     a: ta.data,
@@ -133,7 +140,9 @@ export function lessEqual<D extends DType>(
 function unary<D extends DType>(op: UnaryOp, x: Tensor<D>, out?: Tensor<D>): Tensor<D> {
   if (out) checkOut(op, out, x.shape, x.dtype);
   const tie = backendOf(op, x, out);
-  const result = out ?? new Tensor(allocate(x.dtype, x.size), x.shape, x.dtype, tie);
+  const result =
+    out ??
+    new Tensor(allocate(x.dtype, x.size, tie, `${op} ${shapeToString(x.shape)}`), x.shape, x.dtype, tie);
   (tie ?? getBackend()).unary(op, x.data, result.data);
   return result;
 }
@@ -170,7 +179,9 @@ export function where<D extends DType>(condition: Tensor, x: Operand<D>, y: Oper
     throw new TypeError(`where: dtypes of x (${tx.dtype}) and y (${ty.dtype}) differ`);
   const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, tx.shape), ty.shape);
   const size = sizeOfShape(shape);
-  const out = new Tensor(allocate(dtype, size), shape, dtype, backendOf('where', condition, tx, ty));
+  const tie = backendOf('where', condition, tx, ty);
+  const out = new Tensor(allocate(dtype, size, tie), shape, dtype, tie);
+  const [od, cd, xd, yd] = [out.data, condition.data, tx.data, ty.data];
   const sc = broadcastStrides(condition.shape, shape);
   const sx = broadcastStrides(tx.shape, shape);
   const sy = broadcastStrides(ty.shape, shape);
@@ -184,7 +195,7 @@ export function where<D extends DType>(condition: Tensor, x: Operand<D>, y: Oper
       ix += index[d]! * sx[d]!;
       iy += index[d]! * sy[d]!;
     }
-    out.data[i] = condition.data[ic] !== 0 ? tx.data[ix]! : ty.data[iy]!;
+    od[i] = cd[ic] !== 0 ? xd[ix]! : yd[iy]!;
     for (let d = shape.length - 1; d >= 0; d--) {
       if (++index[d]! < shape[d]!) break;
       index[d] = 0;

@@ -100,7 +100,7 @@ export function im2col<D extends FloatDType>(
   const shape = colShape(g);
   if (options.out) checkOut('im2col', options.out, x.dtype, shape);
   const tie = backendOf('im2col', x, options.out);
-  const col = options.out ?? new Tensor(allocate(x.dtype, shape[0] * shape[1]), shape, x.dtype, tie);
+  const col = options.out ?? new Tensor(allocate(x.dtype, shape[0] * shape[1], tie), shape, x.dtype, tie);
   (tie ?? getBackend()).im2col(x.data, g, col.data);
   return col;
 }
@@ -135,7 +135,8 @@ export function col2im<D extends FloatDType>(
   }
   if (options.out) checkOut('col2im', options.out, col.dtype, inputShape);
   const tie = backendOf('col2im', col, options.out);
-  const img = options.out ?? new Tensor(allocate(col.dtype, sizeOf(inputShape)), inputShape, col.dtype, tie);
+  const img =
+    options.out ?? new Tensor(allocate(col.dtype, sizeOf(inputShape), tie), inputShape, col.dtype, tie);
   (tie ?? getBackend()).col2im(col.data, g, img.data, options.accumulate ?? false);
   return img;
 }

@@ -60,10 +60,11 @@ export function transpose<D extends DType>(x: Tensor<D>, axes?: readonly number[
   const src = stridesOf(x.shape);
   const srcStrides = perm.map((p) => src[p]!);
   const out = allocate(x.dtype, x.size);
+  const values = x.data;
   const index = new Array<number>(rank).fill(0);
   let from = 0;
   for (let i = 0; i < x.size; i++) {
-    out[i] = x.data[from]!;
+    out[i] = values[from]!;
     for (let d = rank - 1; d >= 0; d--) {
       index[d]!++;
       from += srcStrides[d]!;
@@ -87,10 +88,11 @@ export function broadcastTo<D extends DType>(x: Tensor<D>, shape: Shape): Tensor
   const own = stridesOf(x.shape);
   const strides = shape.map((d, i) => (i < offset || x.shape[i - offset] === 1 ? 0 : own[i - offset]!));
   const out = allocate(x.dtype, size);
+  const src = x.data;
   const index = new Array<number>(shape.length).fill(0);
   let from = 0;
   for (let i = 0; i < size; i++) {
-    out[i] = x.data[from]!;
+    out[i] = src[from]!;
     for (let d = shape.length - 1; d >= 0; d--) {
       index[d]!++;
       from += strides[d]!;
@@ -110,13 +112,15 @@ export type IndexList = Tensor<'int32'> | Int32Array | readonly number[];
  */
 export function take<D extends DType>(x: Tensor<D>, indices: IndexList, axis = 0): Tensor<D> {
   const a = normalizeAxis('take', axis, x.ndim);
-  const idx = indices instanceof Tensor ? indices.data : indices;
+  const count = indices instanceof Tensor ? indices.size : indices.length;
   const length = x.shape[a]!;
   const outer = sizeOf(x.shape.slice(0, a));
   const inner = sizeOf(x.shape.slice(a + 1));
   const shape = [...x.shape];
-  shape[a] = idx.length;
-  const out = allocate(x.dtype, outer * idx.length * inner);
+  shape[a] = count;
+  const out = allocate(x.dtype, outer * count * inner);
+  // Read after allocating: an allocation may grow the backend's memory and detach older views.
+  const idx = indices instanceof Tensor ? indices.data : indices;
   for (let j = 0; j < idx.length; j++) {
     let k = idx[j]!;
     if (k < 0) k += length;
@@ -211,11 +215,12 @@ export function slice<D extends DType>(x: Tensor<D>, specs: readonly SliceSpec[]
   const strides = stridesOf(x.shape);
   const size = sizeOf(lengths);
   const out = allocate(x.dtype, size);
+  const src = x.data;
   const index = new Array<number>(x.ndim).fill(0);
   for (let i = 0; i < size; i++) {
     let from = 0;
     for (let d = 0; d < x.ndim; d++) from += (starts[d]! + index[d]! * steps[d]!) * strides[d]!;
-    out[i] = x.data[from]!;
+    out[i] = src[from]!;
     for (let d = x.ndim - 1; d >= 0; d--) {
       if (++index[d]! < lengths[d]!) break;
       index[d] = 0;
@@ -271,9 +276,9 @@ export function oneHot<D extends FloatDType = 'float32'>(
   numClasses: number,
   dtype?: D,
 ): Tensor<D> {
-  const idx = labels instanceof Tensor ? labels.data : labels;
   const dt = (dtype ?? 'float32') as D;
-  const out = allocate(dt, idx.length * numClasses);
+  const out = allocate(dt, (labels instanceof Tensor ? labels.size : labels.length) * numClasses);
+  const idx = labels instanceof Tensor ? labels.data : labels;
   for (let i = 0; i < idx.length; i++) {
     const k = idx[i]!;
     if (!Number.isInteger(k) || k < 0 || k >= numClasses) {
@@ -287,9 +292,11 @@ export function oneHot<D extends FloatDType = 'float32'>(
 /** True when two tensors have the same shape and dtype and every element is equal (NaN equals NaN). */
 export function arrayEqual(a: Tensor, b: Tensor): boolean {
   if (!shapesEqual(a.shape, b.shape) || a.dtype !== b.dtype) return false;
+  const ad = a.data;
+  const bd = b.data;
   for (let i = 0; i < a.size; i++) {
-    const x = a.data[i]!;
-    const y = b.data[i]!;
+    const x = ad[i]!;
+    const y = bd[i]!;
     if (x !== y && !(Number.isNaN(x) && Number.isNaN(y))) return false;
   }
   return true;

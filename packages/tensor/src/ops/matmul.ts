@@ -52,7 +52,7 @@ export function matmul<D extends DType>(
       throw new Error('matmul: out must not share storage with an operand');
   }
   const tie = backendOf('matmul', a, b, out);
-  const c = out ?? new Tensor(allocate(a.dtype, m * n), [m, n], a.dtype, tie);
+  const c = out ?? new Tensor(allocate(a.dtype, m * n, tie, `matmul [${m},${n}]`), [m, n], a.dtype, tie);
   (tie ?? getBackend()).gemm({
     m,
     n,

@@ -21,7 +21,7 @@ function reduceAxis<D extends DType>(op: ReduceOp, x: Tensor<D>, axis: number, d
   const inner = sizeOf(x.shape.slice(axis + 1));
   const shape = x.shape.map((d, i) => (i === axis ? 1 : d));
   const tie = backendOf(op, x);
-  const out = new Tensor(allocate(dtype, outer * inner), shape, dtype, tie);
+  const out = new Tensor(allocate(dtype, outer * inner, tie), shape, dtype, tie);
   (tie ?? getBackend()).reduce({ op, x: x.data, outer, length, inner, out: out.data });
   return out;
 }
@@ -70,7 +70,8 @@ export function mean<D extends DType>(x: Tensor<D>, options: ReduceOptions = {})
   const axes = normalizeAxes('mean', options.axis, x.ndim);
   const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
   const total = sum(x, options);
-  for (let i = 0; i < total.size; i++) total.data[i] = total.data[i]! / count;
+  const td = total.data;
+  for (let i = 0; i < total.size; i++) td[i] = td[i]! / count;
   return total;
 }
 
@@ -85,7 +86,8 @@ export function variance<D extends DType>(
   const centred = x.sub(m);
   const total = sum(centred.mul(centred), options);
   const denom = count - (options.ddof ?? 0);
-  for (let i = 0; i < total.size; i++) total.data[i] = total.data[i]! / denom;
+  const td = total.data;
+  for (let i = 0; i < total.size; i++) td[i] = td[i]! / denom;
   return total;
 }
 

@@ -1,14 +1,11 @@
-import type { FloatArray } from '../../dtype.js';
 import { convBackwardJs, convForwardJs } from '../js/conv.js';
 import type { ConvBackwardArgs, ConvForwardArgs, ConvGeometry, Kernels } from '../kernels.js';
-import { alignUp, type WasmArena } from './arena.js';
+import type { WasmHeap } from './heap.js';
+import { KernelIo } from './io.js';
 import { asError, waitAll } from './gemm.js';
 import { geometryArgs, type KernelFunction, type KernelModule } from './module.js';
 import { planSamples } from './split.js';
 import type { WasmThreadPool } from './threads.js';
-
-/** Bytes the GEMM's edge tiles may read past an output matrix. */
-const SLACK = 16;
 
 interface ConvSizes {
   S: number;
@@ -46,40 +43,33 @@ function check(
   }
 }
 
-const head = (a: FloatArray, n: number): FloatArray => (a.length === n ? a : a.subarray(0, n));
-
 /**
- * The fused convolution in WebAssembly: x, the filters (and dout) are copied in, the whole layer runs
- * sample by sample inside (assembly/conv.ts: one sample's im2col matrix at a time, never copied out;
+ * The fused convolution in WebAssembly: the whole layer runs sample by sample on the operands where
+ * they live (assembly/conv.ts: one sample's im2col matrix at a time, never copied out;
  * for stride 1 no im2col matrix at all, assembly/direct-conv.ts),
- * and out (or dw, db, dx) are copied back. float64 runs on the js kernels. With a thread pool the
+ * float64 runs on the js kernels. With a thread pool the
  * samples are shared among threads (`planSamples`), each with its own im2col and GEMM scratch; in
  * backward every thread after the first sums its samples' dw and db apart, added up at the end.
  */
 export function createWasmConv(
   module: KernelModule,
-  arena: WasmArena,
+  heap: WasmHeap,
   pool?: WasmThreadPool,
 ): Pick<Kernels, 'convForward' | 'convBackward'> {
   const threads = (pool?.size ?? 0) + 1;
 
-  /** Per-part scratch from `at` on: convScratchBytes each (the im2col matrix and GEMM panels, or the padded images). */
-  const scratchLayout = (
-    at: number,
+  /** Per-part scratch: convScratchBytes each (the im2col matrix and GEMM panels, or the padded images). */
+  const partScratch = (
+    io: KernelIo,
     g: ConvGeometry,
     filters: number,
     parts: number,
     backward: boolean,
     withDx: boolean,
-  ): Scratch => {
+  ): number[] => {
     const [, ...geometry] = geometryArgs(g);
     const bytes = module.convScratchBytes(...geometry, filters, backward ? 1 : 0, withDx ? 1 : 0);
-    const scratch: number[] = [];
-    for (let t = 0; t < parts; t++) {
-      scratch.push(alignUp(at));
-      at = scratch[t]! + bytes;
-    }
-    return { scratch, end: at };
+    return Array.from({ length: parts }, () => io.scratch(bytes));
   };
 
   const convForward = (args: ConvForwardArgs): void => {
@@ -95,23 +85,14 @@ export function createWasmConv(
     check('convForward', 'out', out, sizes.output, g, filters);
     if (sizes.output === 0) return;
     const parts = planSamples(g.batch, 2 * sizes.output * sizes.K, threads);
-    const xAt = arena.base;
-    const wAt = alignUp(xAt + sizes.image * 4);
-    const bAt = alignUp(wAt + sizes.weights * 4);
-    const outAt = alignUp(bAt + filters * 4);
-    const { scratch, end } = scratchLayout(
-      outAt + sizes.output * 4 + SLACK,
-      g,
-      filters,
-      parts.length,
-      false,
-      false,
+    const io = new KernelIo(heap);
+    const [xAt, wAt, bAt, outAt] = io.bind(
+      { in: x, n: sizes.image },
+      { in: w, n: sizes.weights },
+      { in: b, n: filters },
+      { out, n: sizes.output },
     );
-    arena.reserve(end - arena.base);
-    const f32 = arena.f32;
-    f32.set(head(x, sizes.image), xAt >> 2);
-    f32.set(head(w, sizes.weights), wAt >> 2);
-    f32.set(head(b, filters), bAt >> 2);
+    const scratch = partScratch(io, g, filters, parts.length, false, false);
     const imageBytes = g.channels * g.height * g.width * 4;
     const outBytes = filters * sizes.S * 4;
     const call = (t: number): Parameters<KernelModule['convForwardF32']> => {
@@ -128,8 +109,13 @@ export function createWasmConv(
         scratch[t]!,
       ];
     };
-    runParts(pool, parts.length, 'convForwardF32', call, (t) => module.convForwardF32(...call(t)));
-    out.set(arena.f32.subarray(outAt >> 2, (outAt >> 2) + sizes.output));
+    try {
+      runParts(pool, parts.length, 'convForwardF32', call, (t) => module.convForwardF32(...call(t)));
+    } catch (error) {
+      io.abandon();
+      throw error;
+    }
+    io.done();
   };
 
   const convBackward = (args: ConvBackwardArgs): void => {
@@ -146,31 +132,25 @@ export function createWasmConv(
     check('convBackward', 'db', db, filters, g, filters);
     if (dx) check('convBackward', 'dx', dx, sizes.image, g, filters);
     const parts = planSamples(g.batch, 4 * sizes.output * sizes.K, threads);
-    const xAt = arena.base;
-    const wAt = alignUp(xAt + sizes.image * 4);
-    const doutAt = alignUp(wAt + sizes.weights * 4);
-    const dxAt = alignUp(doutAt + sizes.output * 4);
-    // Each part's dw (16 bytes of slack: a GEMM's c), db and float64 sums of db.
-    let at = alignUp(dxAt + sizes.image * 4 + SLACK);
-    const dwAt: number[] = [];
-    const dbAt: number[] = [];
-    const sumsAt: number[] = [];
-    for (let t = 0; t < parts.length; t++) {
-      dwAt.push(at);
-      dbAt.push(alignUp(at + sizes.weights * 4 + SLACK));
-      sumsAt.push(alignUp(dbAt[t]! + filters * 4));
-      at = alignUp(sumsAt[t]! + filters * 8);
+    const io = new KernelIo(heap);
+    const [xAt, wAt, doutAt, dxAt, dw0, db0] = io.bind(
+      { in: x, n: sizes.image },
+      { in: w, n: sizes.weights },
+      { in: dout, n: sizes.output },
+      { out: dx ?? x, n: dx ? sizes.image : 0 },
+      accumulate ? { inout: dw, n: sizes.weights } : { out: dw, n: sizes.weights },
+      accumulate ? { inout: db, n: filters } : { out: db, n: filters },
+    );
+    // Part 0 writes dw and db; every later part its own dw and db, summed into them at the end.
+    // Each part has float64 sums of its db.
+    const dwAt = [dw0];
+    const dbAt = [db0];
+    for (let t = 1; t < parts.length; t++) {
+      dwAt.push(io.scratch(sizes.weights * 4));
+      dbAt.push(io.scratch(filters * 4));
     }
-    const { scratch, end } = scratchLayout(at, g, filters, parts.length, true, dx !== undefined);
-    arena.reserve(end - arena.base);
-    const f32 = arena.f32;
-    f32.set(head(x, sizes.image), xAt >> 2);
-    f32.set(head(w, sizes.weights), wAt >> 2);
-    f32.set(head(dout, sizes.output), doutAt >> 2);
-    if (accumulate) {
-      f32.set(head(dw, sizes.weights), dwAt[0]! >> 2);
-      f32.set(head(db, filters), dbAt[0]! >> 2);
-    }
+    const sumsAt = parts.map(() => io.scratch(filters * 8));
+    const scratch = partScratch(io, g, filters, parts.length, true, dx !== undefined);
     const imageBytes = g.channels * g.height * g.width * 4;
     const outBytes = filters * sizes.S * 4;
     const call = (t: number): Parameters<KernelModule['convBackwardF32']> => {
@@ -191,24 +171,21 @@ export function createWasmConv(
         sumsAt[t]!,
       ];
     };
-    runParts(pool, parts.length, 'convBackwardF32', call, (t) => module.convBackwardF32(...call(t)));
+    try {
+      runParts(pool, parts.length, 'convBackwardF32', call, (t) => module.convBackwardF32(...call(t)));
+    } catch (error) {
+      io.abandon();
+      throw error;
+    }
     // dw += each later part's dw, db likewise (in part order).
     for (let t = 1; t < parts.length; t++) {
       module.binaryF32(0, 1, sizes.weights, dwAt[0]!, 0, 1, dwAt[t]!, 0, 1, dwAt[0]!);
       module.binaryF32(0, 1, filters, dbAt[0]!, 0, 1, dbAt[t]!, 0, 1, dbAt[0]!);
     }
-    const result = arena.f32;
-    dw.set(result.subarray(dwAt[0]! >> 2, (dwAt[0]! >> 2) + sizes.weights));
-    db.set(result.subarray(dbAt[0]! >> 2, (dbAt[0]! >> 2) + filters));
-    dx?.set(result.subarray(dxAt >> 2, (dxAt >> 2) + sizes.image));
+    io.done();
   };
 
   return { convForward, convBackward };
-}
-
-interface Scratch {
-  scratch: number[];
-  end: number;
 }
 
 /** Parts 1.. on the workers, part 0 here, then waits for all (a failure is thrown after every wait). */

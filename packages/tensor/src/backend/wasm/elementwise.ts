@@ -1,18 +1,19 @@
 import type { AnyTypedArray } from '../../dtype.js';
 import { jsKernels } from '../js/js.js';
 import type { BinaryArgs, UnaryOp } from '../kernels.js';
-import { alignUp, type WasmArena } from './arena.js';
+import type { WasmHeap } from './heap.js';
+import { KernelIo, withIo } from './io.js';
 import { collapseBroadcast } from './broadcast.js';
 import type { KernelModule } from './module.js';
 import { ARITHMETIC_CODES, COMPARISON_CODES, UNARY_CODES } from './op-codes.js';
 
 /**
- * float32 unary ops in WebAssembly: x is copied in, out copied back (x and out may be one array).
+ * float32 unary ops in WebAssembly (x and out may be one array).
  * Other dtypes, and ops without a code (log, tanh), run on the js kernels.
  */
 export function createWasmUnary(
   module: KernelModule,
-  arena: WasmArena,
+  heap: WasmHeap,
 ): (op: UnaryOp, x: AnyTypedArray, out: AnyTypedArray) => void {
   return (op, x, out) => {
     const code = UNARY_CODES[op];
@@ -20,22 +21,18 @@ export function createWasmUnary(
       jsKernels.unary(op, x, out);
       return;
     }
-    const n = x.length;
-    const xAt = arena.base;
-    const outAt = alignUp(xAt + n * 4);
-    arena.reserve(outAt + n * 4 - arena.base);
-    const f32 = arena.f32;
-    f32.set(x, xAt >> 2);
-    module.unaryF32(code, xAt, outAt, n);
-    out.set(f32.subarray(outAt >> 2, (outAt >> 2) + n));
+    withIo(heap, (io) => {
+      const [xAt, outAt] = io.bind({ in: x }, { out, n: x.length });
+      module.unaryF32(code, xAt, outAt, x.length);
+    });
   };
 }
 
 /**
  * float32 binary ops in WebAssembly, any broadcast: arithmetic writes float32, comparisons uint8.
- * Both operands are copied in whole, the result copied back. Other dtypes and pow run on the js kernels.
+ * Other dtypes and pow run on the js kernels.
  */
-export function createWasmBinary(module: KernelModule, arena: WasmArena): (args: BinaryArgs) => void {
+export function createWasmBinary(module: KernelModule, heap: WasmHeap): (args: BinaryArgs) => void {
   return (args) => {
     const { op, a, b, out, outShape } = args;
     const arithmetic = ARITHMETIC_CODES[op];
@@ -55,12 +52,8 @@ export function createWasmBinary(module: KernelModule, arena: WasmArena): (args:
     const total = out.length;
     if (total === 0) return;
     const bytesPerOut = comparison !== undefined ? 1 : 4;
-    const aAt = arena.base;
-    const bAt = alignUp(aAt + a.length * 4);
-    const outAt = alignUp(bAt + b.length * 4);
-    arena.reserve(outAt + total * bytesPerOut - arena.base);
-    arena.f32.set(a, aAt >> 2);
-    arena.f32.set(b, bAt >> 2);
+    const io = new KernelIo(heap);
+    const [aAt, bAt, outAt] = io.bind({ in: a }, { in: b }, { out, n: total });
     const kernel = comparison !== undefined ? module.compareF32 : module.binaryF32;
     const code = comparison ?? arithmetic!;
     // The last two axes go to one call; any axes before them are walked here, one call per block.
@@ -75,6 +68,7 @@ export function createWasmBinary(module: KernelModule, arena: WasmArena): (args:
     const index = new Array<number>(lead.length).fill(0);
     let offA = 0;
     let offB = 0;
+    // (A kernel call only throws on a bug; the temporaries of that call are then lost.)
     for (let o = 0; o < total; o += block) {
       kernel(code, outer, inner, aAt + offA * 4, sa, ia, bAt + offB * 4, sb, ib, outAt + o * bytesPerOut);
       for (let axis = lead.length - 1; axis >= 0; axis--) {
@@ -87,7 +81,6 @@ export function createWasmBinary(module: KernelModule, arena: WasmArena): (args:
         index[axis] = 0;
       }
     }
-    if (out instanceof Uint8Array) out.set(arena.u8.subarray(outAt, outAt + total));
-    else out.set(arena.f32.subarray(outAt >> 2, (outAt >> 2) + total));
+    io.done();
   };
 }

@@ -4,7 +4,7 @@ import { wasmApi } from './api.js';
 
 /**
  * The exports of `assembly/index.ts`, typed. Pointers are byte offsets into `memory`; booleans are
- * passed as 0/1. Everything above `heapBase()` belongs to JavaScript (see `arena.ts`).
+ * passed as 0/1. Everything above `heapBase()` belongs to JavaScript (see `heap.ts`).
  */
 export interface KernelModule {
   readonly memory: WasmMemory;

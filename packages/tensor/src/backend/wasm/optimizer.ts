@@ -1,7 +1,8 @@
 import type { FloatArray } from '../../dtype.js';
 import type { FusedKernels, OptimizerUpdate } from '../kernels.js';
-import type { WasmArena } from './arena.js';
-import { arenaBlocks, asFloat32, getF32, putF32 } from './layout.js';
+import type { WasmHeap } from './heap.js';
+import { withIo } from './io.js';
+import { asFloat32 } from './layout.js';
 import type { KernelModule } from './module.js';
 import { OPTIMIZER_CODES } from './op-codes.js';
 
@@ -33,13 +34,13 @@ function encode(u: OptimizerUpdate): Encoded {
 }
 
 /**
- * The optimizers' updates fused in WebAssembly for float32: the weights, gradient and slots are copied
- * in, updated there, and the weights and slots copied back. Other dtypes (float64: the book-parity
+ * The optimizers' updates fused in WebAssembly for float32, in place: where the weights,
+ * gradient and slots live in the heap (tensors of this backend), nothing is copied. Other dtypes (float64: the book-parity
  * tests) are declined: the optimizer then runs its own reference update (`@dl/optim`'s `adam.ts`, ...).
  */
 export function createWasmOptimizer(
   module: KernelModule,
-  arena: WasmArena,
+  heap: WasmHeap,
 ): NonNullable<FusedKernels['optimizerUpdate']> {
   return (u: OptimizerUpdate, w: FloatArray, g: FloatArray) => {
     const n = w.length;
@@ -47,21 +48,15 @@ export function createWasmOptimizer(
     const f32 = asFloat32([w, g, ...slots]);
     if (!f32 || n === 0) return false;
     const [w32, g32, s1 = w32, s2 = w32] = f32;
-    const [wAt, gAt, s1At, s2At] = arenaBlocks(
-      arena,
-      n * 4,
-      n * 4,
-      slots.length > 0 ? n * 4 : 0,
-      slots.length > 1 ? n * 4 : 0,
-    );
-    putF32(arena, wAt, w32);
-    putF32(arena, gAt, g32, n);
-    if (slots.length > 0) putF32(arena, s1At, s1, n);
-    if (slots.length > 1) putF32(arena, s2At, s2, n);
-    module.optimizerUpdateF32(kind, n, wAt, gAt, s1At, s2At, ...hyper);
-    getF32(arena, wAt, w32);
-    if (slots.length > 0) getF32(arena, s1At, s1.subarray(0, n));
-    if (slots.length > 1) getF32(arena, s2At, s2.subarray(0, n));
+    withIo(heap, (io) => {
+      const [wAt, gAt, s1At, s2At] = io.bind(
+        { inout: w32 },
+        { in: g32, n },
+        { inout: s1, n: slots.length > 0 ? n : 0 },
+        { inout: s2, n: slots.length > 1 ? n : 0 },
+      );
+      module.optimizerUpdateF32(kind, n, wAt, gAt, s1At, s2At, ...hyper);
+    });
     return true;
   };
 }

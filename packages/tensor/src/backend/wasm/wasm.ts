@@ -1,5 +1,5 @@
 import type { FusedKernels, Kernels } from '../kernels.js';
-import { WasmArena } from './arena.js';
+import { WasmHeap, WASM32_MAX_PAGES, type CopyCounts, type HeapStats } from './heap.js';
 import { hasWasmRelaxedSimd, hasWasmSimd, type WasmFeatures, type WasmVariant } from './features.js';
 import { createWasmActivation } from './activation.js';
 import { createWasmBatchNorm } from './batch-norm.js';
@@ -7,7 +7,7 @@ import { createWasmConv } from './conv.js';
 import { createWasmDropout } from './dropout.js';
 import { createWasmBinary, createWasmUnary } from './elementwise.js';
 import { createWasmGemm } from './gemm.js';
-import { wasmApi } from './api.js';
+import { wasmApi, type WasmMemory } from './api.js';
 import { loadWasmBytes } from './load.js';
 import { compileKernels, instantiateKernels, type KernelModule } from './module.js';
 import { createWasmOptimizer } from './optimizer.js';
@@ -39,8 +39,18 @@ export interface WasmKernels extends Kernels {
   /** Every fused kernel (float32; each declines other dtypes). */
   readonly fused: Required<FusedKernels>;
   readonly features: WasmFeatures;
-  /** Bytes of WebAssembly memory held: the arena grows to the largest call so far, never shrinks. */
+  /** Bytes of WebAssembly memory held (it grows when the heap needs more, and never shrinks). */
   readonly memoryBytes: () => number;
+  /** Tensors of this backend live in its memory (see `heap.ts`). */
+  readonly storage: WasmHeap['storage'];
+  /** The heap's size, high-water mark and live bytes. */
+  readonly heapStats: () => HeapStats;
+  /**
+   * Bytes the kernels copied between JavaScript arrays and the memory since the backend was made:
+   * operands that were not tensors of this backend. Training on this backend copies only the batch,
+   * its labels and the Dropout masks in.
+   */
+  readonly copies: () => Readonly<CopyCounts>;
   /** Ends the worker threads (no-op with one thread); the backend must not be used afterwards. */
   readonly close: () => Promise<void>;
   /**
@@ -50,14 +60,14 @@ export interface WasmKernels extends Kernels {
   readonly threadCalls: () => { worker: number; main: number };
 }
 
-/** Arena reserved and touched at load: a 100×784·784×50 product needs ~0.7 MiB. */
-const INITIAL_ARENA_BYTES = 4 << 20;
+/** Heap reserved and touched at load: the book's TwoLayerNet trains in ~2 MiB. */
+const INITIAL_HEAP_BYTES = 4 << 20;
 /**
- * The most a threaded backend's shared memory may grow to: 1 GiB (16384 pages of 64 KiB). Shared
- * memory cannot move, so engines reserve its maximum up front; the Convolution layer's chunks keep
- * a training step of the book's networks far below it.
+ * The most a threaded backend's shared memory may grow to: 4 GiB, all wasm32 addresses (shared
+ * memory cannot move, so engines reserve its maximum as address space up front); 1 GiB where the
+ * engine refuses that.
  */
-const SHARED_MEMORY_MAX_PAGES = 16384;
+const SHARED_MEMORY_MAX_PAGES = [WASM32_MAX_PAGES, 16384];
 const MAX_THREADS = 64;
 
 function chooseVariant(simd: WasmBackendOptions['simd'] = 'auto'): WasmVariant {
@@ -75,7 +85,7 @@ function chooseVariant(simd: WasmBackendOptions['simd'] = 'auto'): WasmVariant {
 }
 
 /**
- * Moves first-call costs out of the first real call: the arena's pages were touched when reserved,
+ * Moves first-call costs out of the first real call: the heap's pages were touched when reserved,
  * and one 128×128×128 product per transpose combination spends V8's tier-up budget on the baseline code
  * (Liftoff), so the optimised code (TurboFan) is compiled early. Costs a few ms.
  */
@@ -88,6 +98,20 @@ function warmUp(kernels: Kernels): void {
       kernels.gemm({ m: size, n: size, k: size, transA, transB, alpha: 1, beta: 0, a, b: a, c });
     }
   }
+}
+
+/** The shared memory of a threaded backend, with the largest maximum the engine grants. */
+function sharedMemory(): { memory: WasmMemory; maximum: number } {
+  const api = wasmApi()!;
+  let failure: unknown;
+  for (const maximum of SHARED_MEMORY_MAX_PAGES) {
+    try {
+      return { memory: new api.Memory({ initial: 1, maximum, shared: true }), maximum };
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
 }
 
 /** How many threads to run, and why fewer than asked for. */
@@ -117,16 +141,17 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const { threads, note } = await chooseThreads(options.threads);
   let module: KernelModule;
   let pool: WasmThreadPool | undefined;
+  let maxPages = WASM32_MAX_PAGES;
   if (threads > 1) {
     const compiled = await compileKernels(await loadWasmBytes(variant, true));
-    const api = wasmApi()!;
-    const memory = new api.Memory({ initial: 1, maximum: SHARED_MEMORY_MAX_PAGES, shared: true });
-    module = await instantiateKernels(compiled, memory);
-    pool = await WasmThreadPool.create(compiled, memory, threads - 1, module);
+    const memory = sharedMemory();
+    maxPages = memory.maximum;
+    module = await instantiateKernels(compiled, memory.memory);
+    pool = await WasmThreadPool.create(compiled, memory.memory, threads - 1, module);
   } else {
     module = await instantiateKernels(await loadWasmBytes(variant));
   }
-  const arena = new WasmArena(module.memory, module.heapBase(), INITIAL_ARENA_BYTES);
+  const heap = new WasmHeap(module.memory, module.heapBase(), INITIAL_HEAP_BYTES, maxPages);
   const features: WasmFeatures = {
     variant,
     relaxedSimd: hasWasmRelaxedSimd(),
@@ -136,24 +161,27 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const kernels: WasmKernels = {
     name: 'wasm',
     features,
-    memoryBytes: () => arena.byteLength,
+    memoryBytes: () => heap.byteLength,
+    storage: heap.storage,
+    heapStats: () => heap.stats(),
+    copies: () => ({ ...heap.copies }),
     close: () => pool?.close() ?? Promise.resolve(),
     threadCalls: () => ({ worker: pool?.counts.worker ?? 0, main: pool?.counts.main ?? 0 }),
-    gemm: createWasmGemm(module, arena, pool),
-    unary: createWasmUnary(module, arena),
-    binary: createWasmBinary(module, arena),
-    reduce: createWasmReduce(module, arena),
-    ...createWasmActivation(module, arena),
-    ...createWasmWindow(module, arena),
-    ...createWasmConv(module, arena, pool),
-    softmax: createWasmSoftmax(module, arena),
+    gemm: createWasmGemm(module, heap, pool),
+    unary: createWasmUnary(module, heap),
+    binary: createWasmBinary(module, heap),
+    reduce: createWasmReduce(module, heap),
+    ...createWasmActivation(module, heap),
+    ...createWasmWindow(module, heap),
+    ...createWasmConv(module, heap, pool),
+    softmax: createWasmSoftmax(module, heap),
     // The optional tier: whole steps of a layer or an optimizer, float32 only (each declines other
     // dtypes, and the layer or optimizer runs its reference).
     fused: {
-      softmaxCrossEntropyBackward: createWasmSoftmaxCrossEntropyBackward(module, arena),
-      ...createWasmBatchNorm(module, arena),
-      dropout: createWasmDropout(module, arena),
-      optimizerUpdate: createWasmOptimizer(module, arena),
+      softmaxCrossEntropyBackward: createWasmSoftmaxCrossEntropyBackward(module, heap),
+      ...createWasmBatchNorm(module, heap),
+      dropout: createWasmDropout(module, heap),
+      optimizerUpdate: createWasmOptimizer(module, heap),
     },
   };
   warmUp(kernels);

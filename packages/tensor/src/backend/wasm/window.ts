@@ -1,7 +1,7 @@
-import type { FloatArray } from '../../dtype.js';
 import { jsKernels } from '../js/js.js';
 import type { ConvGeometry, Kernels } from '../kernels.js';
-import { alignUp, type WasmArena } from './arena.js';
+import type { WasmHeap } from './heap.js';
+import { withIo } from './io.js';
 import { geometryArgs, type KernelModule } from './module.js';
 
 type WindowKernels = Pick<
@@ -29,16 +29,12 @@ function checkLength(
   }
 }
 
-/** The first `n` elements of `a` (no view is made when that is all of it). */
-const head = <T extends FloatArray | Int32Array>(a: T, n: number): T =>
-  (a.length === n ? a : a.subarray(0, n)) as T;
-
 /**
- * The window kernels in WebAssembly (assembly/window.ts): float32 inputs are copied into the arena,
- * the kernel runs there and the result is copied back; float64 (gradient checks) runs on the js
+ * The window kernels in WebAssembly (assembly/window.ts): float32 (operands outside the heap are
+ * copied in and out, see io.ts); float64 (gradient checks) runs on the js
  * kernels. Results equal the js kernels' bit for bit: the same operations in the same order.
  */
-export function createWasmWindow(module: KernelModule, arena: WasmArena): WindowKernels {
+export function createWasmWindow(module: KernelModule, heap: WasmHeap): WindowKernels {
   return {
     im2col(x, g, col) {
       if (!(x instanceof Float32Array && col instanceof Float32Array)) return jsKernels.im2col(x, g, col);
@@ -46,13 +42,10 @@ export function createWasmWindow(module: KernelModule, arena: WasmArena): Window
       const cn = colSize(g);
       checkLength('im2col', 'x', x, xn, g);
       checkLength('im2col', 'col', col, cn, g);
-      const xAt = arena.base;
-      const colAt = alignUp(xAt + xn * 4);
-      // The row copies load and store whole v128s: 16 bytes of slack after each buffer.
-      arena.reserve(colAt + cn * 4 + 16 - arena.base);
-      arena.f32.set(head(x, xn), xAt >> 2);
-      module.im2colF32(xAt, ...geometryArgs(g), colAt);
-      col.set(arena.f32.subarray(colAt >> 2, (colAt >> 2) + cn));
+      withIo(heap, (io) => {
+        const [xAt, colAt] = io.bind({ in: x, n: xn }, { out: col, n: cn });
+        module.im2colF32(xAt, ...geometryArgs(g), colAt);
+      });
     },
     col2im(col, g, img, accumulate) {
       if (!(col instanceof Float32Array && img instanceof Float32Array))
@@ -61,13 +54,13 @@ export function createWasmWindow(module: KernelModule, arena: WasmArena): Window
       const xn = imageSize(g);
       checkLength('col2im', 'col', col, cn, g);
       checkLength('col2im', 'img', img, xn, g);
-      const colAt = arena.base;
-      const imgAt = alignUp(colAt + cn * 4 + 16);
-      arena.reserve(imgAt + xn * 4 + 16 - arena.base);
-      arena.f32.set(head(col, cn), colAt >> 2);
-      if (accumulate) arena.f32.set(head(img, xn), imgAt >> 2);
-      module.col2imF32(colAt, ...geometryArgs(g), imgAt, accumulate ? 1 : 0);
-      img.set(arena.f32.subarray(imgAt >> 2, (imgAt >> 2) + xn));
+      withIo(heap, (io) => {
+        const [colAt, imgAt] = io.bind(
+          { in: col, n: cn },
+          accumulate ? { inout: img, n: xn } : { out: img, n: xn },
+        );
+        module.col2imF32(colAt, ...geometryArgs(g), imgAt, accumulate ? 1 : 0);
+      });
     },
     maxPool(x, g, out, argmax) {
       if (!(x instanceof Float32Array && out instanceof Float32Array))
@@ -77,15 +70,12 @@ export function createWasmWindow(module: KernelModule, arena: WasmArena): Window
       checkLength('maxPool', 'x', x, xn, g);
       checkLength('maxPool', 'out', out, on, g);
       checkLength('maxPool', 'argmax', argmax, on, g);
-      const xAt = arena.base;
-      // Stride-2 windows are read 8 floats at a time: up to 4 bytes past x's end (16 of slack).
-      const outAt = alignUp(xAt + xn * 4 + 16);
-      const argAt = alignUp(outAt + on * 4);
-      arena.reserve(argAt + on * 4 - arena.base);
-      arena.f32.set(head(x, xn), xAt >> 2);
-      module.maxPoolF32(xAt, ...geometryArgs(g), outAt, argAt);
-      out.set(arena.f32.subarray(outAt >> 2, (outAt >> 2) + on));
-      argmax.set(arena.i32.subarray(argAt >> 2, (argAt >> 2) + on));
+      // Stride-2 windows are read 8 floats at a time: up to 4 bytes past x's end (the heap keeps
+      // 16 bytes readable past every block).
+      withIo(heap, (io) => {
+        const [xAt, outAt, argAt] = io.bind({ in: x, n: xn }, { out, n: on }, { out: argmax, n: on });
+        module.maxPoolF32(xAt, ...geometryArgs(g), outAt, argAt);
+      });
     },
     maxPoolBackward(dout, argmax, dx) {
       if (!(dout instanceof Float32Array && dx instanceof Float32Array))
@@ -94,19 +84,15 @@ export function createWasmWindow(module: KernelModule, arena: WasmArena): Window
       if (argmax.length < count) {
         throw new RangeError(`maxPoolBackward (wasm): argmax has ${argmax.length} elements, dout ${count}`);
       }
-      const dxAt = arena.base;
-      const doutAt = alignUp(dxAt + dx.length * 4);
-      const argAt = alignUp(doutAt + count * 4);
-      arena.reserve(argAt + count * 4 - arena.base);
-      arena.f32.set(dout, doutAt >> 2);
-      arena.i32.set(head(argmax, count), argAt >> 2);
-      const bad = module.maxPoolBackwardF32(doutAt, argAt, count, dxAt, dx.length);
+      const bad = withIo(heap, (io) => {
+        const [dxAt, doutAt, argAt] = io.bind({ out: dx }, { in: dout }, { in: argmax, n: count });
+        return module.maxPoolBackwardF32(doutAt, argAt, count, dxAt, dx.length);
+      });
       if (bad >= 0) {
         throw new RangeError(
           `maxPoolBackward (wasm): argmax[${bad}] = ${argmax[bad]} is outside dx (${dx.length} elements)`,
         );
       }
-      dx.set(arena.f32.subarray(dxAt >> 2, (dxAt >> 2) + dx.length));
     },
     avgPool(x, g, out) {
       if (!(x instanceof Float32Array && out instanceof Float32Array)) return jsKernels.avgPool(x, g, out);
@@ -114,12 +100,10 @@ export function createWasmWindow(module: KernelModule, arena: WasmArena): Window
       const on = pooledSize(g);
       checkLength('avgPool', 'x', x, xn, g);
       checkLength('avgPool', 'out', out, on, g);
-      const xAt = arena.base;
-      const outAt = alignUp(xAt + xn * 4);
-      arena.reserve(outAt + on * 4 - arena.base);
-      arena.f32.set(head(x, xn), xAt >> 2);
-      module.avgPoolF32(xAt, ...geometryArgs(g), outAt);
-      out.set(arena.f32.subarray(outAt >> 2, (outAt >> 2) + on));
+      withIo(heap, (io) => {
+        const [xAt, outAt] = io.bind({ in: x, n: xn }, { out, n: on });
+        module.avgPoolF32(xAt, ...geometryArgs(g), outAt);
+      });
     },
     avgPoolBackward(dout, g, dx) {
       if (!(dout instanceof Float32Array && dx instanceof Float32Array))
@@ -128,12 +112,10 @@ export function createWasmWindow(module: KernelModule, arena: WasmArena): Window
       const on = pooledSize(g);
       checkLength('avgPoolBackward', 'dout', dout, on, g);
       checkLength('avgPoolBackward', 'dx', dx, xn, g);
-      const doutAt = arena.base;
-      const dxAt = alignUp(doutAt + on * 4);
-      arena.reserve(dxAt + xn * 4 - arena.base);
-      arena.f32.set(head(dout, on), doutAt >> 2);
-      module.avgPoolBackwardF32(doutAt, ...geometryArgs(g), dxAt);
-      dx.set(arena.f32.subarray(dxAt >> 2, (dxAt >> 2) + xn));
+      withIo(heap, (io) => {
+        const [doutAt, dxAt] = io.bind({ in: dout, n: on }, { out: dx, n: xn });
+        module.avgPoolBackwardF32(doutAt, ...geometryArgs(g), dxAt);
+      });
     },
   };
 }

@@ -1,0 +1,77 @@
+import type { AnyTypedArray, DType, TypedArrayOf } from './dtype.js';
+
+/**
+ * Storage owned by a backend. The `js` backend keeps plain typed arrays; a backend with its own
+ * memory (`wasm`: its linear memory; later `webgpu`: GPU buffers) allocates a tensor's elements there
+ * and hands out views. A view is registered with its block, so a tensor made over it (a reshape, or
+ * `new Tensor(view, ...)`) finds the block again, and a kernel finds the block's address even after
+ * the memory grew (non-shared WebAssembly memory detaches its old buffer on growth).
+ *
+ * Lifetimes without `dispose()`: a step scope (`stepScope`) releases what was allocated inside it and
+ * not returned; networks and optimizers hold their long-lived buffers; a `FinalizationRegistry` frees
+ * what nobody references any more (the backstop for tensors made outside any scope).
+ */
+export interface BackendStorage {
+  /**
+   * A zero-filled array of `length` elements of `dtype` in this backend's memory, registered as a
+   * view of its block. `label` names it in an out-of-memory error (e.g. `matmul [100,50]`).
+   */
+  allocate<D extends DType>(dtype: D, length: number, label?: string): TypedArrayOf<D>;
+  /** Runs `fn` as one step: blocks allocated inside and not reachable from its result are released. */
+  scope<T>(fn: () => T, survivors: (result: T) => Iterable<StorageBlock>): T;
+  /** Runs `fn` with allocations belonging to no step (long-lived state made lazily inside a step). */
+  unscoped<T>(fn: () => T): T;
+}
+
+/** A block of a backend's memory holding one tensor's elements (views of it share the block). */
+export interface StorageBlock {
+  readonly dtype: DType;
+  readonly length: number;
+  /** A view of the elements; throws when the block was released, or cannot be read synchronously. */
+  view(): AnyTypedArray;
+  /** Marks where the block's owner stands for the error message of a released block. */
+  readonly released: boolean;
+}
+
+const blocks = new WeakMap<object, StorageBlock>();
+
+/** Records that `view` shows the elements of `block`. */
+export function registerView(view: AnyTypedArray, block: StorageBlock): void {
+  blocks.set(view, block);
+}
+
+/** The block `array` is a registered view of (possibly detached by memory growth since), if any. */
+export function blockOf(array: AnyTypedArray): StorageBlock | undefined {
+  return blocks.get(array);
+}
+
+/** How a tensor exposes its block to a scope (a symbol, so the storage module needs no Tensor import). */
+export const STORAGE_BLOCK: unique symbol = Symbol('dl.storageBlock');
+
+interface HasBlock {
+  readonly [STORAGE_BLOCK]: StorageBlock | undefined;
+}
+
+function hasBlock(value: object): value is HasBlock {
+  return STORAGE_BLOCK in value;
+}
+
+/**
+ * The blocks of every tensor in `result`: the result itself, or tensors inside arrays, Maps and plain
+ * objects (a few levels deep), which is where a step returns what it keeps.
+ */
+export function* blocksIn(result: unknown, depth = 4): Generator<StorageBlock> {
+  if (result === null || typeof result !== 'object' || depth < 0) return;
+  if (hasBlock(result)) {
+    const block = result[STORAGE_BLOCK];
+    if (block !== undefined) yield block;
+    return;
+  }
+  if (Array.isArray(result)) {
+    for (const item of result) yield* blocksIn(item, depth - 1);
+  } else if (result instanceof Map) {
+    for (const item of result.values()) yield* blocksIn(item, depth - 1);
+  } else if (Object.getPrototypeOf(result) === Object.prototype) {
+    for (const item of Object.values(result)) yield* blocksIn(item, depth - 1);
+  }
+}
