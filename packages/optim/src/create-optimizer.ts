@@ -1,3 +1,4 @@
+import type { Kernels } from '@dl/tensor';
 import { AdaGrad } from './adagrad.js';
 import { Adam } from './adam.js';
 import { Momentum } from './momentum.js';
@@ -45,8 +46,14 @@ export function createOptimizer<K extends OptimizerName>(
 }
 
 /** A new optimizer of the state's kind that continues exactly where the saved one stopped. */
-export function createOptimizerFromState<K extends OptimizerName>(state: OptimizerState<K>): Optimizer<K> {
-  const optimizer = createOptimizer(state.kind);
+export function createOptimizerFromState<K extends OptimizerName>(
+  state: OptimizerState<K>,
+  options: { backend?: Kernels } = {},
+): Optimizer<K> {
+  const optimizer = createOptimizer(
+    state.kind,
+    (options.backend === undefined ? {} : { backend: options.backend }) as OptimizerOptions<K>,
+  );
   optimizer.setState(state as unknown as OptimizerState);
   return optimizer;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { loadModel, parseModelSpec, saveModel, type LayerNetwork, type ModelSpec } from '@dl/layers';
+import { getBackend, type Kernels } from '@dl/tensor';
 import {
   createOptimizerFromState,
   optimizerStateFromTensors,
@@ -53,8 +54,11 @@ export interface LoadedCheckpoint {
   info: CheckpointInfo | undefined;
 }
 
-/** Reads a checkpoint or any saved model; errors are one line naming the file. */
-export function readCheckpoint(path: string): LoadedCheckpoint {
+/**
+ * Reads a checkpoint or any saved model, its network and optimizer on `backend` (by default the
+ * process default's, as `dl` activated it); errors are one line naming the file.
+ */
+export function readCheckpoint(path: string, backend: Kernels = getBackend()): LoadedCheckpoint {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -63,7 +67,7 @@ export function readCheckpoint(path: string): LoadedCheckpoint {
   }
   let loaded;
   try {
-    loaded = loadModel(bytes, { file: path });
+    loaded = loadModel(bytes, { file: path, backend });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     throw new RunError(message.includes(path) ? message : `${path}: ${message}`, 1, { cause: e });
@@ -85,6 +89,7 @@ export function readCheckpoint(path: string): LoadedCheckpoint {
             loaded.optimizer.header as OptimizerStateHeader,
             loaded.optimizer.tensors,
           ),
+          { backend },
         );
   return { network: loaded.network, spec: loaded.spec, optimizer, info };
 }

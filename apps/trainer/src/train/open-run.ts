@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { buildModel, specInputShape, type FloatTensor, type LayerNetwork, type ModelSpec } from '@dl/layers';
 import { removeStaleTempFiles } from '@dl/layers/node';
 import { createOptimizer, type Optimizer } from '@dl/optim';
-import { Rng, Tensor } from '@dl/tensor';
+import { getBackend, Rng, Tensor } from '@dl/tensor';
 import { activateBackend, resolveThreads, type ActiveBackend } from '../backend.js';
 import type { Io } from '../cli/io.js';
 import { CliError } from '../cli-error.js';
@@ -91,8 +91,9 @@ function startFresh(
   spec: ModelSpec,
 ): Pick<OpenedRun, 'network' | 'optimizer' | 'info'> {
   return {
-    network: buildModel(spec, { rng: new Rng(settings.seed) }),
-    optimizer: createOptimizer(settings.optimizer, { lr: settings.lr }),
+    // On the backend `dl` activated, explicitly: the network's tensors live in its storage.
+    network: buildModel(spec, { rng: new Rng(settings.seed), backend: getBackend() }),
+    optimizer: createOptimizer(settings.optimizer, { lr: settings.lr, backend: getBackend() }),
     info: undefined,
   };
 }

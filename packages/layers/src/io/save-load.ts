@@ -1,4 +1,4 @@
-import { fromHalf, toHalf, type FloatDType, type HalfFormat, type RngState } from '@dl/tensor';
+import { fromHalf, toHalf, type FloatDType, type HalfFormat, type Kernels, type RngState } from '@dl/tensor';
 import type { WeightPrecision } from '../analysis/reduced-precision.js';
 import type { FloatTensor } from '../layer.js';
 import type { LayerNetwork } from '../networks/layer-network.js';
@@ -156,10 +156,14 @@ function storeAs(name: string, value: FloatTensor, precision: WeightPrecision | 
  * files without it: the stored weights' dtype), and restores every parameter and buffer after
  * checking names, dtypes and shapes (missing or extra tensors are errors, listed together). Weights
  * stored in a narrower precision (F32 for a float64 network, F16, BF16) are widened exactly.
- * `options.file` names the file in errors.
+ * `options.file` names the file in errors; `options.backend` is the backend the network is built on
+ * (its weights then live in that backend's storage).
  */
-export function loadModel(bytes: Uint8Array, options: { file?: string } = {}): LoadedModel {
-  const { file } = options;
+export function loadModel(
+  bytes: Uint8Array,
+  options: { file?: string; backend?: Kernels } = {},
+): LoadedModel {
+  const { file, backend } = options;
   const fail = (message: string): never => {
     throw new ModelFileError(message, file);
   };
@@ -201,7 +205,7 @@ export function loadModel(bytes: Uint8Array, options: { file?: string } = {}): L
 
   let network: LayerNetwork;
   try {
-    network = buildModel(spec, { dtype });
+    network = buildModel(spec, { dtype, ...(backend === undefined ? {} : { backend }) });
   } catch (e) {
     return specError(e);
   }

@@ -320,16 +320,10 @@ export class WasmStorage implements BackendStorage {
   readonly #heap: WasmHeap;
   readonly #scopes: Scope[] = [];
   #steps = 0;
-  readonly #registry = new FinalizationRegistry<{ heap: WasmHeap; at: number; freed: { done: boolean } }>(
-    (held) => {
-      if (!held.freed.done) {
-        held.freed.done = true;
-        held.heap.free(held.at);
-      }
-    },
+  /** Frees the memory of blocks made outside every step once nothing references them. */
+  readonly #registry = new FinalizationRegistry<{ heap: WasmHeap; at: number }>((held) =>
+    held.heap.free(held.at),
   );
-  /** Each block's finalization token, so an explicit release cancels the backstop. */
-  readonly #tokens = new WeakMap<WasmBlock, { done: boolean }>();
 
   constructor(heap: WasmHeap) {
     this.#heap = heap;
@@ -343,11 +337,16 @@ export class WasmStorage implements BackendStorage {
     const bytes = length * BYTES[dtype];
     const at = this.#heap.alloc(bytes, label ?? `a ${dtype} tensor of ${length} elements`, true);
     const block = new WasmBlock(this.#heap, dtype, length, at);
-    const freed = { done: false };
-    this.#tokens.set(block, freed);
-    this.#registry.register(block, { heap: this.#heap, at, freed }, freed);
-    this.#scopes.at(-1)?.blocks?.push(block);
+    const scope = this.#scopes.at(-1);
+    // A block of a step is released by the step (no need to tell the collector, which costs more
+    // than the allocation); one outside every step is freed once it is garbage.
+    if (scope?.blocks) scope.blocks.push(block);
+    else this.#track(block);
     return block.view() as TypedArrayOf<D>;
+  }
+
+  #track(block: WasmBlock): void {
+    this.#registry.register(block, { heap: this.#heap, at: block.address() });
   }
 
   unscoped<T>(fn: () => T): T {
@@ -375,18 +374,15 @@ export class WasmStorage implements BackendStorage {
     this.#releaseAll(scope, keep);
     // What survives belongs to the enclosing scope (or, outside every scope, to the backstop).
     const outer = this.#scopes.at(-1)?.blocks;
-    if (outer) for (const block of scope.blocks) if (keep.has(block)) outer.push(block);
+    for (const block of scope.blocks) {
+      if (!keep.has(block)) continue;
+      if (outer) outer.push(block);
+      else this.#track(block);
+    }
     return result;
   }
 
   #releaseAll(scope: { step: number; blocks: WasmBlock[] }, keep: Set<StorageBlock>): void {
-    for (const block of scope.blocks) {
-      if (keep.has(block)) continue;
-      const freed = this.#tokens.get(block);
-      if (freed === undefined || freed.done) continue;
-      freed.done = true;
-      this.#registry.unregister(freed);
-      block.release(scope.step);
-    }
+    for (const block of scope.blocks) if (!keep.has(block)) block.release(scope.step);
   }
 }
