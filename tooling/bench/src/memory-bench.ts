@@ -44,7 +44,7 @@ export interface MemoryBenchOptions {
 const STEPS = 50;
 const QUICK_STEPS = 10;
 const SEED = 0;
-// One run of DeepConvNet in NumPy takes ~30 s for 50 steps on one core of the development machine.
+// One run of DeepConvNet in NumPy took 35-50 s for 50 steps on the 2-core AMD EPYC host (docs/benchmarks.md).
 const CHILD_TIMEOUT_MS = 10 * 60_000;
 
 const here = fileURLToPath(new URL('.', import.meta.url));
