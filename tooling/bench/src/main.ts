@@ -3,6 +3,7 @@
  * GEMMs, the convolution and pooling layers, whole training steps, DeepConvNet inference on the
  * test images and one epoch of SimpleConvNet on our js and wasm backends (one thread, relaxed SIMD,
  * all threads) side by side with NumPy (the book's code), TensorFlow.js (wasm, cpu) and convnetjs,
+ * and the peak resident memory of a training run of each network, ours against NumPy's,
  * printed as tables (a summary of at most 100 columns with --summary; JSON with --json or --out),
  * with the speed issue's targets checked.
  *
@@ -19,11 +20,13 @@ import { machineInfo } from './machine.js';
 import { runLayerBench } from './layer-bench.js';
 import { runEpochBench } from './epoch-bench.js';
 import { runInferenceBench } from './inference-bench.js';
+import { runMemoryBench } from './memory-bench.js';
 import {
   formatEpochReport,
   formatInferenceReport,
   formatLayerReport,
   formatMachine,
+  formatMemoryReport,
   formatReport,
   formatStepReport,
   formatTargets,
@@ -34,17 +37,18 @@ import { checkTargets } from './targets.js';
 import { createWasmBackend, hasWasmRelaxedSimd, jsKernels, type Kernels } from './tensor.js';
 import { shapeLabel } from './workloads.js';
 
-const USAGE = `usage: bench [--quick] [--summary] [--json] [--out FILE] [--no-numpy] [--no-relaxed] [--only gemm|layers|steps|inference|epoch]
-  --quick        under a minute: the main shapes, short timings, no inference or epoch suites
+const USAGE = `usage: bench [--quick] [--summary] [--json] [--out FILE] [--no-numpy] [--no-relaxed] [--only gemm|layers|steps|inference|epoch|memory]
+  --quick        under a minute: the main shapes, short timings, no inference, epoch or memory suites
   --summary      a short summary that fits 100 columns instead of the full tables
   --json         print the report as JSON
   --out FILE     also write the report as JSON to FILE
   --no-numpy     skip the python3/NumPy columns
   --no-relaxed   do not restart node with --experimental-wasm-relaxed-simd
   --only SUITE   run only the GEMM table, the layer (convolution, pooling) tables, the training steps,
-                 DeepConvNet inference on the test images, or one epoch of SimpleConvNet`;
+                 DeepConvNet inference on the test images, one epoch of SimpleConvNet, or the peak
+                 resident memory of a training run of each network (ours and NumPy's, fresh processes)`;
 
-const SUITES = ['gemm', 'layers', 'steps', 'inference', 'epoch'] as const;
+const SUITES = ['gemm', 'layers', 'steps', 'inference', 'epoch', 'memory'] as const;
 /** The suites a --quick run without --only runs: the others take minutes. */
 const QUICK_SUITES: readonly Suite[] = ['gemm', 'layers', 'steps'];
 type Suite = (typeof SUITES)[number];
@@ -147,7 +151,10 @@ async function main(args: readonly string[]): Promise<number> {
   const epoch = suites.has('epoch')
     ? await runEpochBench({ 'wasm threads': threaded }, quick, (e) => progress(`epoch ${e}`))
     : undefined;
-  const targets = checkTargets(gemm, steps, inference);
+  const memory = suites.has('memory')
+    ? await runMemoryBench({ quick, numpy, onCell: (c) => progress(`memory ${c}`) })
+    : undefined;
+  const targets = checkTargets(gemm, steps, inference, memory);
   await threaded.close();
   // The load average again at the end: the figures were taken between the two.
   const loadAfter = machineInfo().load;
@@ -160,6 +167,7 @@ async function main(args: readonly string[]): Promise<number> {
     steps,
     inference,
     epoch,
+    memory,
     targets,
   };
   if (out !== undefined) writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
@@ -174,6 +182,7 @@ async function main(args: readonly string[]): Promise<number> {
     if (steps) parts.push(formatStepReport(steps));
     if (inference) parts.push(formatInferenceReport(inference));
     if (epoch) parts.push(formatEpochReport(epoch));
+    if (memory) parts.push(formatMemoryReport(memory));
     if (targets.length > 0) parts.push(formatTargets(targets));
     parts.push('', `load average at the end: ${loadAfter.toFixed(2)}`);
     console.log(parts.join('\n'));

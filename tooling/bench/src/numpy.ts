@@ -30,12 +30,12 @@ function childEnv(threads: NumpyThreads): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs a script of `python/` with a JSON request on stdin; its JSON reply, or why there is none. */
-export function runPython<T>(
+/** Runs a script of `python/` with a JSON request on stdin; its stdout, or why there is none. */
+export function runPythonScript(
   script: string,
   request: unknown,
   threads: NumpyThreads,
-): { ok: true; reply: T } | { ok: false; reason: string } {
+): { ok: true; stdout: string } | { ok: false; reason: string } {
   const python = process.env.PYTHON ?? 'python3';
   const child = spawnSync(python, [fileURLToPath(new URL(`../python/${script}`, import.meta.url))], {
     input: JSON.stringify(request),
@@ -49,7 +49,17 @@ export function runPython<T>(
     const lastLine = child.stderr.trim().split('\n').pop() ?? '';
     return { ok: false, reason: `${python} exited with ${child.status}: ${lastLine}` };
   }
-  return { ok: true, reply: JSON.parse(child.stdout) as T };
+  return { ok: true, stdout: child.stdout };
+}
+
+/** Runs a script of `python/` with a JSON request on stdin; its JSON reply, or why there is none. */
+export function runPython<T>(
+  script: string,
+  request: unknown,
+  threads: NumpyThreads,
+): { ok: true; reply: T } | { ok: false; reason: string } {
+  const run = runPythonScript(script, request, threads);
+  return run.ok ? { ok: true, reply: JSON.parse(run.stdout) as T } : run;
 }
 
 /** Times `a @ b` for each workload in a python3 child (`$PYTHON` overrides the interpreter). */

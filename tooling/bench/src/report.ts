@@ -6,6 +6,7 @@ import { LAYER_ENGINES, type LayerBenchReport, type LayerCell } from './layer-be
 import { layerFlops, layerLabel } from './layer-workloads.js';
 import type { EpochReport } from './epoch-bench.js';
 import type { InferenceReport } from './inference-bench.js';
+import { MEMORY_ENGINES, peakKiB, type MemoryCell, type MemoryReport } from './memory-bench.js';
 import type { StepBenchReport, StepCell } from './step-bench.js';
 import type { TargetResult } from './targets.js';
 
@@ -210,6 +211,44 @@ export function formatEpochReport(report: EpochReport): string {
   return lines.join('\n');
 }
 
+/** Peak resident set in MiB, the process before the library and data loaded in parentheses. */
+export function memoryText(cell: MemoryCell | undefined): string {
+  if (!cell) return 'n/a';
+  if ('skipped' in cell) return cell.skipped;
+  return `${(cell.maxRssKiB / 1024).toFixed(0)} (${(cell.startKiB / 1024).toFixed(0)})`;
+}
+
+/** ours / NumPy's peak, to three places, or n/a. */
+export function memoryRatio(ours: MemoryCell | undefined, numpy: MemoryCell | undefined): string {
+  const a = peakKiB(ours);
+  const b = peakKiB(numpy);
+  return a === undefined || b === undefined ? 'n/a' : (a / b).toFixed(3);
+}
+
+/** Peak resident memory of each network's training run, ours and NumPy's, and their ratio. */
+export function formatMemoryReport(report: MemoryReport): string {
+  const what = (engine: (typeof MEMORY_ENGINES)[number]): string => report.engines[engine] ?? 'n/a';
+  const lines = [
+    '',
+    `peak resident memory of a training run, MiB: ${report.steps} steps of batch 100 from ${report.data}, ` +
+      'each run in a fresh process, loading the data included; in parentheses the process before the ' +
+      'library and the data loaded (node with tsx; python3 with NumPy)',
+    `ours: the library's Trainer; wasm 1T: ${what('wasm 1T')}; wasm threads: ${what('wasm threads')}`,
+    `numpy: ${what('numpy 1T')}, the book's code (float64 weights, float32 images); ` +
+      '1T: OPENBLAS_NUM_THREADS=1; MT: OpenBLAS default threads',
+  ];
+  const rows = report.rows.map(({ name, cells }) => [
+    name,
+    ...MEMORY_ENGINES.map((e) => memoryText(cells[e])),
+    memoryRatio(cells['wasm 1T'], cells['numpy 1T']),
+    memoryRatio(cells['wasm threads'], cells['numpy MT']),
+    '<= 1',
+  ]);
+  const header = ['network', ...MEMORY_ENGINES, '1T / numpy 1T', 'threads / numpy MT', 'target'];
+  lines.push('', formatTable(header, rows));
+  return lines.join('\n');
+}
+
 /** The issue's targets: ratio, bound, met or missed by how much. */
 export function formatTargets(targets: readonly TargetResult[]): string {
   const rows = targets.map((t) => [
@@ -221,8 +260,8 @@ export function formatTargets(targets: readonly TargetResult[]): string {
   ]);
   return [
     '',
-    'targets (this run; ratio = time of ours / time of the reference, but speed for the GEMM one; ' +
-      'a target is met when all its rows are)',
+    'targets (this run; ratio = time of ours / time of the reference, but speed for the GEMM one ' +
+      'and peak resident memory for the RSS ones; a target is met when all its rows are)',
     formatTable(['target', 'compared', 'ratio', 'bound', 'verdict'], rows),
   ].join('\n');
 }

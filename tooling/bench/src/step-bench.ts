@@ -1,76 +1,14 @@
 import { convnetjsStep } from './convnetjs.js';
-import type * as NetworksModule from './networks.js';
 import type { LayerNetwork } from './networks.js';
 import { runPython, type NumpyThreads } from './numpy.js';
+import { STEP_WORKLOADS, type StepWorkload } from './step-workloads.js';
 import { randint, randn, Rng, withBackend, type Kernels } from './tensor.js';
-import { loadTfjs, TFJS_BACKENDS, tfjsTrainer, type TfjsNetworkName } from './tfjs.js';
+import { loadTfjs, TFJS_BACKENDS, tfjsTrainer } from './tfjs.js';
 
 /** One training step (batch 100): forward, backward and the optimizer's update, as the Trainer runs it. */
-type Networks = typeof NetworksModule;
 type NetInput = Parameters<LayerNetwork['gradient']>[0];
 type NetLabels = Parameters<LayerNetwork['gradient']>[1];
 type NetContext = Parameters<LayerNetwork['gradient']>[2];
-
-export interface StepWorkload {
-  name: string;
-  /** The network in python/steps.py and in tfjs.ts. */
-  kind: TfjsNetworkName;
-  /** Input shape of one sample. */
-  sample: readonly number[];
-  optimizer: 'sgd' | 'adam';
-  make: (lib: Networks) => { net: LayerNetwork; update: (net: LayerNetwork) => void };
-  /**
-   * Steps timed after the warm-up one: on the js backend, on wasm (and NumPy, TF.js wasm), on
-   * TF.js's cpu backend (0: the first step only, in the full run), on convnetjs (0: not run).
-   */
-  steps: { js: number; wasm: number; tfjsCpu: number; convnetjs: number };
-  /** Why TF.js's cpu backend is not timed at all. */
-  skipTfjsCpu?: string;
-  quick: boolean;
-}
-
-export const STEP_WORKLOADS: readonly StepWorkload[] = [
-  {
-    name: 'TwoLayerNet 784-50-10, SGD',
-    kind: 'two',
-    sample: [784],
-    optimizer: 'sgd',
-    make: ({ SGD, TwoLayerNet }) => {
-      const sgd = new SGD({ lr: 0.1 });
-      return { net: new TwoLayerNet(784, 50, 10), update: (net) => sgd.update(net.params()) };
-    },
-    steps: { js: 30, wasm: 100, tfjsCpu: 30, convnetjs: 0 },
-    quick: true,
-  },
-  {
-    name: 'SimpleConvNet, Adam',
-    kind: 'simple',
-    sample: [1, 28, 28],
-    optimizer: 'adam',
-    make: ({ Adam, SimpleConvNet }) => {
-      const adam = new Adam({ lr: 0.001 });
-      return { net: new SimpleConvNet(), update: (net) => adam.update(net.params()) };
-    },
-    // TF.js's cpu backend takes tens of seconds per step here (its convolution gradients are plain
-    // loops; see docs/benchmarks.md): only one step, and only in the full run. DeepConvNet has about
-    // ten times the FLOPs: not run.
-    steps: { js: 5, wasm: 20, tfjsCpu: 0, convnetjs: 3 },
-    quick: true,
-  },
-  {
-    name: 'DeepConvNet, Adam',
-    kind: 'deep',
-    sample: [1, 28, 28],
-    optimizer: 'adam',
-    make: ({ Adam, DeepConvNet }) => {
-      const adam = new Adam({ lr: 0.001 });
-      return { net: new DeepConvNet(), update: (net) => adam.update(net.params()) };
-    },
-    steps: { js: 2, wasm: 5, tfjsCpu: 0, convnetjs: 1 },
-    skipTfjsCpu: 'not run (minutes)',
-    quick: false,
-  },
-];
 
 /** The comparison columns after our backends'. */
 export const STEP_OTHERS = ['numpy 1T', 'numpy MT', 'tfjs wasm', 'tfjs cpu', 'convnetjs'] as const;
@@ -174,11 +112,11 @@ export async function runStepBench({
       // At run time these are the layers' own Tensor class (one @dl/tensor source module); the type
       // checker sees @dl/tensor's declarations through the layers' package, hence the casts.
       const ctx = { train: true, rng: new Rng(2) } as unknown as NetContext;
-      const { net, update } = workload.make(lib);
+      const { net, optimizer } = workload.make(lib);
       const step = (): void =>
         withBackend(kernels, () => {
           net.gradient(x as unknown as NetInput, t as unknown as NetLabels, ctx);
-          update(net);
+          optimizer.update(net.params());
         });
       const count = engine === 'js' ? workload.steps.js : workload.steps.wasm;
       cells[engine] = timeSteps(step, stepsCount(count, quick));

@@ -1,6 +1,7 @@
 import type { Cell, GemmBenchReport } from './gemm-bench.js';
 import type { LayerBenchReport } from './layer-bench.js';
-import { formatMachine } from './report.js';
+import type { MemoryReport } from './memory-bench.js';
+import { formatMachine, memoryRatio, memoryText } from './report.js';
 import type { StepBenchReport, StepCell } from './step-bench.js';
 import { formatTable } from './table.js';
 import type { TargetResult } from './targets.js';
@@ -15,6 +16,7 @@ export interface SummaryInput {
   gemm?: GemmBenchReport | undefined;
   layers?: LayerBenchReport | undefined;
   steps?: StepBenchReport | undefined;
+  memory?: MemoryReport | undefined;
   targets: readonly TargetResult[];
 }
 
@@ -102,12 +104,20 @@ function stepSummary(report: StepBenchReport): string[] {
   return ['', formatTable(header, rows), legend(one)];
 }
 
-/** One verdict in a few words: met, or how much faster ours must get. */
-function shortVerdict(t: TargetResult): string {
-  if (t.ratio === undefined) return t.verdict;
-  const met = t.kind === 'atMost' ? t.ratio <= t.bound : t.ratio >= t.bound;
-  const factor = t.kind === 'atMost' ? t.ratio / t.bound : t.bound / t.ratio;
-  return met ? 'met' : `missed: needs ${factor.toFixed(2)}× faster`;
+function memorySummary(report: MemoryReport): string[] {
+  const rows = report.rows.map(({ name, cells }) => [
+    name,
+    memoryText(cells['wasm 1T']),
+    memoryText(cells['wasm threads']),
+    memoryText(cells['numpy 1T']),
+    memoryRatio(cells['wasm 1T'], cells['numpy 1T']),
+  ]);
+  const header = [`peak RSS MiB, ${report.steps} steps`, 'wasm 1T', 'threads', 'numpy 1T', 'ratio 1T'];
+  return [
+    '',
+    formatTable(header, rows),
+    '(in parentheses: the process before the library and the data loaded)',
+  ];
 }
 
 function targetSummary(targets: readonly TargetResult[]): string[] {
@@ -119,7 +129,7 @@ function targetSummary(targets: readonly TargetResult[]): string[] {
     const compared = t.compared.replace(/ \(.*\)$/, '');
     const ratio = t.ratio === undefined ? 'n/a' : t.ratio.toFixed(3);
     const bound = `${t.kind === 'atMost' ? '<=' : '>='} ${t.bound.toFixed(3)}`;
-    lines.push(`    ${compared.padEnd(42)} ${ratio.padStart(7)} ${bound.padStart(8)}  ${shortVerdict(t)}`);
+    lines.push(`    ${compared.padEnd(42)} ${ratio.padStart(7)} ${bound.padStart(8)}  ${t.verdict}`);
   }
   return lines;
 }
@@ -134,6 +144,7 @@ export function formatSummary(report: SummaryInput): string {
   if (report.gemm) lines.push(...gemmSummary(report.gemm));
   if (report.layers) lines.push(...layerSummary(report.layers));
   if (report.steps) lines.push(...stepSummary(report.steps));
+  if (report.memory) lines.push(...memorySummary(report.memory));
   if (report.targets.length > 0) lines.push(...targetSummary(report.targets));
   return lines
     .join('\n')

@@ -1,5 +1,6 @@
 import type { GemmBenchReport } from './gemm-bench.js';
 import type { InferenceReport } from './inference-bench.js';
+import { peakKiB, type MemoryReport } from './memory-bench.js';
 import type { StepBenchReport, StepCell } from './step-bench.js';
 
 /** One of the speed issue's targets, checked on one run's figures. */
@@ -16,6 +17,9 @@ export interface TargetResult {
   verdict: string;
 }
 
+/** What a missed target needs, after the factor: time and speed targets `faster`, memory ones `less memory`. */
+type Needs = 'faster' | 'less memory';
+
 function check(
   target: string,
   compared: string,
@@ -23,12 +27,13 @@ function check(
   bound: number,
   kind: 'atMost' | 'atLeast',
   missing: string,
+  needs: Needs = 'faster',
 ): TargetResult {
   let verdict = missing;
   if (ratio !== undefined) {
     const met = kind === 'atMost' ? ratio <= bound : ratio >= bound;
     const factor = kind === 'atMost' ? ratio / bound : bound / ratio;
-    verdict = met ? 'met' : `missed: needs ${factor.toFixed(2)}× faster`;
+    verdict = met ? 'met' : `missed: needs ${factor.toFixed(2)}× ${needs}`;
   }
   return { target, compared, ratio, bound, kind, verdict };
 }
@@ -46,11 +51,44 @@ function single(engines: readonly string[]): string {
   return engines.includes('wasm relaxed') ? 'wasm relaxed' : 'wasm simd';
 }
 
+/**
+ * The memory targets: each network's peak resident set in a training run at most NumPy's, one thread
+ * against one and every core against OpenBLAS's default threads.
+ */
+function memoryTargets(memory: MemoryReport): TargetResult[] {
+  return memory.rows.flatMap(({ name, cells }) => {
+    const target = `${name.replace(/[ ,].*$/, '')} peak RSS <= NumPy's`;
+    const ratio = (ours: 'wasm 1T' | 'wasm threads', numpy: 'numpy 1T' | 'numpy MT'): number | undefined =>
+      div(peakKiB(cells[ours]), peakKiB(cells[numpy]));
+    return [
+      check(
+        target,
+        'wasm 1T / numpy 1T (one thread each)',
+        ratio('wasm 1T', 'numpy 1T'),
+        1,
+        'atMost',
+        'n/a (no NumPy)',
+        'less memory',
+      ),
+      check(
+        target,
+        'wasm threads / numpy MT (all cores each)',
+        ratio('wasm threads', 'numpy MT'),
+        1,
+        'atMost',
+        'n/a (no NumPy)',
+        'less memory',
+      ),
+    ];
+  });
+}
+
 /** The issue's targets, on the suites that ran (a target whose figures are missing says so). */
 export function checkTargets(
   gemm: GemmBenchReport | undefined,
   steps: StepBenchReport | undefined,
   inference: InferenceReport | undefined,
+  memory?: MemoryReport,
 ): TargetResult[] {
   const results: TargetResult[] = [];
   if (steps) {
@@ -131,5 +169,6 @@ export function checkTargets(
       ),
     );
   }
+  if (memory) results.push(...memoryTargets(memory));
   return results;
 }

@@ -4,6 +4,7 @@
  * from its file, here only.
  */
 export {
+  chooseBackend,
   convGeometry,
   createWasmBackend,
   hasWasmRelaxedSimd,
@@ -11,6 +12,7 @@ export {
   randint,
   randn,
   Rng,
+  setBackend,
   Tensor,
   withBackend,
 } from '../../../packages/tensor/src/index.js';
