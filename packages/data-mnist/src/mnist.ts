@@ -77,21 +77,32 @@ export function loadMnist<O extends boolean = false>(options: LoadMnistOptions<O
         ? { shape: [28, 28], why: 'the size of MNIST images' }
         : undefined;
 
-  const train = split(read, paths, 'trainImages', 'trainLabels', required);
-  const test = split(
-    read,
-    paths,
-    'testImages',
-    'testLabels',
-    required ?? { shape: train.imageShape, why: 'the size of the training images' },
-  );
   const images = ({ pixels, count, imageShape: [rows, cols] }: Split): Tensor<'float32'> =>
     new Tensor(pixelsToFloat32(pixels, normalize), flatten ? [count, rows * cols] : [count, 1, rows, cols]);
   const labels = ({ labels, labelsPath }: Split): MnistLabels<O> => {
     const t = labelsToInt32(labels, numClasses, labelsPath);
     return (oneHotLabel ? oneHot(t, numClasses) : new Tensor(t, [t.length])) as MnistLabels<O>;
   };
-  return { xTrain: images(train), tTrain: labels(train), xTest: images(test), tTest: labels(test) };
+  // The training split is converted before the test files are read, so its file bytes (47 MB of
+  // pixels) can be collected first: the peak holds one split's raw bytes, not both.
+  const convert = (
+    split: Split,
+  ): { x: Tensor<'float32'>; t: MnistLabels<O>; shape: Split['imageShape'] } => ({
+    x: images(split),
+    t: labels(split),
+    shape: split.imageShape,
+  });
+  const train = convert(split(read, paths, 'trainImages', 'trainLabels', required));
+  const test = convert(
+    split(
+      read,
+      paths,
+      'testImages',
+      'testLabels',
+      required ?? { shape: train.shape, why: 'the size of the training images' },
+    ),
+  );
+  return { xTrain: train.x, tTrain: train.t, xTest: test.x, tTest: test.t };
 }
 
 /** The image size a file must have, and why (for the error message). */

@@ -36,7 +36,7 @@ async function main([kind, stepsArg, threadsArg, seedArg]: readonly string[]): P
   const kernels = chosen.backend;
   setBackend(kernels);
   const data = lib.loadMnist({ flatten: workload.sample.length === 1 });
-  const { net, optimizer } = workload.make(lib);
+  const { net, optimizer } = workload.make(lib, kernels);
   // Per-epoch evaluations at epoch ends only: a run shorter than an epoch trains and does nothing else.
   const trainer = new lib.Trainer({
     model: net,

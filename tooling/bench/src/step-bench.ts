@@ -2,7 +2,7 @@ import { convnetjsStep } from './convnetjs.js';
 import type { LayerNetwork } from './networks.js';
 import { runPython, type NumpyThreads } from './numpy.js';
 import { STEP_WORKLOADS, type StepWorkload } from './step-workloads.js';
-import { randint, randn, Rng, withBackend, type Kernels } from './tensor.js';
+import { randint, randn, Rng, stepScope, type Kernels } from './tensor.js';
 import { loadTfjs, TFJS_BACKENDS, tfjsTrainer } from './tfjs.js';
 
 /** One training step (batch 100): forward, backward and the optimizer's update, as the Trainer runs it. */
@@ -112,12 +112,14 @@ export async function runStepBench({
       // At run time these are the layers' own Tensor class (one @dl/tensor source module); the type
       // checker sees @dl/tensor's declarations through the layers' package, hence the casts.
       const ctx = { train: true, rng: new Rng(2) } as unknown as NetContext;
-      const { net, optimizer } = workload.make(lib);
+      const { net, optimizer } = workload.make(lib, kernels);
+      // The batch on the backend too, as the Trainer gathers it (no copy per step).
+      const [xb, tb] = [x.to(kernels), t.to(kernels)];
       const step = (): void =>
-        withBackend(kernels, () => {
-          net.gradient(x as unknown as NetInput, t as unknown as NetLabels, ctx);
+        stepScope(() => {
+          net.gradient(xb as unknown as NetInput, tb as unknown as NetLabels, ctx);
           optimizer.update(net.params());
-        });
+        }, kernels);
       const count = engine === 'js' ? workload.steps.js : workload.steps.wasm;
       cells[engine] = timeSteps(step, stepsCount(count, quick));
     }

@@ -7,6 +7,7 @@
 import type * as NetworksModule from './networks.js';
 import type { LayerNetwork, Optimizer } from './networks.js';
 import type { TfjsNetworkName } from './tfjs.js';
+import type { Kernels } from './tensor.js';
 
 type Networks = typeof NetworksModule;
 
@@ -17,8 +18,11 @@ export interface StepWorkload {
   /** Input shape of one sample. */
   sample: readonly number[];
   optimizer: 'sgd' | 'adam';
-  /** The network and its optimizer with the book's settings, on the current backend. */
-  make: (lib: Networks) => { net: LayerNetwork; optimizer: Optimizer };
+  /**
+   * The network and its optimizer with the book's settings, on `backend` explicitly (its tensors
+   * live in that backend's storage, as in `dl train`).
+   */
+  make: (lib: Networks, backend: Kernels) => { net: LayerNetwork; optimizer: Optimizer };
   /**
    * Steps timed after the warm-up one: on the js backend, on wasm (and NumPy, TF.js wasm), on
    * TF.js's cpu backend (0: the first step only, in the full run), on convnetjs (0: not run).
@@ -35,7 +39,10 @@ export const STEP_WORKLOADS: readonly StepWorkload[] = [
     kind: 'two',
     sample: [784],
     optimizer: 'sgd',
-    make: ({ SGD, TwoLayerNet }) => ({ net: new TwoLayerNet(784, 50, 10), optimizer: new SGD({ lr: 0.1 }) }),
+    make: ({ SGD, TwoLayerNet }, backend) => ({
+      net: new TwoLayerNet(784, 50, 10, { backend }),
+      optimizer: new SGD({ lr: 0.1, backend }),
+    }),
     steps: { js: 30, wasm: 100, tfjsCpu: 30, convnetjs: 0 },
     quick: true,
   },
@@ -44,7 +51,10 @@ export const STEP_WORKLOADS: readonly StepWorkload[] = [
     kind: 'simple',
     sample: [1, 28, 28],
     optimizer: 'adam',
-    make: ({ Adam, SimpleConvNet }) => ({ net: new SimpleConvNet(), optimizer: new Adam({ lr: 0.001 }) }),
+    make: ({ Adam, SimpleConvNet }, backend) => ({
+      net: new SimpleConvNet({ backend }),
+      optimizer: new Adam({ lr: 0.001, backend }),
+    }),
     // TF.js's cpu backend takes tens of seconds per step here (its convolution gradients are plain
     // loops; see docs/benchmarks.md): only one step, and only in the full run. DeepConvNet has about
     // ten times the FLOPs: not run.
@@ -56,7 +66,10 @@ export const STEP_WORKLOADS: readonly StepWorkload[] = [
     kind: 'deep',
     sample: [1, 28, 28],
     optimizer: 'adam',
-    make: ({ Adam, DeepConvNet }) => ({ net: new DeepConvNet(), optimizer: new Adam({ lr: 0.001 }) }),
+    make: ({ Adam, DeepConvNet }, backend) => ({
+      net: new DeepConvNet({ backend }),
+      optimizer: new Adam({ lr: 0.001, backend }),
+    }),
     steps: { js: 2, wasm: 5, tfjsCpu: 0, convnetjs: 1 },
     skipTfjsCpu: 'not run (minutes)',
     quick: false,

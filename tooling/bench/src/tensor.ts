@@ -13,6 +13,7 @@ export {
   randn,
   Rng,
   setBackend,
+  stepScope,
   Tensor,
   withBackend,
 } from '../../../packages/tensor/src/index.js';

@@ -15,7 +15,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const SUITES = ['gemm', 'layers', 'steps', 'inference', 'epoch'] as const;
+const SUITES = ['gemm', 'layers', 'steps', 'inference', 'epoch', 'memory'] as const;
 
 export const BENCH_HELP = `Usage: dl bench [options]
 
