@@ -64,7 +64,8 @@ export class BatchSampler {
     for (let i = 0; i < indices.length; i++) {
       if (this.order === null || this.cursor === trainSize) {
         this.permutationRng = this.rng.getState();
-        this.order = permutation(trainSize, this.rng).data;
+        // A plain copy: the sampler keeps its order across steps, beyond any step's storage.
+        this.order = permutation(trainSize, this.rng).data.slice();
         this.cursor = 0;
       }
       indices[i] = this.order[this.cursor++]!;
@@ -95,7 +96,7 @@ export class BatchSampler {
     }
     const replay = new Rng(0);
     replay.setState(state.permutationRng);
-    this.order = permutation(this.trainSize, replay).data;
+    this.order = permutation(this.trainSize, replay).data.slice();
     this.permutationRng = state.permutationRng;
     this.cursor = state.cursor;
   }

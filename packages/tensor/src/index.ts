@@ -48,6 +48,7 @@ export {
   type CreateBackendOptions,
 } from './backend/choose.js';
 export { createWasmBackend, type WasmBackendOptions, type WasmKernels } from './backend/wasm/wasm.js';
+export type { CopyCounts, HeapStats } from './backend/wasm/heap.js';
 export {
   hasWasmSimd,
   hasWasmRelaxedSimd,

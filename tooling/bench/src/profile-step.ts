@@ -3,23 +3,25 @@
  * for one network on one backend (median over steps). `node --experimental-wasm-relaxed-simd
  * --conditions=source --import tsx tooling/bench/src/profile-step.ts deep|simple|two [threads]`.
  */
-import { createWasmBackend, randint, randn, Rng, withBackend } from './tensor.js';
+import { createWasmBackend, randint, randn, Rng, stepScope } from './tensor.js';
 
 const lib = await import('./networks.js');
 const which = process.argv[2] ?? 'deep';
 const threads = Number(process.argv[3] ?? 1);
 const kernels = await createWasmBackend({ simd: 'auto', threads });
 const rng = new Rng(1);
+// On the backend explicitly: the network's tensors, and the batch, live in its memory (dl train's way).
+const backend = kernels;
 const net =
   which === 'deep'
-    ? new lib.DeepConvNet()
+    ? new lib.DeepConvNet({ backend })
     : which === 'simple'
-      ? new lib.SimpleConvNet()
-      : new lib.TwoLayerNet(784, 50, 10);
+      ? new lib.SimpleConvNet({ backend })
+      : new lib.TwoLayerNet(784, 50, 10, { backend });
 const sample = which === 'two' ? [784] : [1, 28, 28];
-const x = randn([100, ...sample], rng);
-const t = randint([100], rng, 0, 10);
-const adam = new lib.Adam({ lr: 0.001 });
+const x = randn([100, ...sample], rng).to(backend);
+const t = randint([100], rng, 0, 10).to(backend);
+const adam = new lib.Adam({ lr: 0.001, backend });
 type AnyLayer = {
   forward: (x: unknown, ctx?: unknown) => unknown;
   backward: (d: unknown) => unknown;
@@ -77,7 +79,7 @@ last.backward = () => {
   return r;
 };
 const steps = Number(process.env.STEPS ?? 8);
-withBackend(kernels, () => {
+stepScope(() => {
   for (let i = 0; i < steps; i++) {
     const s = performance.now();
     (net as unknown as { gradient: (x: unknown, t: unknown, c: unknown) => void }).gradient(x, t, {
@@ -89,7 +91,7 @@ withBackend(kernels, () => {
     add('Adam.update', performance.now() - u);
     add('step', performance.now() - s);
   }
-});
+}, backend);
 const median = (a: number[]): number =>
   process.env.MEAN
     ? a.slice(1).reduce((p, q) => p + q, 0) / (a.length - 1)

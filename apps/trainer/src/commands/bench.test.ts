@@ -52,7 +52,9 @@ describe('dl bench', () => {
   it('rejects a bad suite or flag, and a checkout without the harness, in one line', async () => {
     const suite = await runDl(['bench', '--only', 'fft']);
     expect(suite.code).toBe(2);
-    expect(suite.stderr).toBe("dl: --only must be one of gemm, layers, steps, inference, epoch, got 'fft'\n");
+    expect(suite.stderr).toBe(
+      "dl: --only must be one of gemm, layers, steps, inference, epoch, memory, got 'fft'\n",
+    );
     const flag = await runDl(['bench', '--wide']);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toMatch(/^dl: bench: unknown option '--wide'/);

@@ -1,4 +1,5 @@
 import type { FusedKernels, Kernels } from '../kernels.js';
+import type { BackendStorage } from '../../storage.js';
 import { WasmHeap, WASM32_MAX_PAGES, type CopyCounts, type HeapStats } from './heap.js';
 import { hasWasmRelaxedSimd, hasWasmSimd, type WasmFeatures, type WasmVariant } from './features.js';
 import { createWasmActivation } from './activation.js';
@@ -42,7 +43,7 @@ export interface WasmKernels extends Kernels {
   /** Bytes of WebAssembly memory held (it grows when the heap needs more, and never shrinks). */
   readonly memoryBytes: () => number;
   /** Tensors of this backend live in its memory (see `heap.ts`). */
-  readonly storage: WasmHeap['storage'];
+  readonly storage: BackendStorage;
   /** The heap's size, high-water mark and live bytes. */
   readonly heapStats: () => HeapStats;
   /**
