@@ -25,6 +25,24 @@ export function allocate<D extends DType>(
   return fresh(dtype, length);
 }
 
+/**
+ * As `allocate`, for an array a kernel is about to overwrite whole (an op's output): its elements are
+ * left as they are, which saves a pass over memory when the backend or the pool reuses a block (a
+ * fresh array is zero anyway). Never for an output some elements of which are not written.
+ */
+export function allocateOutput<D extends DType>(
+  dtype: D,
+  length: number,
+  backend: Kernels | undefined = boundBackend(),
+  label?: string,
+): TypedArrayOf<D> {
+  const storage = backend?.storage;
+  if (storage !== undefined) return storage.allocate(dtype, length, label, false);
+  const pool = activeBufferPool();
+  if (pool && length >= POOLED_LENGTH) return pool.take(dtype, length, () => fresh(dtype, length), false);
+  return fresh(dtype, length);
+}
+
 function fresh<D extends DType>(dtype: D, length: number): TypedArrayOf<D> {
   switch (dtype) {
     case 'float32':

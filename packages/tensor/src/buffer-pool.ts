@@ -19,10 +19,15 @@ export class BufferPool {
   private lent: AnyTypedArray[] = [];
 
   /** An array from the free list (zero-filled), or a new one; either way recorded as lent. */
-  take<D extends DType>(dtype: D, length: number, create: () => TypedArrayOf<D>): TypedArrayOf<D> {
+  take<D extends DType>(
+    dtype: D,
+    length: number,
+    create: () => TypedArrayOf<D>,
+    zero = true,
+  ): TypedArrayOf<D> {
     const list = this.free.get(key(dtype, length));
     const reused = list?.pop() as TypedArrayOf<D> | undefined;
-    const array = reused ? (reused.fill(0) as TypedArrayOf<D>) : create();
+    const array = reused ? (zero ? (reused.fill(0) as TypedArrayOf<D>) : reused) : create();
     this.lent.push(array);
     return array;
   }

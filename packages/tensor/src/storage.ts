@@ -14,9 +14,10 @@ import type { AnyTypedArray, DType, TypedArrayOf } from './dtype.js';
 export interface BackendStorage {
   /**
    * A zero-filled array of `length` elements of `dtype` in this backend's memory, registered as a
-   * view of its block. `label` names it in an out-of-memory error (e.g. `matmul [100,50]`).
+   * view of its block. `label` names it in an out-of-memory error (e.g. `matmul [100,50]`). With
+   * `zero` false the elements are left as they are (for an output a kernel overwrites whole).
    */
-  allocate<D extends DType>(dtype: D, length: number, label?: string): TypedArrayOf<D>;
+  allocate<D extends DType>(dtype: D, length: number, label?: string, zero?: boolean): TypedArrayOf<D>;
   /** Runs `fn` as one step: blocks allocated inside and not reachable from its result are released. */
   scope<T>(fn: () => T, survivors: (result: T) => Iterable<StorageBlock>): T;
   /** Runs `fn` with allocations belonging to no step (long-lived state made lazily inside a step). */

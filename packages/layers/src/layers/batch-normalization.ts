@@ -1,5 +1,5 @@
 import {
-  allocate,
+  allocateOutput,
   getBackend,
   ShapeError,
   Tensor,
@@ -105,13 +105,13 @@ export class BatchNormalization implements Layer {
 
   forward(x: FloatTensor, ctx: ForwardContext): FloatTensor {
     const view = this.view(x.shape);
-    const xc = new Tensor(allocate(x.dtype, x.size), x.shape);
+    const xc = new Tensor(allocateOutput(x.dtype, x.size), x.shape);
     const xn = new Tensor(
-      allocate(x.dtype, x.size),
+      allocateOutput(x.dtype, x.size),
       this.mode === 'per-activation' ? [view.n, view.D] : x.shape,
     );
-    const out = new Tensor(allocate(x.dtype, x.size), x.shape, x.dtype);
-    const std = new Tensor(allocate(x.dtype, view.D), [view.D]);
+    const out = new Tensor(allocateOutput(x.dtype, x.size), x.shape, x.dtype);
+    const std = new Tensor(allocateOutput(x.dtype, view.D), [view.D]);
     // Views taken after every allocation (an allocation may grow the backend's memory).
     const args: BatchNormForwardArgs = {
       view,
@@ -141,7 +141,7 @@ export class BatchNormalization implements Layer {
         `BatchNormalization.backward (${this.gamma.name}): dout [${dout.shape.join(',')}] does not match the last forward`,
       );
     }
-    const dx = allocate(dout.dtype, dout.size);
+    const dx = allocateOutput(dout.dtype, dout.size);
     const args: BatchNormBackwardArgs = {
       view: this.view(cache.shape),
       train: cache.train,

@@ -1,5 +1,5 @@
 import {
-  allocate,
+  allocateOutput,
   convGeometry,
   getBackend,
   ShapeError,
@@ -74,7 +74,7 @@ export class Convolution implements Layer {
     const outPlane = FN * g.outH * g.outW;
     const shape = [g.batch, FN, g.outH, g.outW];
     const label = `Convolution (${this.W.name}) output [${shape.join(',')}]`;
-    const out = new Tensor(allocate(x.dtype, g.batch * outPlane, undefined, label), shape, x.dtype);
+    const out = new Tensor(allocateOutput(x.dtype, g.batch * outPlane, undefined, label), shape, x.dtype);
     const kernels = getBackend();
     const plane = g.channels * g.height * g.width;
     // `.data` is read for each chunk: a kernel may grow the backend's memory, which makes new views.
@@ -112,7 +112,7 @@ export class Convolution implements Layer {
         `Convolution.backward (${this.W.name}): dout ${dout.dtype} [${dout.shape.join(',')}] does not match the forward output ${x.dtype} [${g.batch},${FN},${g.outH},${g.outW}]`,
       );
     }
-    const dx = withDx ? new Tensor(allocate(x.dtype, x.size), x.shape, x.dtype) : undefined;
+    const dx = withDx ? new Tensor(allocateOutput(x.dtype, x.size), x.shape, x.dtype) : undefined;
     const kernels = getBackend();
     const plane = g.channels * g.height * g.width;
     this.forEachChunk(g, (n0, count, chunk) => {

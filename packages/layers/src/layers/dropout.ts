@@ -1,4 +1,4 @@
-import { allocate, getBackend, ShapeError, Tensor, type FloatArray, type Shape } from '@dl/tensor';
+import { allocateOutput, getBackend, ShapeError, Tensor, type FloatArray, type Shape } from '@dl/tensor';
 import type { FloatTensor, ForwardContext, Layer, Param } from '../layer.js';
 
 export interface DropoutOptions {
@@ -56,7 +56,7 @@ export class Dropout implements Layer {
 
   forward(x: FloatTensor, ctx: ForwardContext): FloatTensor {
     this.lastTrain = ctx.train;
-    const out = allocate(x.dtype, x.size);
+    const out = allocateOutput(x.dtype, x.size);
     if (!ctx.train) {
       this.apply(x.data, undefined, this.inverted ? 1 : 1 - this.ratio, out);
       return new Tensor(out, x.shape, x.dtype);
@@ -68,7 +68,7 @@ export class Dropout implements Layer {
 
   /** `dout · mask` after a train forward; `dout · (1 - ratio)` (identity when inverted) after a test forward. */
   backward(dout: FloatTensor): FloatTensor {
-    const dx = allocate(dout.dtype, dout.size);
+    const dx = allocateOutput(dout.dtype, dout.size);
     if (!this.lastTrain) {
       this.apply(dout.data, undefined, this.inverted ? 1 : 1 - this.ratio, dx);
       return new Tensor(dx, dout.shape, dout.dtype);

@@ -1,4 +1,4 @@
-import { allocate, getBackend, ShapeError, Tensor, type FloatArray } from '@dl/tensor';
+import { allocateOutput, getBackend, ShapeError, Tensor, type FloatArray } from '@dl/tensor';
 import { softmax } from '../activations.js';
 import type { FloatTensor, LossLayer } from '../layer.js';
 import { batchShape, crossEntropyError, isOneHot, labelAt } from '../losses.js';
@@ -35,7 +35,7 @@ export class SoftmaxWithLoss implements LossLayer {
     const { y, t } = this;
     if (!y || !t) throw new Error('SoftmaxWithLoss.backward: call forward first');
     const [rows, classes] = batchShape('SoftmaxWithLoss', y);
-    const dx = allocate(y.dtype, y.size);
+    const dx = allocateOutput(y.dtype, y.size);
     const p = y.data;
     if (isOneHot('SoftmaxWithLoss', y, t, rows)) {
       for (let i = 0; i < dx.length; i++) dx[i] = (p[i]! - t.data[i]!) / rows;

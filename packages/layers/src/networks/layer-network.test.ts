@@ -3,6 +3,8 @@ import { Rng, oneHot, randint, randn, tensor, zeros } from '@dl/tensor';
 import { gradientCheck } from '@dl/gradcheck';
 import { Affine } from '../layers/affine.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
+import { Convolution } from '../layers/convolution.js';
+import { Pooling } from '../layers/pooling.js';
 import { Relu } from '../layers/relu.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 import type { FloatTensor, Layer, Param } from '../layer.js';
@@ -153,6 +155,50 @@ describe('LayerNetwork', () => {
     expect(calls.slice(0, 3)).toEqual(['Affine2.backward', 'Relu1.backward', 'Affine1.backwardParams']);
     // And the gradients are still right (central differences, h = 1e-4, in float64).
     for (const p of report.params) expect(p.maxRelError, p.name).toBeLessThan(1e-5);
+  });
+
+  it('runs ReLU after a max pooling that follows it: the same loss and gradients as the book order', () => {
+    const r = new Rng(9);
+    const f64 = { dtype: 'float64' } as const;
+    const make = (): { net: LayerNetwork; layers: Layer[] } => {
+      const rng = new Rng(4);
+      const layers: Layer[] = [
+        new Convolution(randn([3, 2, 3, 3], rng, f64), randn([3], rng, f64), { W: 'W1', b: 'b1' }),
+        new Relu(),
+        new Pooling(2, 2, { stride: 2 }),
+        new Affine(randn([3 * 3 * 3, 4], rng, f64), randn([4], rng, f64), { W: 'W2', b: 'b2' }),
+      ];
+      const keys = ['Conv1', 'Relu1', 'Pool1', 'Affine1'];
+      return {
+        net: new LayerNetwork(
+          layers.map((l, i) => [keys[i]!, l] as const),
+          new SoftmaxWithLoss(),
+        ),
+        layers,
+      };
+    };
+    const x = randn([5, 2, 8, 8], r, f64);
+    const t = randint([5], r, 0, 4);
+    // The book's order by hand: every layer forward in turn, then backward in reverse.
+    const book = make();
+    const last = new SoftmaxWithLoss();
+    let y: FloatTensor = x;
+    for (const layer of book.layers) y = layer.forward(y, { train: true });
+    const bookLoss = last.forward(y, t);
+    let dout = last.backward();
+    for (const layer of [...book.layers].reverse()) dout = layer.backward(dout);
+    const { net, layers } = make();
+    const ran: string[] = [];
+    for (const layer of layers) {
+      const forward = layer.forward.bind(layer);
+      layer.forward = (input, ctx) => (ran.push(layer.kind), forward(input, ctx));
+    }
+    expect(net.gradient(x, t)).toBe(bookLoss);
+    expect(ran).toEqual(['Convolution', 'Pooling', 'Relu', 'Affine']);
+    for (const p of net.params()) {
+      const q = book.layers.flatMap((l) => l.params()).find((b) => b.name === p.name)!;
+      expect(Array.from(p.grad.data), p.name).toEqual(Array.from(q.grad.data));
+    }
   });
 
   it('numericalGradient returns a tensor per parameter name', () => {

@@ -1,5 +1,5 @@
 import { isFloatDType, type FloatDType } from '../dtype.js';
-import { allocate } from '../allocate.js';
+import { allocateOutput } from '../allocate.js';
 import { backendOf, getBackend } from '../backend/index.js';
 import type { ActivationOp, Kernels } from '../backend/kernels.js';
 import { ShapeError, shapeToString, shapesEqual } from '../shape.js';
@@ -23,7 +23,7 @@ function result<D extends FloatDType>(
   out: Tensor<D> | undefined,
   tie: Kernels | undefined,
 ): Tensor<D> {
-  if (!out) return new Tensor(allocate(like.dtype, like.size, tie), like.shape, like.dtype, tie);
+  if (!out) return new Tensor(allocateOutput(like.dtype, like.size, tie), like.shape, like.dtype, tie);
   if (!shapesEqual(out.shape, like.shape) || out.dtype !== like.dtype) {
     throw new ShapeError(
       `${op}: out is ${out.dtype} ${shapeToString(out.shape)}, the result is ${like.dtype} ${shapeToString(like.shape)}`,

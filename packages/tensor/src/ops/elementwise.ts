@@ -1,5 +1,5 @@
 import { type DType } from '../dtype.js';
-import { allocate } from '../allocate.js';
+import { allocate, allocateOutput } from '../allocate.js';
 import { backendOf, getBackend } from '../backend/index.js';
 import type { BinaryOp, UnaryOp } from '../backend/kernels.js';
 import { ShapeError, broadcastShapes, broadcastStrides, shapeToString, shapesEqual } from '../shape.js';
@@ -54,7 +54,7 @@ function binary<D extends DType, R extends DType>(
   const result =
     out ??
     new Tensor(
-      allocate(rdtype, sizeOfShape(shape), tie, `${op} ${shapeToString(shape)}`),
+      allocateOutput(rdtype, sizeOfShape(shape), tie, `${op} ${shapeToString(shape)}`),
       shape,
       rdtype,
       tie,
@@ -142,7 +142,12 @@ function unary<D extends DType>(op: UnaryOp, x: Tensor<D>, out?: Tensor<D>): Ten
   const tie = backendOf(op, x, out);
   const result =
     out ??
-    new Tensor(allocate(x.dtype, x.size, tie, `${op} ${shapeToString(x.shape)}`), x.shape, x.dtype, tie);
+    new Tensor(
+      allocateOutput(x.dtype, x.size, tie, `${op} ${shapeToString(x.shape)}`),
+      x.shape,
+      x.dtype,
+      tie,
+    );
   (tie ?? getBackend()).unary(op, x.data, result.data);
   return result;
 }

@@ -1,5 +1,5 @@
 import { isFloatDType, type DType, type FloatArray } from '../dtype.js';
-import { allocate } from '../allocate.js';
+import { allocate, allocateOutput } from '../allocate.js';
 import { backendOf, getBackend } from '../backend/index.js';
 import { ShapeError, shapeToString, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -52,7 +52,9 @@ export function matmul<D extends DType>(
       throw new Error('matmul: out must not share storage with an operand');
   }
   const tie = backendOf('matmul', a, b, out);
-  const c = out ?? new Tensor(allocate(a.dtype, m * n, tie, `matmul [${m},${n}]`), [m, n], a.dtype, tie);
+  // Accumulating into a new result starts from zeros; otherwise the GEMM overwrites it whole.
+  const make = accumulate ? allocate : allocateOutput;
+  const c = out ?? new Tensor(make(a.dtype, m * n, tie, `matmul [${m},${n}]`), [m, n], a.dtype, tie);
   (tie ?? getBackend()).gemm({
     m,
     n,

@@ -1,5 +1,5 @@
 import { isFloatDType, type FloatDType } from '../dtype.js';
-import { allocate } from '../allocate.js';
+import { allocateOutput } from '../allocate.js';
 import { ShapeError, shapeToString, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { backendOf, getBackend } from '../backend/index.js';
@@ -60,12 +60,12 @@ export function pool2d<D extends FloatDType>(
   const shape = [g.batch, g.channels, g.outH, g.outW];
   const tie = backendOf('pool2d', x);
   const kernels = tie ?? getBackend();
-  const out = new Tensor(allocate(x.dtype, sizeOf(shape), tie), shape, x.dtype, tie);
+  const out = new Tensor(allocateOutput(x.dtype, sizeOf(shape), tie), shape, x.dtype, tie);
   if (options.mode === 'average') {
     kernels.avgPool(x.data, g, out.data);
     return { out, argmax: undefined };
   }
-  const argmax = new Tensor(allocate('int32', out.size, tie), shape, 'int32', tie);
+  const argmax = new Tensor(allocateOutput('int32', out.size, tie), shape, 'int32', tie);
   kernels.maxPool(x.data, g, out.data, argmax.data);
   return { out, argmax };
 }
@@ -90,7 +90,7 @@ export function pool2dBackward<D extends FloatDType>(
   }
   const tie = backendOf('pool2dBackward', dout, options.argmax);
   const kernels = tie ?? getBackend();
-  const dx = new Tensor(allocate(dout.dtype, sizeOf(inputShape), tie), inputShape, dout.dtype, tie);
+  const dx = new Tensor(allocateOutput(dout.dtype, sizeOf(inputShape), tie), inputShape, dout.dtype, tie);
   if (options.mode === 'average') {
     kernels.avgPoolBackward(dout.data, g, dx.data);
   } else {

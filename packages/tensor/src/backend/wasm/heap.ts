@@ -333,9 +333,9 @@ export class WasmStorage implements BackendStorage {
     return this.#steps;
   }
 
-  allocate<D extends DType>(dtype: D, length: number, label?: string): TypedArrayOf<D> {
+  allocate<D extends DType>(dtype: D, length: number, label?: string, zero = true): TypedArrayOf<D> {
     const bytes = length * BYTES[dtype];
-    const at = this.#heap.alloc(bytes, label ?? `a ${dtype} tensor of ${length} elements`, true);
+    const at = this.#heap.alloc(bytes, label ?? `a ${dtype} tensor of ${length} elements`, zero);
     const block = new WasmBlock(this.#heap, dtype, length, at);
     const scope = this.#scopes.at(-1);
     // A block of a step is released by the step (no need to tell the collector, which costs more
