@@ -1,6 +1,6 @@
 import type { LayerNetwork } from './networks.js';
 import { runPython, type NumpyThreads } from './numpy.js';
-import { Tensor, withBackend, type Kernels } from './tensor.js';
+import { Tensor, type Kernels } from './tensor.js';
 import { buildTfjsModel, loadTfjs, type Tfjs } from './tfjs.js';
 
 type NetInput = Parameters<LayerNetwork['accuracy']>[0];
@@ -112,9 +112,9 @@ export async function runInferenceBench({
   for (const [engine, kernels] of Object.entries(backends)) {
     // js would take minutes; plain SIMD only where there is no relaxed build (one single-thread column).
     if (engine === 'js' || (engine === 'wasm simd' && 'wasm relaxed' in backends)) continue;
-    const net = new lib.DeepConvNet();
-    const pass = (n: number): number =>
-      withBackend(kernels, () => Math.round(n * net.accuracy(...head(n), { batchSize: batch })));
+    // On the backend explicitly: its weights and activations live in its storage (dl's way).
+    const net = new lib.DeepConvNet({ backend: kernels });
+    const pass = (n: number): number => Math.round(n * net.accuracy(...head(n), { batchSize: batch }));
     cells[engine] = timeRuns(pass, images, runs);
     onCell?.(engine);
   }
