@@ -19,7 +19,7 @@ const NORMALIZED = table(255);
 export function pixelsToFloat32(
   pixels: Uint8Array,
   normalize: boolean,
-  out = new Float32Array(pixels.length),
+  out: Float32Array = new Float32Array(pixels.length),
 ): Float32Array {
   if (out.length !== pixels.length) {
     throw new RangeError(`pixelsToFloat32: out has ${out.length} elements, pixels ${pixels.length}`);

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import { kMaxLength } from 'node:buffer';
 import { MnistDataError } from './errors.js';
@@ -23,6 +23,40 @@ export function readBytes(path: string): Uint8Array {
       },
     );
   }
+}
+
+/**
+ * An uncompressed IDX file of uint8 images (rank 3, a 16-byte header) read into the tail of the
+ * float32 array its pixels become: the file's `n + 16` bytes end where the array's `4n` bytes do, so
+ * converting pixel i into element i, front to back, reads each pixel before its bytes are written
+ * over (element i ends at byte 4i + 3, pixel i + 1 sits at byte 3n + i + 1, and 4i + 3 < 3n + i + 1
+ * for every i < n). One buffer instead of two: for MNIST's training images 47 MB less at the peak.
+ * Undefined when the file is gzip or not shaped so; the caller then reads it the usual way.
+ */
+export function readImagesIntoFloat32(path: string): { bytes: Uint8Array; target: Float32Array } | undefined {
+  if (path.endsWith('.gz')) return undefined;
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return undefined; // readBytes reports a missing file
+  }
+  const n = size - 16;
+  if (n < 16) return undefined;
+  const target = new Float32Array(n);
+  const bytes = new Uint8Array(target.buffer, 3 * n - 16, size);
+  const fd = openSync(path, 'r');
+  try {
+    for (let at = 0; at < size;) {
+      const read = readSync(fd, bytes, at, size - at, at);
+      if (read === 0) return undefined;
+      at += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (isGzip(bytes) || bytes[2] !== 0x08 || bytes[3] !== 3) return undefined;
+  return { bytes, target };
 }
 
 /**

@@ -2,7 +2,7 @@ import { Tensor, oneHot } from '@dl/tensor';
 import { labelsToInt32, pixelsToFloat32 } from './convert.js';
 import { MnistDataError } from './errors.js';
 import { readIdx, type AnyIdxArray } from './idx.js';
-import { readBytes, readIdxBytes } from './idx-file.js';
+import { readBytes, readIdxBytes, readImagesIntoFloat32 } from './idx-file.js';
 import {
   BUNDLED_MNIST_DIGESTS,
   bundledMnistPaths,
@@ -63,12 +63,13 @@ export function loadMnist<O extends boolean = false>(options: LoadMnistOptions<O
   const { dir } = options;
   const bundled = dir === undefined;
   const paths = dir === undefined ? bundledMnistPaths() : findMnistFiles(dir);
-  const read = (part: MnistPart): AnyIdxArray => {
+  const read = (part: MnistPart): Parsed => {
     const path = paths[part];
-    if (!bundled) return readIdx(readIdxBytes(path), path);
-    const bytes = readBytes(path);
-    if (options.verify ?? true) verifyFileOnce(path, bytes, BUNDLED_MNIST_DIGESTS[part]);
-    return readIdx(bytes, path);
+    // Images straight into the float32 array they become (one buffer, not two) where the file allows.
+    const inPlace = part === 'trainImages' || part === 'testImages' ? readImagesIntoFloat32(path) : undefined;
+    const bytes = inPlace?.bytes ?? (bundled ? readBytes(path) : readIdxBytes(path));
+    if (bundled && (options.verify ?? true)) verifyFileOnce(path, bytes, BUNDLED_MNIST_DIGESTS[part]);
+    return { idx: readIdx(bytes, path), target: inPlace?.target };
   };
   const required: ImageShapeRule | undefined =
     options.imageShape !== undefined
@@ -77,8 +78,12 @@ export function loadMnist<O extends boolean = false>(options: LoadMnistOptions<O
         ? { shape: [28, 28], why: 'the size of MNIST images' }
         : undefined;
 
-  const images = ({ pixels, count, imageShape: [rows, cols] }: Split): Tensor<'float32'> =>
-    new Tensor(pixelsToFloat32(pixels, normalize), flatten ? [count, rows * cols] : [count, 1, rows, cols]);
+  const images = ({ pixels, target, count, imageShape: [rows, cols] }: Split): Tensor<'float32'> =>
+    new Tensor(
+      // In place when the pixels sit in the tail of `target` (see readImagesIntoFloat32).
+      pixelsToFloat32(pixels, normalize, target ?? new Float32Array(pixels.length)),
+      flatten ? [count, rows * cols] : [count, 1, rows, cols],
+    );
   const labels = ({ labels, labelsPath }: Split): MnistLabels<O> => {
     const t = labelsToInt32(labels, numClasses, labelsPath);
     return (oneHotLabel ? oneHot(t, numClasses) : new Tensor(t, [t.length])) as MnistLabels<O>;
@@ -111,8 +116,15 @@ interface ImageShapeRule {
   readonly why: string;
 }
 
+/** A file as read: its IDX array, and for images read in place the float32 array holding them. */
+interface Parsed {
+  readonly idx: AnyIdxArray;
+  readonly target: Float32Array | undefined;
+}
+
 interface Split {
   readonly pixels: Uint8Array;
+  readonly target: Float32Array | undefined;
   readonly labels: Uint8Array;
   readonly count: number;
   readonly imageShape: readonly [number, number];
@@ -121,7 +133,7 @@ interface Split {
 
 /** One images/labels pair, checked: uint8 `[N, rows, cols]` images, uint8 `[N]` labels, same N. */
 function split(
-  read: (part: MnistPart) => AnyIdxArray,
+  read: (part: MnistPart) => Parsed,
   paths: MnistPaths,
   imagesPart: MnistPart,
   labelsPart: MnistPart,
@@ -129,7 +141,7 @@ function split(
 ): Split {
   const imagesPath = paths[imagesPart];
   const labelsPath = paths[labelsPart];
-  const images = read(imagesPart);
+  const { idx: images, target } = read(imagesPart);
   if (images.dtype !== 'uint8' || images.shape.length !== 3) {
     throw new MnistDataError(
       'bad-shape',
@@ -147,7 +159,7 @@ function split(
       { file: imagesPath },
     );
   }
-  const labels = read(labelsPart);
+  const labels = read(labelsPart).idx;
   if (labels.dtype !== 'uint8' || labels.shape.length !== 1) {
     throw new MnistDataError(
       'bad-shape',
@@ -163,5 +175,5 @@ function split(
       { file: labelsPath },
     );
   }
-  return { pixels: images.data, labels: labels.data, count, imageShape: [rows, cols], labelsPath };
+  return { pixels: images.data, target, labels: labels.data, count, imageShape: [rows, cols], labelsPath };
 }
