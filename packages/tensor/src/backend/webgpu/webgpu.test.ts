@@ -310,6 +310,46 @@ describe.skipIf(!enabled)('webgpu backend', () => {
     expect(failed).toEqual([]);
   });
 
+  it('gemm with beta 0 ignores NaN in c; beta 1 keeps it', async () => {
+    const rng = new Rng(10);
+    const [m, n, k] = [9, 70, 17];
+    const a = random(m * k, rng);
+    const b = random(k * n, rng);
+    const expected = new Float32Array(m * n);
+    jsKernels.gemm({ m, n, k, transA: false, transB: false, alpha: 2, beta: 0, a, b, c: expected });
+    for (const beta of [0, 1]) {
+      const c = new Float32Array(m * n).fill(NaN);
+      await onTypedArrays(gpu, (move) =>
+        gpu.gemm(move({ m, n, k, transA: false, transB: false, alpha: 2, beta, a, b, c })),
+      );
+      if (beta === 0) expect(worstError(c, expected, RTOL, 1e-5)).toBeLessThanOrEqual(1);
+      else expect(c.every(Number.isNaN)).toBe(true);
+    }
+  });
+
+  it('splits grids larger than maxComputeWorkgroupsPerDimension', async () => {
+    // Past 65535 workgroups of 64 invocations (elementwise), and of one output each (reductions).
+    const perDim = gpu.limits.maxComputeWorkgroupsPerDimension;
+    const n = perDim * 64 + 1000;
+    const x = new Float32Array(n);
+    for (let i = 0; i < n; i += 997) x[i] = i;
+    const out = new Float32Array(n);
+    await onTypedArrays(gpu, (move) => gpu.unary('neg', move(x), move(out)));
+    expect(out[n - 1]).toBe(-x[n - 1]!);
+    expect(out.every((v, i) => v === -x[i]!)).toBe(true);
+    const outer = perDim + 5;
+    const rows = new Float32Array(outer * 64);
+    for (let r = 0; r < outer; r++) rows[r * 64 + (r % 64)] = r + 1; // one non-zero per row
+    const sums = new Float32Array(outer);
+    const at = new Int32Array(outer);
+    await onTypedArrays(gpu, (move) => {
+      gpu.reduce(move({ op: 'sum', x: rows, outer, length: 64, inner: 1, out: sums }));
+      gpu.reduce(move({ op: 'argmax', x: rows, outer, length: 64, inner: 1, out: at }));
+    });
+    expect(sums.every((v, r) => v === r + 1)).toBe(true);
+    expect(at.every((v, r) => v === r % 64)).toBe(true);
+  });
+
   it('runs in place where the kernels allow it (x and out one array)', async () => {
     const rng = new Rng(9);
     const x = random(300, rng);
