@@ -8,9 +8,10 @@ import type { GpuRuntime, KernelSpec } from './runtime.js';
  * Elementwise kernels: unary ops, binary ops with broadcasting, the activation layers' forward and
  * backward. One invocation per element (per 4-element word for uint8 results). float32 follows the
  * js kernels' IEEE semantics explicitly where WGSL leaves them open: NaN is detected from its bits,
- * `log`/`sqrt` of negatives give NaN, `pow` follows JavaScript's `**`. int32 arithmetic wraps (as
- * storing into an Int32Array does) and int32/uint8 division by 0 gives 0 (as `trunc(a / 0)` stored
- * in an integer array does); integer `pow` is exact while the true power stays below 2^53.
+ * `log`/`sqrt` of negatives give NaN, `pow` follows JavaScript's `**`. int32 and uint8 arithmetic
+ * wraps, as storing into an Int32Array or a Uint8Array does; the js kernel computes in float64
+ * first, so the two differ only where a product or a power passes 2^53 (where float64 rounds).
+ * Integer division by 0 gives 0, as `trunc(a / 0)` stored in an integer array does.
  */
 
 const FLOAT_UNARY: Record<UnaryOp, string> = {

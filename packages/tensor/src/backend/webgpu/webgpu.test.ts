@@ -645,10 +645,15 @@ describe.skipIf(!enabled)('webgpu backend', () => {
     );
     gpu.release(small);
     gpu.release(ints);
+    const limit = gpu.limits.maxStorageBufferBindingSize;
+    expect(() => gpu.alloc('float32', limit / 4 + 4)).toThrow(
+      /^webgpu: \d+ float32 elements \(\d+ bytes\) exceed this device's storage binding limit of \d+ bytes$/,
+    );
   });
 });
 
-describe.skipIf(!enabled)('webgpu errors', () => {
+// Needs no adapter: the loaders are fakes.
+describe('webgpu backend creation', () => {
   it('a missing webgpu package or no adapter is one line saying what was tried', async () => {
     const missing = createWebGpuBackend({
       loader: () =>
@@ -671,7 +676,9 @@ describe.skipIf(!enabled)('webgpu errors', () => {
     });
     await expect(browser).rejects.toThrow(/^webgpu: no adapter found; tried the given GPU$/);
   });
+});
 
+describe.skipIf(!enabled)('webgpu errors', () => {
   it('a GPU error or a lost device is thrown by the next call, naming the kernel', async () => {
     const gpu = await createWebGpuBackend();
     const x = gpu.upload(new Float32Array(16));
