@@ -7,8 +7,18 @@ import {
   BUFFER_STORAGE,
   BUFFER_UNIFORM,
   MAP_MODE_READ,
-  SHADER_STAGE_COMPUTE,
 } from './usage.js';
+import {
+  aliasSlots,
+  alignUp,
+  layoutEntries,
+  layoutParams,
+  shaderCode,
+  type KernelSpec,
+  type ParamValues,
+} from './kernel-spec.js';
+
+export type { Access, BindingSpec, KernelSpec, ParamType, ParamValues } from './kernel-spec.js';
 
 /**
  * The machinery under every kernel: one command encoder that kernels record into (submitted when
@@ -19,127 +29,17 @@ import {
  * recorded with the kernel's name, and the next call or read throws them as one line.
  */
 
-/** How a kernel uses one operand. `atomic` is scratch the kernel updates with integer atomics. */
-export type Access = 'read' | 'write' | 'atomic';
-
-export interface BindingSpec {
-  name: string;
-  access: Access;
-  dtype: GpuDType;
-}
-
-/** A uniform field: a scalar, or `vec4u` for an `array<vec4<u32>, count>` (shapes, strides). */
-export type ParamType = 'u32' | 'i32' | 'f32' | { vec4u: number };
-
-/**
- * One kernel variant. `body` is WGSL that uses, for each binding `x`, the accessors the runtime
- * declares (`x_ld(i)`, `x_st(i, v)`; for uint8 also `x_ldw(w)`/`x_stw(w, v)` on whole words;
- * atomic bindings by name), the uniform `P` with the `params` fields, and `const WG` if given.
- */
-export interface KernelSpec {
-  name: string;
-  /** Distinguishes variants of one kernel (op, dtype, tile sizes): the pipeline cache key. */
-  key: string;
-  bindings: readonly BindingSpec[];
-  params: readonly (readonly [string, ParamType])[];
-  body: string;
-}
-
-export type ParamValues = Record<string, number | readonly number[]>;
-
-const WGSL_TYPE: Record<GpuDType, string> = { float32: 'f32', int32: 'i32', uint8: 'u32' };
-
-/** Shared WGSL helpers. NaN and Infinity come from runtime bit patterns: a constant NaN is a WGSL error. */
-export const WGSL_COMMON = `
-fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
-fn nan_f32() -> f32 { var b = 0x7fc00000u; return bitcast<f32>(b); }
-fn inf_f32() -> f32 { var b = 0x7f800000u; return bitcast<f32>(b); }
-`;
-
 interface Pipeline {
   pipeline: GPUComputePipeline;
   layout: GPUBindGroupLayout;
   uniformSize: number;
+  /** Byte offset of each uniform field. */
+  offsets: number[];
   id: number;
 }
 
 function firstLine(text: string): string {
   return text.split('\n', 1)[0]!.trim();
-}
-
-function alignUp(n: number, to: number): number {
-  return Math.ceil(n / to) * to;
-}
-
-/** The uniform struct's layout (WGSL's: scalars 4-byte aligned, vec4 arrays 16) and its byte size. */
-function layoutParams(params: KernelSpec['params']): { offsets: number[]; size: number; wgsl: string } {
-  let offset = 0;
-  const offsets: number[] = [];
-  const fields: string[] = [];
-  for (const [name, type] of params) {
-    if (typeof type === 'string') {
-      offsets.push(offset);
-      offset += 4;
-      fields.push(`${name}: ${type}`);
-    } else {
-      offset = alignUp(offset, 16);
-      offsets.push(offset);
-      offset += 16 * type.vec4u;
-      fields.push(`${name}: array<vec4<u32>, ${type.vec4u}>`);
-    }
-  }
-  if (fields.length === 0) {
-    fields.push('unused: u32');
-    offset = 4;
-  }
-  return { offsets, size: alignUp(offset, 16), wgsl: `struct Params { ${fields.join(', ')} }` };
-}
-
-/** Maps each binding to a distinct buffer slot: operands that share a buffer share one binding. */
-function aliasSlots(arrays: readonly GpuArray[]): number[] {
-  const slots: number[] = [];
-  for (let i = 0; i < arrays.length; i++) {
-    const j = arrays.findIndex((a) => a.buffer === arrays[i]!.buffer);
-    slots.push(j < i ? slots[j]! : i);
-  }
-  return slots;
-}
-
-/** The WGSL declarations of a kernel's bindings and their accessors. */
-function declareBindings(bindings: readonly BindingSpec[], slots: readonly number[]): string {
-  const lines: string[] = [];
-  const declared = new Set<number>();
-  bindings.forEach((b, i) => {
-    const slot = slots[i]!;
-    const buf = `buf${slot}`;
-    if (!declared.has(slot)) {
-      declared.add(slot);
-      const shared = bindings.filter((_, k) => slots[k] === slot);
-      if (b.access === 'atomic') {
-        lines.push(`@group(0) @binding(${slot + 1}) var<storage, read_write> ${buf}: array<atomic<u32>>;`);
-      } else {
-        const writable = shared.some((s) => s.access !== 'read');
-        lines.push(
-          `@group(0) @binding(${slot + 1}) var<storage, ${writable ? 'read_write' : 'read'}> ${buf}: array<${WGSL_TYPE[b.dtype]}>;`,
-        );
-      }
-    }
-    if (b.access === 'atomic') {
-      lines.push(`fn ${b.name}_xchg(i: u32, v: u32) -> u32 { return atomicExchange(&${buf}[i], v); }`);
-      lines.push(`fn ${b.name}_load(i: u32) -> u32 { return atomicLoad(&${buf}[i]); }`);
-      return;
-    }
-    if (b.dtype === 'uint8') {
-      lines.push(`fn ${b.name}_ld(i: u32) -> u32 { return (${buf}[i >> 2u] >> ((i & 3u) * 8u)) & 255u; }`);
-      lines.push(`fn ${b.name}_ldw(w: u32) -> u32 { return ${buf}[w]; }`);
-      if (b.access === 'write') lines.push(`fn ${b.name}_stw(w: u32, v: u32) { ${buf}[w] = v; }`);
-    } else {
-      const t = WGSL_TYPE[b.dtype];
-      lines.push(`fn ${b.name}_ld(i: u32) -> ${t} { return ${buf}[i]; }`);
-      if (b.access === 'write') lines.push(`fn ${b.name}_st(i: u32, v: ${t}) { ${buf}[i] = v; }`);
-    }
-  });
-  return lines.join('\n');
 }
 
 export interface RuntimeStats {
@@ -357,39 +257,21 @@ export class GpuRuntime {
     const cached = this.pipelines.get(key);
     if (cached) return cached;
     const params = layoutParams(spec.params);
-    const code = [
-      params.wgsl + ';',
-      '@group(0) @binding(0) var<uniform> P: Params;',
-      declareBindings(spec.bindings, slots),
-      WGSL_COMMON,
-      spec.body,
-    ].join('\n');
-    const entries: GPUBindGroupLayoutEntry[] = [
-      {
-        binding: 0,
-        visibility: SHADER_STAGE_COMPUTE,
-        buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: params.size },
-      },
-    ];
-    const seen = new Set<number>();
-    spec.bindings.forEach((_, i) => {
-      const slot = slots[i]!;
-      if (seen.has(slot)) return;
-      seen.add(slot);
-      const writable = spec.bindings.some((b, k) => slots[k] === slot && b.access !== 'read');
-      entries.push({
-        binding: slot + 1,
-        visibility: SHADER_STAGE_COMPUTE,
-        buffer: { type: writable ? 'storage' : 'read-only-storage' },
-      });
-    });
+    const code = shaderCode(spec, slots);
+    const entries = layoutEntries(spec, slots, params.size);
     const layout = this.device.createBindGroupLayout({ entries, label: spec.name });
     const pipeline = this.device.createComputePipeline({
       label: spec.name,
       layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
       compute: { module: this.device.createShaderModule({ code, label: spec.name }), entryPoint: 'main' },
     });
-    const made = { pipeline, layout, uniformSize: params.size, id: this.pipelines.size + 1 };
+    const made = {
+      pipeline,
+      layout,
+      uniformSize: params.size,
+      offsets: params.offsets,
+      id: this.pipelines.size + 1,
+    };
     this.pipelines.set(key, made);
     return made;
   }
@@ -422,11 +304,12 @@ export class GpuRuntime {
   }
 
   /** Writes the uniform values into the arena; returns their offset (flushing first if it is full). */
-  private writeParams(spec: KernelSpec, values: ParamValues, size: number): number {
+  private writeParams(spec: KernelSpec, values: ParamValues, p: Pipeline): number {
+    const size = p.uniformSize;
     if (this.arenaUsed + size > this.arena.byteLength) this.flush();
     const at = this.arenaUsed;
     this.arenaUsed = alignUp(at + size, this.uniformAlign);
-    const { offsets } = layoutParams(spec.params);
+    const offsets = p.offsets;
     spec.params.forEach(([name, type], i) => {
       const value = values[name];
       if (value === undefined) throw new Error(`webgpu ${spec.name}: uniform ${name} missing (a bug)`);
@@ -470,7 +353,7 @@ export class GpuRuntime {
     this.scoped(spec.name, () => {
       const p = this.pipelineFor(spec, slots);
       const group = this.bindGroupFor(p, arrays, slots, spec.name);
-      const offset = this.writeParams(spec, values, p.uniformSize);
+      const offset = this.writeParams(spec, values, p);
       this.pass ??= this.encoderNow().beginComputePass({ label: 'dl kernels' });
       this.pass.setPipeline(p.pipeline);
       this.pass.setBindGroup(0, group, [offset]);
@@ -508,6 +391,3 @@ function padTo4(bytes: Uint8Array): Uint8Array {
   out.set(bytes);
   return out;
 }
-
-/** WGSL of a linear invocation index over a `grid` of `WG`-wide workgroups. */
-export const LINEAR_INDEX = 'gid.x + gid.y * nwg.x * WG';
