@@ -3,7 +3,7 @@
 // the playground's browser tests (Playwright drives it; `playwright install` cannot download
 // browsers here), and PyTorch + ONNX for the export tests (`@dl/layers/export`: the ONNX checker,
 // the generated PyTorch module and its DistributedDataParallel script). Idempotent: what is there
-// is skipped. The tests run Python as /usr/bin/python3, the interpreter Debian's packages are for.
+// is skipped; Mesa's EGL and OpenGL ES for the webgpu tests on a software adapter. The tests run Python as /usr/bin/python3, the interpreter Debian's packages are for.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +22,17 @@ if (!existsSync(join('apps', 'playground', 'playwright.config.ts'))) {
 
 const pythonHas = (modules) =>
   existsSync(PYTHON) && spawnSync(PYTHON, ['-c', `import ${modules}`], { stdio: 'ignore' }).status === 0;
+// Dawn (npm `webgpu`) runs the webgpu backend's tests on Mesa's llvmpipe through EGL + OpenGL ES.
+const libs = '/usr/lib/x86_64-linux-gnu';
+if (
+  process.arch !== 'x64' ||
+  (existsSync(join(libs, 'libEGL_mesa.so.0')) && existsSync(join(libs, 'libGLESv2.so.2')))
+) {
+  console.log('setup: Mesa EGL and OpenGL ES are installed (or not an x64 Debian)');
+} else {
+  wanted.push('libegl1', 'libegl-mesa0', 'libgles2', 'libgl1-mesa-dri');
+}
+
 if (pythonHas('torch, onnx, numpy')) {
   console.log(`setup: torch, onnx and numpy are importable by ${PYTHON}`);
 } else {

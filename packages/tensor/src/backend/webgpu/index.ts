@@ -14,7 +14,7 @@ import { createWindow } from './window.js';
 export type { GpuArray, GpuDType, GpuTypedArray, GpuTypedArrayMap } from './buffers.js';
 export type { DawnAttempt, WebGpuModule, WebGpuOptions } from './device.js';
 export type { RuntimeStats } from './runtime.js';
-export type { GpuFusedKernels, GpuKernel, GpuKernels, OnGpu } from './types.js';
+export type { GpuFusedKernels, GpuKernel, GpuKernels, OnGpu, RequiredKernelName } from './types.js';
 export { onTypedArrays } from './typed.js';
 
 /**

@@ -20,7 +20,8 @@ export type GpuKernel<F> = F extends (...args: infer P) => infer R
   ? (...args: { [K in keyof P]: OnGpu<P[K]> }) => R
   : never;
 
-type RequiredKernelName = Exclude<keyof Kernels, 'name' | 'fused'>;
+/** The required tier's kernel names (what `Kernels` has but its name, fused tier and storage). */
+export type RequiredKernelName = Exclude<keyof Kernels, 'name' | 'fused' | 'storage'>;
 
 /** The required tier on GPU arrays: same names and arguments as `Kernels`. */
 export type GpuKernels = { readonly [K in RequiredKernelName]: GpuKernel<Kernels[K]> };
