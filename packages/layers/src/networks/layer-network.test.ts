@@ -163,7 +163,7 @@ describe('LayerNetwork', () => {
     const make = (): { net: LayerNetwork; layers: Layer[] } => {
       const rng = new Rng(4);
       const layers: Layer[] = [
-        new Convolution(randn([3, 2, 3, 3], rng, f64), randn([3], rng, f64), { W: 'W1', b: 'b1' }),
+        new Convolution(randn([3, 2, 3, 3], rng, f64), randn([3], rng, f64), { names: { W: 'W1', b: 'b1' } }),
         new Relu(),
         new Pooling(2, 2, { stride: 2 }),
         new Affine(randn([3 * 3 * 3, 4], rng, f64), randn([4], rng, f64), { W: 'W2', b: 'b2' }),
