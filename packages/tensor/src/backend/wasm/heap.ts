@@ -70,8 +70,17 @@ export class WasmHeap {
   readonly #retired = new WeakSet<ArrayBufferLike>();
   readonly copies: CopyCounts = { inCalls: 0, inBytes: 0, outCalls: 0, outBytes: 0 };
   readonly storage: WasmStorage;
+  /** Fill freed blocks with 0xff bytes (NaN as floats, -1 as integers): use after release shows. */
+  readonly poison: boolean;
 
-  constructor(memory: WasmMemory, heapBase: number, initialBytes: number, maxPages = WASM32_MAX_PAGES) {
+  constructor(
+    memory: WasmMemory,
+    heapBase: number,
+    initialBytes: number,
+    maxPages = WASM32_MAX_PAGES,
+    poison = poisonFromEnvironment(),
+  ) {
+    this.poison = poison;
     this.#memory = memory;
     this.#maxBytes = maxPages * WASM_PAGE_BYTES;
     this.base = alignUp(heapBase);
@@ -143,6 +152,7 @@ export class WasmHeap {
     const size = this.#sizes.get(at);
     if (size === undefined) throw new Error(`wasm heap: no block at ${at} to free`);
     this.#liveBytes -= size;
+    if (this.poison) this.#u8.fill(0xff, at, at + size);
     if (at + size === this.#top) {
       this.#sizes.delete(at);
       this.#top = at;
@@ -237,6 +247,12 @@ export class WasmHeap {
     this.#i32 = new Int32Array(buffer);
     this.#u8 = new Uint8Array(buffer);
   }
+}
+
+/** `DL_WASM_POISON=1` in the environment (Node; the tests set it): see `WasmHeap.poison`. */
+function poisonFromEnvironment(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.DL_WASM_POISON === '1';
 }
 
 function viewOf(heap: WasmHeap, dtype: DType, at: number, length: number): AnyTypedArray {
