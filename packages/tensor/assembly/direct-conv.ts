@@ -438,14 +438,17 @@ export function directConvBackward(
     const xn = x + <usize>n * image;
     const dn = dout + <usize>n * result;
     padImage(xn, channels, height, width, pad, pad, xpadAt);
-    for (let f = 0; f < filters; f++) {
+    // Rows already a multiple of 4 wide are read where they are, but for a last tile of fewer
+    // than 4 filters (its missing rows must read zeros, not the next sample or past the end).
+    const inPlace = r == outW ? filters - (filters % FR) : 0;
+    for (let f = inPlace; f < filters; f++) {
       for (let oy = 0; oy < outH; oy++) {
         const src = dn + ((<usize>(f * S + oy * outW)) << 2);
         copyRow(src, doutRowsAt + <usize>f * plane + ((<usize>oy * r) << 2), outW);
       }
     }
     for (let f = 0; f < filters; f += FR) {
-      const d = doutRowsAt + <usize>f * plane;
+      const d = f < inPlace ? dn + <usize>f * plane : doutRowsAt + <usize>f * plane;
       const part = partialAt + <usize>f * partialStride;
       for (let kk = 0; kk < k; kk += 2) {
         const xa = xpadAt + <usize>load<i32>(offsetsAt + ((<usize>kk) << 2));
