@@ -153,11 +153,13 @@ export function maxPoolF32(
   outW: i32,
   out: usize,
   argmax: usize,
+  indexBase: i32,
 ): void {
   const planes = batch * channels;
   let o: usize = 0;
   for (let p = 0; p < planes; p++) {
     const base = p * height * width;
+    // argmax holds indices into the whole input: a thread's part starts `indexBase` elements in.
     for (let oy = 0; oy < outH; oy++) {
       const y0 = oy * stride - pad;
       const fy0 = max(0, -y0);
@@ -168,7 +170,7 @@ export function maxPoolF32(
         // are real pixels. It reads 8 floats from each cell's row, up to 7 + filterW past x0 + 6,
         // which the caller leaves readable (the arena continues after x).
         if (stride == 2 && ox + 4 <= outW && x0 >= 0 && x0 + 6 + filterW <= width) {
-          maxPool4(x, base, width, y0, fy0, fy1, x0, filterW, out + (o << 2), argmax + (o << 2));
+          maxPool4(x, base, width, y0, fy0, fy1, x0, filterW, out + (o << 2), argmax + (o << 2), indexBase);
           ox += 4;
           o += 4;
           continue;
@@ -189,7 +191,7 @@ export function maxPoolF32(
             at = select<i32>(row + fx, at, take);
           }
         }
-        at += base;
+        at += base + indexBase;
         store<f32>(out + (o << 2), best);
         store<i32>(argmax + (o << 2), at);
         o++;
@@ -217,6 +219,7 @@ function maxPool4(
   filterW: i32,
   out: usize,
   argmax: usize,
+  indexBase: i32,
 ): void {
   const lanes = i32x4(0, 2, 4, 6);
   const first = base + (y0 + fy0) * width + x0;
@@ -232,7 +235,7 @@ function maxPool4(
     }
   }
   v128.store(out, best);
-  v128.store(argmax, at);
+  v128.store(argmax, i32x4.add(at, i32x4.splat(indexBase)));
 }
 
 /** x[i], x[i + 2], x[i + 4], x[i + 6]. */

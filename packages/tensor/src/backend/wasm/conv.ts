@@ -2,8 +2,8 @@ import { convBackwardJs, convForwardJs } from '../js/conv.js';
 import type { ConvBackwardArgs, ConvForwardArgs, ConvGeometry, Kernels } from '../kernels.js';
 import type { WasmHeap } from './heap.js';
 import { KernelIo } from './io.js';
-import { asError, waitAll } from './gemm.js';
-import { geometryArgs, type KernelFunction, type KernelModule } from './module.js';
+import { runParts } from './gemm.js';
+import { geometryArgs, type KernelModule } from './module.js';
 import { planSamples } from './split.js';
 import type { WasmThreadPool } from './threads.js';
 
@@ -186,23 +186,4 @@ export function createWasmConv(
   };
 
   return { convForward, convBackward };
-}
-
-/** Parts 1.. on the workers, part 0 here, then waits for all (a failure is thrown after every wait). */
-function runParts(
-  pool: WasmThreadPool | undefined,
-  parts: number,
-  fn: KernelFunction,
-  args: (t: number) => readonly number[],
-  runHere: (t: number) => void,
-): void {
-  for (let t = 1; t < parts; t++) pool!.run(t - 1, fn, args(t));
-  let failure: Error | undefined;
-  try {
-    runHere(0);
-  } catch (error) {
-    failure = asError(error);
-  }
-  if (pool) waitAll(pool, parts - 1, failure);
-  else if (failure) throw failure;
 }

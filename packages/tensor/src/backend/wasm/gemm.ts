@@ -2,7 +2,7 @@ import type { GemmArgs } from '../kernels.js';
 import { gemmJs } from '../js/gemm.js';
 import type { WasmHeap } from './heap.js';
 import { withIo, type KernelIo } from './io.js';
-import type { KernelModule } from './module.js';
+import type { KernelFunction, KernelModule } from './module.js';
 import { planGemm, type Part } from './split.js';
 import type { WasmThreadPool } from './threads.js';
 
@@ -181,4 +181,23 @@ function runGemm(
       module.binaryF32(0, 1, m * n, cAt, 0, 1, partial[t]!, 0, 1, cAt);
     }
   }
+}
+
+/** Parts 1.. on the workers, part 0 here, then waits for all (a failure is thrown after every wait). */
+export function runParts(
+  pool: WasmThreadPool | undefined,
+  parts: number,
+  fn: KernelFunction,
+  args: (t: number) => readonly number[],
+  runHere: (t: number) => void,
+): void {
+  for (let t = 1; t < parts; t++) pool!.run(t - 1, fn, args(t));
+  let failure: Error | undefined;
+  try {
+    runHere(0);
+  } catch (error) {
+    failure = asError(error);
+  }
+  if (pool) waitAll(pool, parts - 1, failure);
+  else if (failure) throw failure;
 }

@@ -47,7 +47,8 @@ export interface KernelModule {
   // Window kernels (assembly/window.ts); `...g` is the geometry as 10 integers, see geometryArgs.
   im2colF32(x: number, ...rest: [...GeometryArgs, col: number]): void;
   col2imF32(col: number, ...rest: [...GeometryArgs, img: number, accumulate: number]): void;
-  maxPoolF32(x: number, ...rest: [...GeometryArgs, out: number, argmax: number]): void;
+  /** `indexBase` is added to every argmax index (a thread's part of the batch). */
+  maxPoolF32(x: number, ...rest: [...GeometryArgs, out: number, argmax: number, indexBase: number]): void;
   /** Returns -1, or the first index whose argmax lies outside dx. */
   maxPoolBackwardF32(dout: number, argmax: number, count: number, dx: number, dxLength: number): number;
   avgPoolF32(x: number, ...rest: [...GeometryArgs, out: number]): void;

@@ -156,6 +156,26 @@ describe.each([2, 3])('wasm backend on %i threads', (threads) => {
     }
   });
 
+  it('splits max pooling by samples: the same output and argmax (indices into the whole input)', () => {
+    const rng = new Rng(12);
+    // 10 samples of 16×24×24: 92 160 elements, past the split threshold.
+    const g = convGeometry('test', [10, 16, 24, 24], 2, 2, { stride: 2 });
+    expect(planSamples(g.batch, 10 * 16 * 576 * 30, threads).length).toBe(threads);
+    const x = randomFloat32(10 * 16 * 576, rng);
+    x[5 * 16 * 576 + 3] = Number.NaN; // a NaN in the second thread's samples wins its window
+    const pool = (kernels: WasmKernels): [Float32Array, Int32Array] => {
+      const out = new Float32Array(10 * 16 * 144);
+      const argmax = new Int32Array(out.length);
+      kernels.maxPool(x, g, out, argmax);
+      return [out, argmax];
+    };
+    const [out1, arg1] = pool(single);
+    const [outN, argN] = pool(threaded);
+    expect(firstDifference(outN, out1)).toBe(-1);
+    expect(Array.from(argN)).toEqual(Array.from(arg1));
+    expect(Math.max(...argN)).toBeGreaterThan(5 * 16 * 576); // indices past the first part's samples
+  });
+
   it('passes the conformance suite', () => {
     expect(runConformance(threaded).filter((r) => !r.passed)).toEqual([]);
   });

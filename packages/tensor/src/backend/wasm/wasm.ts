@@ -173,7 +173,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     binary: createWasmBinary(module, heap),
     reduce: createWasmReduce(module, heap),
     ...createWasmActivation(module, heap),
-    ...createWasmWindow(module, heap),
+    ...createWasmWindow(module, heap, pool),
     ...createWasmConv(module, heap, pool),
     softmax: createWasmSoftmax(module, heap),
     // The optional tier: whole steps of a layer or an optimizer, float32 only (each declines other

@@ -2,7 +2,16 @@ import { jsKernels } from '../js/js.js';
 import type { ConvGeometry, Kernels } from '../kernels.js';
 import type { WasmHeap } from './heap.js';
 import { withIo } from './io.js';
+import { runParts } from './gemm.js';
 import { geometryArgs, type KernelModule } from './module.js';
+import { planSamples } from './split.js';
+import type { WasmThreadPool } from './threads.js';
+
+/**
+ * A pooled input element costs about what 30 GEMM flops do (max pooling ~0.75 ns an element, the
+ * GEMM ~41 GFLOP/s: docs/benchmarks.md), for the threads' split threshold.
+ */
+const POOL_FLOPS_PER_ELEMENT = 30;
 
 type WindowKernels = Pick<
   Kernels,
@@ -34,7 +43,8 @@ function checkLength(
  * copied in and out, see io.ts); float64 (gradient checks) runs on the js
  * kernels. Results equal the js kernels' bit for bit: the same operations in the same order.
  */
-export function createWasmWindow(module: KernelModule, heap: WasmHeap): WindowKernels {
+export function createWasmWindow(module: KernelModule, heap: WasmHeap, pool?: WasmThreadPool): WindowKernels {
+  const threads = (pool?.size ?? 0) + 1;
   return {
     im2col(x, g, col) {
       if (!(x instanceof Float32Array && col instanceof Float32Array)) return jsKernels.im2col(x, g, col);
@@ -74,7 +84,18 @@ export function createWasmWindow(module: KernelModule, heap: WasmHeap): WindowKe
       // 16 bytes readable past every block).
       withIo(heap, (io) => {
         const [xAt, outAt, argAt] = io.bind({ in: x, n: xn }, { out, n: on }, { out: argmax, n: on });
-        module.maxPoolF32(xAt, ...geometryArgs(g), outAt, argAt);
+        // Samples shared among the threads; argmax indices count from the whole input's start.
+        const parts = planSamples(g.batch, xn * POOL_FLOPS_PER_ELEMENT, threads);
+        const image = g.channels * g.height * g.width;
+        const pooled = g.channels * g.outH * g.outW;
+        const call = (t: number): Parameters<KernelModule['maxPoolF32']> => {
+          const { start, size } = parts[t]!;
+          const geometry = geometryArgs(g);
+          geometry[0] = size;
+          const at = start * pooled * 4;
+          return [xAt + start * image * 4, ...geometry, outAt + at, argAt + at, start * image];
+        };
+        runParts(pool, parts.length, 'maxPoolF32', call, (t) => module.maxPoolF32(...call(t)));
       });
     },
     maxPoolBackward(dout, argmax, dx) {
