@@ -18,11 +18,7 @@ export function allocate<D extends DType>(
   backend: Kernels | undefined = boundBackend(),
   label?: string,
 ): TypedArrayOf<D> {
-  const storage = backend?.storage;
-  if (storage !== undefined) return storage.allocate(dtype, length, label);
-  const pool = activeBufferPool();
-  if (pool && length >= POOLED_LENGTH) return pool.take(dtype, length, () => fresh(dtype, length));
-  return fresh(dtype, length);
+  return make(dtype, length, backend, label, true);
 }
 
 /**
@@ -36,10 +32,20 @@ export function allocateOutput<D extends DType>(
   backend: Kernels | undefined = boundBackend(),
   label?: string,
 ): TypedArrayOf<D> {
+  return make(dtype, length, backend, label, false);
+}
+
+function make<D extends DType>(
+  dtype: D,
+  length: number,
+  backend: Kernels | undefined,
+  label: string | undefined,
+  zero: boolean,
+): TypedArrayOf<D> {
   const storage = backend?.storage;
-  if (storage !== undefined) return storage.allocate(dtype, length, label, false);
+  if (storage !== undefined) return storage.allocate(dtype, length, label, zero);
   const pool = activeBufferPool();
-  if (pool && length >= POOLED_LENGTH) return pool.take(dtype, length, () => fresh(dtype, length), false);
+  if (pool && length >= POOLED_LENGTH) return pool.take(dtype, length, () => fresh(dtype, length), zero);
   return fresh(dtype, length);
 }
 
