@@ -176,6 +176,24 @@ describe.each([2, 3])('wasm backend on %i threads', (threads) => {
     expect(Math.max(...argN)).toBeGreaterThan(5 * 16 * 576); // indices past the first part's samples
   });
 
+  it('splits large activations into ranges: the same ReLU and sigmoid, forward and backward', () => {
+    const rng = new Rng(13);
+    const n = (1 << 18) + 6; // past the split threshold, and not a multiple of 4
+    const [x, dout] = [randomFloat32(n, rng), randomFloat32(n, rng)];
+    x[n - 1] = Number.NaN;
+    for (const op of ['relu', 'sigmoid'] as const) {
+      const run = (kernels: WasmKernels): Float32Array[] => {
+        const [y, dx] = [new Float32Array(n), new Float32Array(n)];
+        kernels.activation(op, x, y);
+        kernels.activationBackward(op, op === 'relu' ? x : y, dout, dx);
+        return [y, dx];
+      };
+      const [one, many] = [run(single), run(threaded)];
+      expect(firstDifference(many[0]!, one[0]!), op).toBe(-1);
+      expect(firstDifference(many[1]!, one[1]!), op).toBe(-1);
+    }
+  });
+
   it('passes the conformance suite', () => {
     expect(runConformance(threaded).filter((r) => !r.passed)).toEqual([]);
   });

@@ -172,7 +172,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     unary: createWasmUnary(module, heap),
     binary: createWasmBinary(module, heap),
     reduce: createWasmReduce(module, heap),
-    ...createWasmActivation(module, heap),
+    ...createWasmActivation(module, heap, pool),
     ...createWasmWindow(module, heap, pool),
     ...createWasmConv(module, heap, pool),
     softmax: createWasmSoftmax(module, heap),
