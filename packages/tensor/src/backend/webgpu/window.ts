@@ -3,6 +3,14 @@ import type { GpuArray } from './buffers.js';
 import { linearMain, needDType, needFloat32, needLength } from './check.js';
 import type { GpuRuntime, KernelSpec, ParamType, ParamValues } from './runtime.js';
 
+/** WGSL: output element i's window — its column, row and plane, and its top-left corner in the padded input. */
+const WINDOW_ORIGIN = `  let ox = i % P.outW;
+  let oy = (i / P.outW) % P.outH;
+  let plane = i / (P.outW * P.outH);
+  let y0 = i32(oy * P.stride) - i32(P.pad);
+  let x0 = i32(ox * P.stride) - i32(P.pad);
+`;
+
 /**
  * Sliding-window kernels over `[N, C, H, W]`: im2col, col2im, max and average pooling, forward and
  * backward, with the js kernels' semantics (`js/window.ts`). Every output is computed by one
@@ -168,12 +176,7 @@ ${linearMain(`  let x = i % P.W;
         { name: 'argmax', access: 'write', dtype: 'int32' },
       ],
       params,
-      body: linearMain(`  let ox = i % P.outW;
-  let oy = (i / P.outW) % P.outH;
-  let plane = i / (P.outW * P.outH);
-  let y0 = i32(oy * P.stride) - i32(P.pad);
-  let x0 = i32(ox * P.stride) - i32(P.pad);
-  let fy0 = max(0, -y0);
+      body: linearMain(`${WINDOW_ORIGIN}  let fy0 = max(0, -y0);
   let fy1 = min(i32(P.FH), i32(P.H) - y0);
   let fx0 = max(0, -x0);
   let fx1 = min(i32(P.FW), i32(P.W) - x0);
@@ -269,12 +272,7 @@ ${linearMain(`  let x = i % P.W;
         { name: 'out', access: 'write', dtype: 'float32' },
       ],
       params,
-      body: linearMain(`  let ox = i % P.outW;
-  let oy = (i / P.outW) % P.outH;
-  let plane = i / (P.outW * P.outH);
-  let y0 = i32(oy * P.stride) - i32(P.pad);
-  let x0 = i32(ox * P.stride) - i32(P.pad);
-  var sum = 0.0;
+      body: linearMain(`${WINDOW_ORIGIN}  var sum = 0.0;
   for (var fy = max(0, -y0); fy < min(i32(P.FH), i32(P.H) - y0); fy++) {
     let row = i32(plane * P.H * P.W) + (y0 + fy) * i32(P.W) + x0;
     for (var fx = max(0, -x0); fx < min(i32(P.FW), i32(P.W) - x0); fx++) { sum += x_ld(u32(row + fx)); }
