@@ -30,8 +30,6 @@ export interface StorageBlock {
   readonly length: number;
   /** A view of the elements; throws when the block was released, or cannot be read synchronously. */
   view(): AnyTypedArray;
-  /** Marks where the block's owner stands for the error message of a released block. */
-  readonly released: boolean;
 }
 
 const blocks = new WeakMap<object, StorageBlock>();

@@ -286,10 +286,6 @@ export class WasmBlock implements StorageBlock {
     registerView(this.#view, this);
   }
 
-  get released(): boolean {
-    return this.#releasedAtStep !== undefined;
-  }
-
   /** The block's address (throws once released: its memory may hold another tensor now). */
   address(): number {
     if (this.#releasedAtStep !== undefined) this.#throwReleased();
