@@ -21,12 +21,23 @@ export function interruptSignal(io: Io): { signal: AbortSignal; dispose: () => v
     const now = performance.now();
     if (first === undefined) {
       first = { name, at: now };
-      const again = name === 'SIGINT' ? 'Ctrl-C' : name;
-      io.error(`\ndl: ${name}: stopping after this step (${again} again to exit at once)\n`);
       controller.abort();
+      // Said once the signals already pending are handled: a SIGINT and a SIGTERM that arrive while
+      // a step holds the event loop come out in either order, and the interrupt is the Ctrl-C.
+      setImmediate(() => {
+        const said = first!.name;
+        const again = said === 'SIGINT' ? 'Ctrl-C' : said;
+        io.error(`\ndl: ${said}: stopping after this step (${again} again to exit at once)\n`);
+      });
       return;
     }
-    if (name !== first.name || now - first.at < ECHO_MS) return;
+    if (now - first.at < ECHO_MS) {
+      // The echo of one interrupt: it counts as the terminal's Ctrl-C when it carries a SIGINT, so
+      // that the next Ctrl-C, not the next SIGTERM, is the one that exits at once.
+      if (name === 'SIGINT') first.name = name;
+      return;
+    }
+    if (name !== first.name) return;
     io.error(`\ndl: ${name} again: exiting without waiting\n`);
     process.exit(130);
   };
