@@ -1,7 +1,9 @@
-import { chooseBackend, fastestBackendName, setBackend } from '@dl/tensor';
+import { chooseBackend, fastestBackendName, setBackend, type Kernels } from '@dl/tensor';
 import { availableParallelism } from 'node:os';
 import { positiveInt } from './cli/args.js';
 import { CliError } from './cli-error.js';
+import { RunError } from './run-error.js';
+import type { WebGpuKernels } from '@dl/tensor/webgpu';
 
 /** What `--backend NAME` runs on, and how many threads it got. */
 export interface ActiveBackend {
@@ -9,11 +11,21 @@ export interface ActiveBackend {
   readonly threads: number;
   /** One line for the log and run.json. */
   readonly description: string;
+  /** The kernels: what networks, optimizers and the Trainer are given (`{ backend }`). */
+  readonly kernels: Kernels;
+  /** A line to show before training (a software WebGPU adapter), if any. */
+  readonly warning?: string | undefined;
+}
+
+interface Activated {
+  readonly description: string;
+  readonly kernels: Kernels;
+  readonly warning?: string | undefined;
 }
 
 interface BackendEntry {
   readonly maxThreads: (available: number) => number;
-  readonly activate: (threads: number) => Promise<string>;
+  readonly activate: (threads: number) => Promise<Activated>;
 }
 
 /** The compute backends `--backend` accepts. Adding one is one entry here. */
@@ -28,14 +40,38 @@ const BACKENDS = {
       const kernels = chosen.backend;
       setBackend(kernels);
       const note = kernels.features.threadsNote === undefined ? '' : `; ${kernels.features.threadsNote}`;
-      return `WebAssembly (${kernels.features.variant}${note})`;
+      return { description: `WebAssembly (${kernels.features.variant}${note})`, kernels };
     },
   },
   js: {
     maxThreads: (_available: number) => 1,
     activate: async (_threads: number) => {
-      setBackend((await chooseBackend({ backend: 'js' })).backend);
-      return 'JavaScript reference kernels';
+      const kernels = (await chooseBackend({ backend: 'js' })).backend;
+      setBackend(kernels);
+      return { description: 'JavaScript reference kernels', kernels };
+    },
+  },
+  webgpu: {
+    maxThreads: (_available: number) => 1,
+    // Never the process default: only the network, optimizer and Trainer are given it, and
+    // everything else (data, labels) stays on the CPU.
+    activate: async (_threads: number) => {
+      // No WebGPU is a fact about the machine, not a usage mistake: exit 1, one line.
+      if (process.env.DL_WEBGPU === 'off')
+        throw new RunError('--backend webgpu: WebGPU is turned off here (DL_WEBGPU=off)');
+      let kernels: WebGpuKernels;
+      try {
+        const { createWebGpuKernels } = await import('@dl/tensor/webgpu');
+        kernels = await createWebGpuKernels();
+      } catch (e) {
+        const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+        throw new RunError(`--backend webgpu: ${message}`);
+      }
+      return {
+        description: `WebGPU (${kernels.gpu.adapter})`,
+        kernels,
+        warning: kernels.gpu.warning,
+      };
     },
   },
 } as const satisfies Record<string, BackendEntry>;
@@ -81,8 +117,7 @@ export function resolveThreads(name: BackendName, requested: number | undefined,
 
 /** Makes `name` the backend of every tensor op from now on. */
 export async function activateBackend(name: BackendName, threads: number): Promise<ActiveBackend> {
-  const description = await BACKENDS[name].activate(threads);
-  return { name, threads, description };
+  return { name, threads, ...(await BACKENDS[name].activate(threads)) };
 }
 
 /** `--backend` and `--threads` of the commands that compute (eval, predict, experiment). */
@@ -92,7 +127,7 @@ export const BACKEND_OPTIONS = {
 } as const;
 
 /** Their lines in a command's `--help`. */
-export const BACKEND_HELP = `  --backend NAME      wasm | js (default: the fastest available, wasm; js: the reference)
+export const BACKEND_HELP = `  --backend NAME      wasm | js | webgpu (default: the fastest available, wasm; js: the reference)
   --threads N         threads of the backend (default 1; at most one per core)`;
 
 /** Activates the backend `--backend`/`--threads` ask for (default: the fastest, one thread). */

@@ -7,7 +7,7 @@ import {
   type ModelSpec,
   type WeightInitStd,
 } from '@dl/layers';
-import type { FloatDType, Rng } from '@dl/tensor';
+import type { FloatDType, Kernels, Rng } from '@dl/tensor';
 import type { OptimizerName } from '@dl/optim';
 
 /** The book's networks, by `--model` name: the spec kinds of `@dl/layers` but `sequential` (that is `--spec`). */
@@ -192,7 +192,8 @@ function imageShape(shape: readonly number[]): readonly [number, number, number]
 export function buildBookNetwork(
   s: BookNetworkSettings,
   inputShape: readonly number[],
-  options: { rng: Rng; dtype?: FloatDType },
+  options: { rng: Rng; dtype?: FloatDType; backend?: Kernels | undefined },
 ): LayerNetwork {
-  return buildModel(modelSpec(s, inputShape), { rng: options.rng, dtype: options.dtype ?? 'float32' });
+  const { rng, dtype = 'float32', backend } = options;
+  return buildModel(modelSpec(s, inputShape), { rng, dtype, backend });
 }

@@ -65,6 +65,6 @@ export function softmax<D extends FloatDType>(x: Tensor<D>, out?: Tensor<D>): Te
   if (x.ndim === 0) throw new ShapeError('softmax: needs at least one axis, got a 0-d tensor');
   const y = output('softmax', x, out);
   const classes = x.shape[x.ndim - 1]!;
-  if (x.size > 0) getBackend().softmax(x.data, x.size / classes, classes, y.data);
+  if (x.size > 0) getBackend().softmax(x.operand, x.size / classes, classes, y.operand);
   return y;
 }

@@ -47,6 +47,7 @@ export {
   type SafetensorsHeaderEntry,
 } from './io/safetensors-header.js';
 export {
+  hostCopy,
   loadModel,
   saveModel,
   type LoadedModel,

@@ -63,6 +63,11 @@ export interface LossLayer {
   readonly kind: string;
   /** `t` holds label indices (int32, shape [N]) or one-hot rows (float, same shape as `x`). */
   forward(x: FloatTensor, t: Tensor): number;
+  /**
+   * `forward` with the loss as a one-element tensor on the backend, not read back: what a backend
+   * whose tensors the CPU cannot read synchronously (`webgpu`) trains with.
+   */
+  forwardTensor?(x: FloatTensor, t: Tensor): FloatTensor;
   /** `dL/dx` for the last forward (the loss's own `dout` is 1). */
   backward(): FloatTensor;
 }
@@ -82,4 +87,13 @@ export interface Model {
   gradient(x: FloatTensor, t: Tensor, ctx: ForwardContext): number;
   /** Fraction of correct predictions, in test mode, in batches of `batchSize` (default 1000). */
   accuracy(x: FloatTensor, t: Tensor, options?: { batchSize?: number }): number;
+  /**
+   * `gradient` on a backend that reads values back asynchronously (`webgpu`): the step is recorded
+   * when the call returns (the gradients are ready for the optimizer) and the loss arrives later.
+   */
+  gradientAsync?(x: FloatTensor, t: Tensor, ctx: ForwardContext): Promise<number>;
+  /** `loss`, read back asynchronously. */
+  lossAsync?(x: FloatTensor, t: Tensor, ctx: ForwardContext): Promise<number>;
+  /** `accuracy`, read back asynchronously. */
+  accuracyAsync?(x: FloatTensor, t: Tensor, options?: { batchSize?: number }): Promise<number>;
 }

@@ -1,4 +1,4 @@
-import { ShapeError, type Tensor } from '@dl/tensor';
+import { add, log, mul, ShapeError, sum, Tensor } from '@dl/tensor';
 import type { FloatTensor } from './layer.js';
 
 /**
@@ -74,4 +74,19 @@ export function crossEntropyError(y: FloatTensor, t: Tensor): number {
       sum += Math.log(p[i * classes + labelAt('crossEntropyError', t, i, classes)]! + CROSS_ENTROPY_DELTA);
   }
   return -sum / rows;
+}
+
+/**
+ * `crossEntropyError` as a one-element tensor computed by the backend's ops, for a backend whose
+ * tensors the CPU cannot read synchronously (`webgpu`): the same `-Σ t · log(y + 1e-7) / N`, with
+ * labels turned into one-hot weights on the CPU (the targets are a host batch). Summed in float32
+ * in the kernel's order, so it agrees with `crossEntropyError` to float32 rounding, not bit for bit.
+ */
+export function crossEntropyErrorTensor(y: FloatTensor, t: Tensor): FloatTensor {
+  const [rows, classes] = batchShape('crossEntropyError', y);
+  const weights = new Float32Array(rows * classes);
+  if (isOneHot('crossEntropyError', y, t, rows)) weights.set(t.data);
+  else for (let i = 0; i < rows; i++) weights[i * classes + labelAt('crossEntropyError', t, i, classes)] = 1;
+  const w = new Tensor(weights, y.shape, 'float32', undefined) as FloatTensor;
+  return mul(sum(mul(w, log(add(y, CROSS_ENTROPY_DELTA)))), -1 / rows);
 }

@@ -21,7 +21,7 @@ export class AdaGrad extends BaseOptimizer<'adagrad'> {
     const hyper = this.hyper;
     const fused = getBackend().fused?.optimizerUpdate;
     for (const p of params) {
-      const [w, g, h] = [p.value.data, p.grad.data, this.slot('h', p).data];
+      const [w, g, h] = [p.value.operand, p.grad.operand, this.slot('h', p).operand];
       if (!fused?.({ kind: 'adagrad', ...hyper, h }, w, g)) adagradUpdate(w, g, h, hyper);
     }
   }

@@ -39,7 +39,12 @@ export class Adam extends BaseOptimizer<'adam'> {
     const hyper = this.hyper;
     const fused = getBackend().fused?.optimizerUpdate;
     for (const p of params) {
-      const [w, g, m, v] = [p.value.data, p.grad.data, this.slot('m', p).data, this.slot('v', p).data];
+      const [w, g, m, v] = [
+        p.value.operand,
+        p.grad.operand,
+        this.slot('m', p).operand,
+        this.slot('v', p).operand,
+      ];
       if (!fused?.({ kind: 'adam', ...hyper, t, m, v }, w, g)) adamUpdate(w, g, m, v, hyper, t);
     }
   }

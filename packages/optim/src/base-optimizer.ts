@@ -3,6 +3,7 @@ import {
   onBackend,
   outsideStep,
   shapeToString,
+  Tensor,
   zerosLike,
   type Kernels,
   type Shape,
@@ -130,6 +131,18 @@ export abstract class BaseOptimizer<K extends OptimizerName> implements Optimize
     return state as unknown as OptimizerState<K>;
   }
 
+  async getStateAsync(): Promise<OptimizerState<K>> {
+    const slots: Record<string, Record<string, SlotTensor>> = {};
+    for (const [name, byParam] of this.slots) {
+      const copies: Record<string, SlotTensor> = {};
+      for (const [param, t] of byParam)
+        copies[param] = new Tensor(await t.read(), t.shape, t.dtype, undefined);
+      slots[name] = copies;
+    }
+    const state = { kind: this.kind, hyper: { ...this.hyper }, iter: this.iterations, slots };
+    return state as unknown as OptimizerState<K>;
+  }
+
   setState(state: OptimizerState): void {
     const op = `${this.className}.setState`;
     if (state.kind !== this.kind) {
@@ -162,7 +175,8 @@ export abstract class BaseOptimizer<K extends OptimizerName> implements Optimize
             `${op}: the slots of '${param}' disagree in shape: ${shapeToString(shape)} and ${shapeToString(t.shape)}`,
           );
         }
-        copies.set(param, t.clone());
+        // Onto the optimizer's backend, where its updates write them (a copy either way).
+        copies.set(param, this.backend === undefined ? t.clone() : t.to(this.backend));
       }
       slots.set(name, copies);
     }

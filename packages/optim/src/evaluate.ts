@@ -24,3 +24,23 @@ export function datasetLoss(
   }
   return n === 0 ? Number.NaN : total / n;
 }
+
+/** `datasetLoss` with each batch's loss read back asynchronously (`model.lossAsync`; any backend). */
+export async function datasetLossAsync(
+  model: Model,
+  x: FloatTensor,
+  t: Tensor,
+  options: { batchSize?: number; rng?: Rng } = {},
+): Promise<number> {
+  const lossAsync = model.lossAsync?.bind(model);
+  if (lossAsync === undefined) return datasetLoss(model, x, t, options);
+  const n = x.shape[0] ?? 0;
+  const size = options.batchSize ?? 1000;
+  let total = 0;
+  for (let i = 0; i < n; i += size) {
+    const rows = Math.min(size, n - i);
+    const ctx = { train: false, rng: options.rng };
+    total += rows * (await lossAsync(rowsView(x, i, i + rows), rowsView(t, i, i + rows), ctx));
+  }
+  return n === 0 ? Number.NaN : total / n;
+}

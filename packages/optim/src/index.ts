@@ -51,8 +51,8 @@ export {
 // The mini-batch sampler lives in @dl/tensor (data-mnist draws through it too); re-exported here,
 // where the Trainer's users have always found it.
 export { BatchSampler, gatherRows, rowsBuffer, type Sampling, type SamplerState } from '@dl/tensor';
-export { NonFiniteError, findNonFinite, type NonFiniteSource } from './non-finite.js';
-export { datasetLoss } from './evaluate.js';
+export { NonFiniteError, findNonFinite, findNonFiniteAsync, type NonFiniteSource } from './non-finite.js';
+export { datasetLoss, datasetLossAsync } from './evaluate.js';
 export { yieldToEventLoop } from './yield.js';
 export type {
   EpochEvent,

@@ -41,4 +41,13 @@ export interface Model {
   accuracy(x: FloatTensor, t: Tensor, options?: { batchSize?: number }): number;
   /** The backend the model runs on, when it was given one (`LayerNetwork`'s `backend` option). */
   readonly backend?: Kernels | undefined;
+  /**
+   * `gradient` on a backend that reads values back asynchronously (`webgpu`): the step is recorded
+   * when the call returns (the gradients are ready for the optimizer) and the loss arrives later.
+   */
+  gradientAsync?(x: FloatTensor, t: Tensor, ctx: ForwardContext): Promise<number>;
+  /** `loss`, read back asynchronously. */
+  lossAsync?(x: FloatTensor, t: Tensor, ctx: ForwardContext): Promise<number>;
+  /** `accuracy`, read back asynchronously. */
+  accuracyAsync?(x: FloatTensor, t: Tensor, options?: { batchSize?: number }): Promise<number>;
 }

@@ -20,7 +20,7 @@ export class Momentum extends BaseOptimizer<'momentum'> {
     const hyper = this.hyper;
     const fused = getBackend().fused?.optimizerUpdate;
     for (const p of params) {
-      const [w, g, v] = [p.value.data, p.grad.data, this.slot('v', p).data];
+      const [w, g, v] = [p.value.operand, p.grad.operand, this.slot('v', p).operand];
       if (!fused?.({ kind: 'momentum', ...hyper, v }, w, g)) momentumUpdate(w, g, v, hyper);
     }
   }

@@ -22,7 +22,7 @@ export class Nesterov extends BaseOptimizer<'nesterov'> {
     const hyper = this.hyper;
     const fused = getBackend().fused?.optimizerUpdate;
     for (const p of params) {
-      const [w, g, v] = [p.value.data, p.grad.data, this.slot('v', p).data];
+      const [w, g, v] = [p.value.operand, p.grad.operand, this.slot('v', p).operand];
       if (!fused?.({ kind: 'nesterov', ...hyper, v }, w, g)) nesterovUpdate(w, g, v, hyper);
     }
   }

@@ -13,7 +13,10 @@ export type NonFiniteSource =
   | { readonly where: 'loss' };
 
 function firstNonFinite(t: Tensor): number {
-  const d = t.data;
+  return firstIn(t.data);
+}
+
+function firstIn(d: ArrayLike<number>): number {
   for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return i;
   return -1;
 }
@@ -33,6 +36,29 @@ export function findNonFinite(params: readonly Param[], input: Tensor): NonFinit
   for (const p of params) {
     const i = firstNonFinite(p.grad);
     if (i >= 0) return { where: 'grad', param: p.name, index: i, value: p.grad.data[i]! };
+  }
+  return { where: 'loss' };
+}
+
+/**
+ * `findNonFinite` for tensors read back asynchronously (`webgpu`): the same search, each tensor
+ * read with `await t.read()`.
+ */
+export async function findNonFiniteAsync(params: readonly Param[], input: Tensor): Promise<NonFiniteSource> {
+  const search = async (t: Tensor): Promise<{ index: number; value: number }> => {
+    const d = await t.read();
+    const index = firstIn(d);
+    return { index, value: index >= 0 ? d[index]! : 0 };
+  };
+  for (const p of params) {
+    const { index, value } = await search(p.value);
+    if (index >= 0) return { where: 'value', param: p.name, index, value };
+  }
+  const found = await search(input);
+  if (found.index >= 0) return { where: 'input', ...found };
+  for (const p of params) {
+    const { index, value } = await search(p.grad);
+    if (index >= 0) return { where: 'grad', param: p.name, index, value };
   }
   return { where: 'loss' };
 }

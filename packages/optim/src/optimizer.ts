@@ -92,6 +92,11 @@ export interface Optimizer<K extends OptimizerName = OptimizerName> {
   readonly iter: number;
   update(params: readonly Param[]): void;
   /** A deep copy of the state (slot tensors are copied). */
+  /**
+   * `getState` with the slots read back into host tensors (`await t.read()`): how a checkpoint is
+   * taken on a backend whose tensors the CPU cannot read synchronously (`webgpu`).
+   */
+  getStateAsync?(): Promise<OptimizerState<K>>;
   getState(): OptimizerState<K>;
   /** Restores hyper-parameters, `iter` and slots (copied); throws if the kind or the shapes do not fit. */
   setState(state: OptimizerState): void;

@@ -26,7 +26,7 @@ export class RMSprop extends BaseOptimizer<'rmsprop'> {
     const hyper = this.hyper;
     const fused = getBackend().fused?.optimizerUpdate;
     for (const p of params) {
-      const [w, g, h] = [p.value.data, p.grad.data, this.slot('h', p).data];
+      const [w, g, h] = [p.value.operand, p.grad.operand, this.slot('h', p).operand];
       if (!fused?.({ kind: 'rmsprop', ...hyper, h }, w, g)) rmspropUpdate(w, g, h, hyper);
     }
   }

@@ -13,7 +13,7 @@ export class SGD extends BaseOptimizer<'sgd'> {
     const hyper = this.hyper;
     const fused = getBackend().fused?.optimizerUpdate;
     for (const p of params) {
-      const [w, g] = [p.value.data, p.grad.data];
+      const [w, g] = [p.value.operand, p.grad.operand];
       if (!fused?.({ kind: 'sgd', ...hyper }, w, g)) sgdUpdate(w, g, hyper);
     }
   }

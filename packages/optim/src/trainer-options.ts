@@ -77,7 +77,12 @@ export interface TrainerBaseOptions {
   /** `train()` awaits a macrotask every this many steps (default 1) so the signal, timers and UI can run; 0 never. */
   yieldEvery?: number;
   onStep?: (event: StepEvent) => void;
-  onEpoch?: (event: EpochEvent) => void;
+  /**
+   * Called after each evaluation. On a backend that reads values back asynchronously (`webgpu`) a
+   * promise it returns is awaited before the next step is recorded (a checkpoint reading the
+   * weights back); elsewhere it must finish synchronously.
+   */
+  onEpoch?: (event: EpochEvent) => void | Promise<void>;
 }
 
 /** The book's `Trainer(network, x_train, t_train, x_test, t_test, epochs, mini_batch_size, optimizer, ...)`. */

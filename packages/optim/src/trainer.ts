@@ -1,6 +1,7 @@
 import {
   BatchSampler,
   gatherRows,
+  isDeviceResident,
   onBackend,
   rowsBuffer,
   stepScope,
@@ -9,8 +10,8 @@ import {
 } from '@dl/tensor';
 import type { FloatTensor, Model } from './model.js';
 import { rowsView, type TrainData } from './dataset.js';
-import { datasetLoss } from './evaluate.js';
-import { NonFiniteError, findNonFinite } from './non-finite.js';
+import { datasetLoss, datasetLossAsync } from './evaluate.js';
+import { NonFiniteError, findNonFinite, findNonFiniteAsync } from './non-finite.js';
 import type { Optimizer } from './optimizer.js';
 import { resolveTrainerConfig, type TrainerConfig } from './trainer-config.js';
 import type { TrainResult, TrainerOptions, TrainerState } from './trainer-options.js';
@@ -38,11 +39,15 @@ export class Trainer {
   testAccList: number[] = [];
 
   private readonly sampler: BatchSampler;
+  /** The backend reads values back asynchronously (`webgpu`): `train` runs `recordStep`/`book`. */
+  private readonly deviceResident: boolean;
   // Batches are gathered into the same two tensors every step.
   private readonly xBatch: FloatTensor;
   private readonly tBatch: Tensor;
   private lastEvalStep = 0;
   private readonly started = performance.now();
+  /** When the last recorded step was booked (`book`; GPU backends). */
+  private lastBooked = 0;
   private epochTrainMs = 0;
   /** The step `epochTrainMs` counts from: the last evaluation, or where a resumed run restarted. */
   private timedFrom = 0;
@@ -55,8 +60,10 @@ export class Trainer {
     this.backend = trainerBackend(options.backend, options.model.backend);
     const { sampling, trainSize, batchSize, rng } = this.config;
     this.sampler = new BatchSampler(sampling, trainSize, batchSize, rng);
-    // Each step copies its rows into these, tied to the trainer's backend.
-    [this.xBatch, this.tBatch] = onBackend(this.backend, () => [
+    // Each step copies its rows into these, tied to the trainer's backend; on a GPU they stay on
+    // the CPU, and the kernels that take them upload them (the batch is all that goes up a step).
+    this.deviceResident = isDeviceResident(this.backend);
+    [this.xBatch, this.tBatch] = onBackend(this.deviceResident ? undefined : this.backend, () => [
       rowsBuffer(this.data.xTrain, batchSize),
       rowsBuffer(this.data.tTrain, batchSize),
     ]);
@@ -76,6 +83,11 @@ export class Trainer {
 
   /** One step (the book's `train_step`): batch, gradient, update, record; evaluates when an epoch is due. Returns the loss. */
   trainStep(): number {
+    if (this.deviceResident) {
+      throw new Error(
+        `Trainer.trainStep: the ${this.backend!.name} backend reads the loss back asynchronously; use \`await trainer.train()\``,
+      );
+    }
     // One step scope: what the step allocates on a backend with its own storage is released at its end.
     return onBackend(this.backend, () => stepScope(() => this.step()));
   }
@@ -129,6 +141,15 @@ export class Trainer {
 
   private evaluateEpoch(): void {
     const { trainAcc, testAcc } = this.evaluate();
+    void this.recordEvaluation(trainAcc, testAcc);
+  }
+
+  private async evaluateEpochAsync(): Promise<void> {
+    const { trainAcc, testAcc } = await this.evaluateAsync();
+    await this.recordEvaluation(trainAcc, testAcc);
+  }
+
+  private recordEvaluation(trainAcc: number, testAcc: number): void | Promise<void> {
     this.trainAccList.push(trainAcc);
     this.testAccList.push(testAcc);
     this.currentEpoch += 1;
@@ -139,7 +160,7 @@ export class Trainer {
     this.lastEvalStep = this.currentIter;
     this.timedFrom = this.currentIter;
     this.epochTrainMs = 0;
-    this.options.onEpoch?.({
+    return this.options.onEpoch?.({
       epoch: this.currentEpoch,
       step: this.currentIter,
       trainAcc,
@@ -160,6 +181,7 @@ export class Trainer {
     const begin = performance.now();
     const { signal } = this.options;
     const { maxIter, yieldEvery, iterPerEpoch } = this.config;
+    if (this.deviceResident) await this.trainRecorded(maxIter, signal);
     while (this.currentIter < maxIter && !signal?.aborted) {
       this.trainStep();
       if (yieldEvery > 0 && this.currentIter % yieldEvery === 0) await yieldToEventLoop();
@@ -169,15 +191,106 @@ export class Trainer {
       trainLossList: this.trainLossList,
       trainAccList: this.trainAccList,
       testAccList: this.testAccList,
-      testAcc: aborted ? (this.testAccList.at(-1) ?? Number.NaN) : this.testAccuracy(),
+      testAcc: aborted
+        ? (this.testAccList.at(-1) ?? Number.NaN)
+        : this.deviceResident
+          ? await this.testAccuracyAsync()
+          : this.testAccuracy(),
       steps: this.currentIter,
       epochs: Math.floor(this.currentIter / iterPerEpoch),
       seconds: 0,
       aborted,
     };
-    if (!aborted && this.options.computeTestLoss) result.testLoss = this.testLoss();
+    if (!aborted && this.options.computeTestLoss)
+      result.testLoss = this.deviceResident ? await this.testLossAsync() : this.testLoss();
     result.seconds = (performance.now() - begin) / 1000;
     return result;
+  }
+
+  /**
+   * `train`'s loop on a backend that reads values back asynchronously (`webgpu`), with a one-step
+   * lag: step s+1 is recorded while step s's loss is read back, so the GPU never waits for the CPU.
+   * Losses are booked (`trainLossList`, `onStep`, the NaN check) in order as they arrive; a step an
+   * evaluation follows is booked, evaluation included, before the next is recorded, so accuracies
+   * see the weights of the book's loop.
+   */
+  private async trainRecorded(maxIter: number, signal: AbortSignal | undefined): Promise<void> {
+    let booked: Promise<void> = Promise.resolve();
+    let lagging = false;
+    for (let s = this.currentIter; s < maxIter && !signal?.aborted; s++) {
+      const step = this.recordStep(s);
+      const previous = booked;
+      booked = Promise.all([previous, step.loss]).then(([, loss]) => this.book(step, loss));
+      // A failure is awaited below (in order); until then, keep Node from calling it unhandled.
+      booked.catch(() => undefined);
+      // Wait for the step before this one: at most one step is in flight behind the recording.
+      if (lagging) await previous;
+      lagging = !step.evaluate;
+      if (step.evaluate) await booked;
+    }
+    await booked;
+  }
+
+  /** Records step `s` on the GPU (batch, gradient, update); its loss arrives later. */
+  private recordStep(s: number): RecordedStep {
+    const t0 = performance.now();
+    const { rng } = this.config;
+    const epoch = this.epochOfStep(s);
+    const indices = this.sampler.next();
+    const x = gatherRows(this.data.xTrain, indices, this.xBatch);
+    const t = gatherRows(this.data.tTrain, indices, this.tBatch);
+    const model = this.model;
+    if (model.gradientAsync === undefined || model.lossAsync === undefined) {
+      throw new Error(
+        `Trainer: the model has no gradientAsync/lossAsync, which the ${this.backend!.name} backend needs`,
+      );
+    }
+    const loss = onBackend(this.backend, () =>
+      stepScope(() => {
+        const before = model.gradientAsync!(x, t, { train: true, rng });
+        this.optimizer.update(model.params());
+        if (this.config.recordLoss !== 'afterUpdate') return before;
+        // Recorded now, behind the update (x is overwritten by the next step's batch).
+        const after = model.lossAsync!(x, t, { train: false, rng });
+        return Promise.all([before, after]).then(([, loss]) => loss);
+      }),
+    );
+    const evaluate =
+      this.config.evaluateAt === 'book'
+        ? s === this.epochBoundary(epoch - 1)
+        : s + 1 === this.epochBoundary(epoch);
+    return { s, epoch, t0, loss, evaluate, x };
+  }
+
+  /** Books a recorded step once its loss is read: the NaN check, the loss list, `onStep`, evaluation. */
+  private async book(step: RecordedStep, loss: number): Promise<void> {
+    const { s, epoch } = step;
+    if (!Number.isFinite(loss)) {
+      const source = await findNonFiniteAsync(this.model.params(), step.x);
+      throw new NonFiniteError(s + 1, epoch, loss, source, this.optimizer.lr);
+    }
+    this.trainLossList.push(loss);
+    this.currentIter = s + 1;
+    // Wall time from recording to booking overlaps the next step's: count each step from the later
+    // of its recording and the previous booking.
+    const now = performance.now();
+    this.epochTrainMs += now - Math.max(step.t0, this.lastBooked);
+    this.lastBooked = now;
+    const images = (this.currentIter - this.timedFrom) * this.config.batchSize;
+    this.options.onStep?.({ step: this.currentIter, epoch, loss, imagesPerSecond: this.rate(images) });
+    if (step.evaluate) await this.evaluateEpochAsync();
+  }
+
+  /** `evaluate`, read back asynchronously (any backend). */
+  async evaluateAsync(): Promise<{ trainAcc: number; testAcc: number }> {
+    const n = this.config.evaluateSampleNum;
+    const { xTrain, tTrain, xTest, tTest } = this.data;
+    const model = this.model;
+    if (model.accuracyAsync === undefined) return this.evaluate();
+    const options = this.accuracyOptions();
+    const trainAcc = await model.accuracyAsync(rowsView(xTrain, 0, n), rowsView(tTrain, 0, n), options);
+    const testAcc = await model.accuracyAsync(rowsView(xTest, 0, n), rowsView(tTest, 0, n), options);
+    return { trainAcc, testAcc };
   }
 
   /** Accuracy on the whole test set. */
@@ -185,6 +298,22 @@ export class Trainer {
     return onBackend(this.backend, () =>
       this.model.accuracy(this.data.xTest, this.data.tTest, this.accuracyOptions()),
     );
+  }
+
+  /** `testAccuracy`, read back asynchronously (any backend). */
+  async testAccuracyAsync(): Promise<number> {
+    const accuracyAsync = this.model.accuracyAsync?.bind(this.model);
+    if (accuracyAsync === undefined) return this.testAccuracy();
+    return accuracyAsync(this.data.xTest, this.data.tTest, this.accuracyOptions());
+  }
+
+  /** `testLoss`, read back asynchronously (any backend). */
+  testLossAsync(): Promise<number> {
+    const { evalBatchSize, rng } = this.config;
+    return datasetLossAsync(this.model, this.data.xTest, this.data.tTest, {
+      batchSize: evalBatchSize ?? 1000,
+      rng,
+    });
   }
 
   /** Mean loss on the whole test set, in test mode. */
@@ -239,6 +368,17 @@ export class Trainer {
     this.trainAccList = [...state.trainAccList];
     this.testAccList = [...state.testAccList];
   }
+}
+
+/** A step recorded on a GPU, waiting for its loss (`Trainer.recordStep`). */
+interface RecordedStep {
+  readonly s: number;
+  readonly epoch: number;
+  readonly t0: number;
+  readonly loss: Promise<number>;
+  /** An evaluation follows this step. */
+  readonly evaluate: boolean;
+  readonly x: FloatTensor;
 }
 
 /** Trains `options.model` with the book's loop and resolves with the recorded lists (see `Trainer`). */

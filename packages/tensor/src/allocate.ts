@@ -35,6 +35,38 @@ export function allocateOutput<D extends DType>(
   return make(dtype, length, backend, label, false);
 }
 
+/**
+ * An array of `length` elements of `dtype` for a tensor on `backend`, filled by `fill` on the CPU:
+ * in place where the CPU writes the backend's memory (`js`, `wasm`), else filled in a plain array
+ * and uploaded (`webgpu`). How values made in JavaScript (initial weights, constants) get anywhere.
+ */
+export function allocateFilled<D extends DType>(
+  dtype: D,
+  length: number,
+  fill: (array: TypedArrayOf<D>) => void,
+  backend: Kernels | undefined = boundBackend(),
+  label?: string,
+): TypedArrayOf<D> {
+  const storage = backend?.storage;
+  if (storage?.upload === undefined) {
+    const array = make(dtype, length, backend, label, true);
+    fill(array);
+    return array;
+  }
+  const host = fresh(dtype, length);
+  fill(host);
+  return storage.upload(host, label);
+}
+
+/**
+ * Whether `backend` keeps tensors where the CPU cannot address them (`webgpu`): code with a CPU
+ * loop over a tensor's elements takes an op or kernel path there instead (see
+ * `BackendStorage.deviceResident`).
+ */
+export function isDeviceResident(backend: Kernels | undefined = boundBackend()): boolean {
+  return backend?.storage?.deviceResident === true;
+}
+
 function make<D extends DType>(
   dtype: D,
   length: number,

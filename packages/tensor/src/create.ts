@@ -1,5 +1,5 @@
 import { dtypeOfArray, type AnyTypedArray, type DType, type TypedArrayOf } from './dtype.js';
-import { allocate } from './allocate.js';
+import { allocate, allocateFilled } from './allocate.js';
 import { ShapeError, assertValidShape, shapeToString, sizeOf, type Shape } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
 
@@ -16,9 +16,13 @@ export function ones<D extends DType = 'float32'>(shape: Shape, dtype?: D): Tens
 }
 
 export function full<D extends DType = 'float32'>(shape: Shape, value: number, dtype?: D): Tensor<D> {
-  const t = zeros(shape, dtype);
-  t.data.fill(value);
-  return t;
+  assertValidShape('full', shape);
+  const dt = (dtype ?? 'float32') as D;
+  return new Tensor(
+    allocateFilled(dt, sizeOf(shape), (a) => a.fill(value)),
+    shape,
+    dt,
+  );
 }
 
 export function zerosLike<D extends DType>(x: Tensor<D>): Tensor<D> {
@@ -35,9 +39,12 @@ export function fullLike<D extends DType>(x: Tensor<D>, value: number): Tensor<D
 
 /** The n×n identity matrix. */
 export function eye<D extends DType = 'float32'>(n: number, dtype?: D): Tensor<D> {
-  const t = zeros([n, n], dtype);
-  for (let i = 0; i < n; i++) t.data[i * n + i] = 1;
-  return t;
+  assertValidShape('eye', [n, n]);
+  const dt = (dtype ?? 'float32') as D;
+  const data = allocateFilled(dt, n * n, (a) => {
+    for (let i = 0; i < n; i++) a[i * n + i] = 1;
+  });
+  return new Tensor(data, [n, n], dt);
 }
 
 /**
@@ -55,8 +62,9 @@ export function arange<D extends DType = 'float32'>(
     throw new RangeError(`arange: step must be finite and non-zero, got ${step}`);
   const n = Math.max(0, Math.ceil((to - from) / step));
   const dt = (dtype ?? 'float32') as D;
-  const data = allocate(dt, n);
-  for (let i = 0; i < n; i++) data[i] = from + i * step;
+  const data = allocateFilled(dt, n, (a) => {
+    for (let i = 0; i < n; i++) a[i] = from + i * step;
+  });
   return new Tensor(data, [n], dt);
 }
 
@@ -68,8 +76,9 @@ export function linspace<D extends DType = 'float32'>(
   dtype?: D,
 ): Tensor<D> {
   const dt = (dtype ?? 'float32') as D;
-  const data = allocate(dt, num);
-  for (let i = 0; i < num; i++) data[i] = num === 1 ? start : start + ((stop - start) * i) / (num - 1);
+  const data = allocateFilled(dt, num, (a) => {
+    for (let i = 0; i < num; i++) a[i] = num === 1 ? start : start + ((stop - start) * i) / (num - 1);
+  });
   return new Tensor(data, [num], dt);
 }
 
@@ -83,8 +92,7 @@ export function fromArray<D extends DType = 'float32'>(
   if (values.length !== sizeOf(shape)) {
     throw new ShapeError(`fromArray: ${values.length} values do not fill shape ${shapeToString(shape)}`);
   }
-  const data = allocate(dt, values.length);
-  data.set(values);
+  const data = allocateFilled(dt, values.length, (a) => a.set(values));
   return new Tensor(data, shape, dt);
 }
 

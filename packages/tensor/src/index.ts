@@ -5,7 +5,7 @@
  * suite every backend must pass is the `@dl/tensor/conformance` entry.
  */
 export * from './dtype.js';
-export { allocate, allocateOutput } from './allocate.js';
+export { allocate, allocateFilled, allocateOutput, isDeviceResident } from './allocate.js';
 export { BufferPool, POOLED_LENGTH, withBufferPool } from './buffer-pool.js';
 export * from './shape.js';
 export { Rng, type RngState } from './rng.js';

@@ -1,5 +1,5 @@
 import { type DType, type FloatDType } from './dtype.js';
-import { allocate } from './allocate.js';
+import { allocate, allocateFilled } from './allocate.js';
 import { assertValidShape, sizeOf, type Shape } from './shape.js';
 import type { Rng } from './rng.js';
 import { Tensor } from './tensor.js';
@@ -15,8 +15,9 @@ export function randn<D extends FloatDType = 'float32'>(
   assertValidShape('randn', shape);
   const { mean = 0, std = 1 } = options;
   const dt = (options.dtype ?? 'float32') as D;
-  const data = allocate(dt, sizeOf(shape));
-  for (let i = 0; i < data.length; i++) data[i] = mean + std * rng.normal();
+  const data = allocateFilled(dt, sizeOf(shape), (a) => {
+    for (let i = 0; i < a.length; i++) a[i] = mean + std * rng.normal();
+  });
   return new Tensor(data, shape, dt);
 }
 
@@ -29,12 +30,13 @@ export function uniform<D extends FloatDType = 'float32'>(
   assertValidShape('uniform', shape);
   const { low = 0, high = 1 } = options;
   const dt = (options.dtype ?? 'float32') as D;
-  const data = allocate(dt, sizeOf(shape));
-  for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * rng.random();
-  // float32 rounding can turn a value just below `high` into `high`; keep the interval half-open.
-  if (dt === 'float32')
-    for (let i = 0; i < data.length; i++)
-      if (data[i]! >= high) data[i] = Math.fround(high - (high - low) * 2 ** -24);
+  const data = allocateFilled(dt, sizeOf(shape), (a) => {
+    for (let i = 0; i < a.length; i++) a[i] = low + (high - low) * rng.random();
+    // float32 rounding can turn a value just below `high` into `high`; keep the interval half-open.
+    if (dt === 'float32')
+      for (let i = 0; i < a.length; i++)
+        if (a[i]! >= high) a[i] = Math.fround(high - (high - low) * 2 ** -24);
+  });
   return new Tensor(data, shape, dt);
 }
 
@@ -43,8 +45,9 @@ export function randint(shape: Shape, rng: Rng, low: number, high: number): Tens
   if (!(Number.isInteger(low) && Number.isInteger(high) && high > low)) {
     throw new RangeError(`randint: need integers low < high, got ${low}, ${high}`);
   }
-  const data = allocate('int32', sizeOf(shape));
-  for (let i = 0; i < data.length; i++) data[i] = low + rng.int(high - low);
+  const data = allocateFilled('int32', sizeOf(shape), (a) => {
+    for (let i = 0; i < a.length; i++) a[i] = low + rng.int(high - low);
+  });
   return new Tensor(data, shape, 'int32');
 }
 
@@ -63,22 +66,23 @@ export function choice(
     throw new RangeError(`choice: n and size must be integers >= 0, got ${n}, ${size}`);
   }
   if (size > 0 && n === 0) throw new RangeError('choice: cannot draw from an empty range');
-  const out = allocate('int32', size);
-  if (replace) {
-    for (let i = 0; i < size; i++) out[i] = rng.int(n);
-  } else {
-    if (size > n)
-      throw new RangeError(`choice: cannot take ${size} distinct samples from ${n} without replacement`);
-    const pool = new Int32Array(n);
-    for (let i = 0; i < n; i++) pool[i] = i;
-    for (let i = 0; i < size; i++) {
-      const j = i + rng.int(n - i);
-      const t = pool[i]!;
-      pool[i] = pool[j]!;
-      pool[j] = t;
-      out[i] = pool[i]!;
+  if (!replace && size > n)
+    throw new RangeError(`choice: cannot take ${size} distinct samples from ${n} without replacement`);
+  const out = allocateFilled('int32', size, (a) => {
+    if (replace) {
+      for (let i = 0; i < size; i++) a[i] = rng.int(n);
+    } else {
+      const pool = new Int32Array(n);
+      for (let i = 0; i < n; i++) pool[i] = i;
+      for (let i = 0; i < size; i++) {
+        const j = i + rng.int(n - i);
+        const t = pool[i]!;
+        pool[i] = pool[j]!;
+        pool[j] = t;
+        a[i] = pool[i]!;
+      }
     }
-  }
+  });
   return new Tensor(out, [size], 'int32');
 }
 

@@ -22,6 +22,23 @@ export interface BackendStorage {
   scope<T>(fn: () => T, survivors: (result: T) => Iterable<StorageBlock>): T;
   /** Runs `fn` with allocations belonging to no step (long-lived state made lazily inside a step). */
   unscoped<T>(fn: () => T): T;
+  /**
+   * True when tensors live where the CPU cannot address them (`webgpu`: GPU buffers). Then
+   * `allocate` returns a stand-in array (see `StorageBlock.operand`) whose elements throw when
+   * touched, `Tensor.data` throws, values come in through `upload` and out through `read`, and
+   * code that would split an array into views (`subarray`) hands kernels whole arrays instead.
+   */
+  readonly deviceResident?: boolean;
+  /**
+   * A new block holding a copy of `array` (host values: initial weights, a scalar operand), as
+   * `allocate` returns it. Present where the CPU cannot write the backend's memory directly.
+   */
+  upload?<D extends DType>(array: TypedArrayOf<D>, label?: string): TypedArrayOf<D>;
+  /**
+   * Copies `from`'s elements into `to` (same dtype and length; `to` a block of this storage, `from`
+   * one or a host array), in order with the kernels. Present where the CPU cannot copy them.
+   */
+  copy?(from: AnyTypedArray, to: AnyTypedArray): void;
 }
 
 /** A block of a backend's memory holding one tensor's elements (views of it share the block). */
@@ -30,6 +47,13 @@ export interface StorageBlock {
   readonly length: number;
   /** A view of the elements; throws when the block was released, or cannot be read synchronously. */
   view(): AnyTypedArray;
+  /**
+   * The array kernels take for this block: the live view where the CPU addresses the memory
+   * (`wasm`), a registered stand-in of the right type and length where it cannot (`webgpu`).
+   */
+  operand(): AnyTypedArray;
+  /** A copy of the elements, from wherever they live (absent: `view()` is synchronous). */
+  read?(): Promise<AnyTypedArray>;
 }
 
 const blocks = new WeakMap<object, StorageBlock>();

@@ -1,5 +1,5 @@
 import { dtypeOfArray, type DType, type TypedArrayOf } from './dtype.js';
-import { allocate } from './allocate.js';
+import { allocate, allocateFilled, allocateOutput } from './allocate.js';
 import {
   ShapeError,
   assertValidShape,
@@ -74,6 +74,17 @@ export class Tensor<D extends DType = DType> {
     return block === undefined ? this.#array : (block.view() as TypedArrayOf<D>);
   }
 
+  /**
+   * The storage as kernels take it, for code that calls kernels (ops, layers, optimizers): on CPU
+   * backends the same live view as `data`; on a backend whose memory the CPU cannot address
+   * (`webgpu`) a stand-in array of the right type and length, registered to the GPU buffer, whose
+   * elements throw when touched. Everyone else reads `data` or `await read()`.
+   */
+  get operand(): TypedArrayOf<D> {
+    const block = this.#block;
+    return block === undefined ? this.#array : (block.operand() as TypedArrayOf<D>);
+  }
+
   /** The backend block behind this tensor (for step scopes; undefined for plain arrays). */
   get [STORAGE_BLOCK](): StorageBlock | undefined {
     return this.#block;
@@ -81,6 +92,8 @@ export class Tensor<D extends DType = DType> {
 
   /** A copy of the elements in a plain typed array: the read that works on every backend. */
   read(): Promise<TypedArrayOf<D>> {
+    const block = this.#block;
+    if (block?.read !== undefined) return block.read() as Promise<TypedArrayOf<D>>;
     return Promise.resolve(this.data.slice() as TypedArrayOf<D>);
   }
 
@@ -89,8 +102,9 @@ export class Tensor<D extends DType = DType> {
    * backend.
    */
   to(backend: Kernels): Tensor<D> {
-    const data = allocate(this.dtype, this.size, backend, `${this.dtype} ${shapeToString(this.shape)}`);
-    data.set(this.data);
+    const label = `${this.dtype} ${shapeToString(this.shape)}`;
+    const source = this.data;
+    const data = allocateFilled(this.dtype, this.size, (a) => a.set(source), backend, label);
     return new Tensor(data, this.shape, this.dtype, backend);
   }
 
@@ -106,7 +120,12 @@ export class Tensor<D extends DType = DType> {
   /** A view with a new shape over the same data; one length may be -1 (inferred). */
   reshape(...shape: number[] | [Shape]): Tensor<D> {
     const requested: Shape = Array.isArray(shape[0]) ? (shape[0] as Shape) : (shape as number[]);
-    return new Tensor(this.data, resolveReshape('reshape', this.shape, requested), this.dtype, this.backend);
+    return new Tensor(
+      this.operand,
+      resolveReshape('reshape', this.shape, requested),
+      this.dtype,
+      this.backend,
+    );
   }
 
   /** A 1-D view of all elements. */
@@ -166,6 +185,12 @@ export class Tensor<D extends DType = DType> {
   }
 
   clone(): Tensor<D> {
+    const storage = this.backend?.storage;
+    if (storage?.copy !== undefined) {
+      const data = allocateOutput(this.dtype, this.size, this.backend);
+      storage.copy(this.operand, data);
+      return new Tensor(data, this.shape, this.dtype, this.backend);
+    }
     const data = allocate(this.dtype, this.size, this.backend);
     data.set(this.data);
     return new Tensor(data, this.shape, this.dtype, this.backend);
@@ -184,6 +209,13 @@ export class Tensor<D extends DType = DType> {
       throw new ShapeError(
         `assign: shapes ${shapeToString(source.shape)} and ${shapeToString(this.shape)} differ in size`,
       );
+    }
+    const storage = this.backend?.storage;
+    if (storage?.copy !== undefined && storage.deviceResident === true) {
+      if (source.dtype !== this.dtype)
+        throw new TypeError(`assign: dtype ${source.dtype} into ${this.dtype}`);
+      storage.copy(source.operand, this.operand);
+      return this;
     }
     this.data.set(source.data);
     return this;

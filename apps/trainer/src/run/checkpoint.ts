@@ -6,6 +6,7 @@ import {
   optimizerStateFromTensors,
   optimizerStateToTensors,
   type Optimizer,
+  type OptimizerState,
   type OptimizerStateHeader,
   type TrainerState,
 } from '@dl/optim';
@@ -34,11 +35,18 @@ export interface CheckpointInfo {
  */
 export function writeCheckpoint(
   path: string,
-  parts: { network: LayerNetwork; spec: ModelSpec; optimizer: Optimizer; info: CheckpointInfo },
+  parts: {
+    network: LayerNetwork;
+    spec: ModelSpec;
+    optimizer: Optimizer;
+    /** The optimizer's state when read already (`getStateAsync`); else `optimizer.getState()`. */
+    optimizerState?: OptimizerState;
+    info: CheckpointInfo;
+  },
 ): void {
   const { network, spec, optimizer, info } = parts;
   const bytes = saveModel(network, spec, {
-    optimizer: optimizerStateToTensors(optimizer.getState()),
+    optimizer: optimizerStateToTensors(parts.optimizerState ?? optimizer.getState()),
     rng: info.trainer.rng,
     metadata: { [META_KEY]: JSON.stringify(info) },
   });

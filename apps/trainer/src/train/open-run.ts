@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { buildModel, specInputShape, type FloatTensor, type LayerNetwork, type ModelSpec } from '@dl/layers';
 import { removeStaleTempFiles } from '@dl/layers/node';
 import { createOptimizer, type Optimizer } from '@dl/optim';
-import { getBackend, Rng, Tensor } from '@dl/tensor';
+import { Rng, Tensor, type Kernels } from '@dl/tensor';
 import { activateBackend, resolveThreads, type ActiveBackend } from '../backend.js';
 import type { Io } from '../cli/io.js';
 import { CliError } from '../cli-error.js';
@@ -89,11 +89,12 @@ function loadRunData(settings: TrainSettings): LoadedData {
 function startFresh(
   settings: TrainSettings,
   spec: ModelSpec,
+  backend: Kernels,
 ): Pick<OpenedRun, 'network' | 'optimizer' | 'info'> {
   return {
     // On the backend `dl` activated, explicitly: the network's tensors live in its storage.
-    network: buildModel(spec, { rng: new Rng(settings.seed), backend: getBackend() }),
-    optimizer: createOptimizer(settings.optimizer, { lr: settings.lr, backend: getBackend() }),
+    network: buildModel(spec, { rng: new Rng(settings.seed), backend }),
+    optimizer: createOptimizer(settings.optimizer, { lr: settings.lr, backend }),
     info: undefined,
   };
 }
@@ -103,11 +104,12 @@ function startFromCheckpoint(
   settings: TrainSettings,
   expected: ModelSpec,
   path: string,
+  backend: Kernels,
 ): Pick<OpenedRun, 'network' | 'optimizer' | 'info'> {
   if (!existsSync(path)) {
     throw new RunError(`${path} does not exist: the run stopped before its first checkpoint; start it again`);
   }
-  const { network, spec, optimizer, info } = readCheckpoint(path);
+  const { network, spec, optimizer, info } = readCheckpoint(path, backend);
   if (!sameSpec(spec, expected)) {
     throw new RunError(
       `${path} holds a ${describeSpec(spec)}, but the run's settings make a ${describeSpec(expected)}`,
@@ -133,6 +135,7 @@ export async function openRun(options: TrainRunOptions, reporter: Reporter): Pro
   const { settings, run } = options;
   const threads = resolveThreads(settings.backend, settings.threads ?? undefined, availableParallelism());
   const backend = await activateBackend(settings.backend, threads);
+  if (backend.warning !== undefined) reporter.note(backend.warning);
   const data = loadRunData(settings);
   reporter.note(
     `data: ${data.source} — ${data.xTrain.shape[0]} training and ${data.xTest.shape[0]} test images ` +
@@ -141,8 +144,8 @@ export async function openRun(options: TrainRunOptions, reporter: Reporter): Pro
   const spec = runSpec(settings, data.inputShape);
   if (options.resume) for (const file of [LAST, BEST]) removeStaleTempFiles(run.file(file));
   const start = options.resume
-    ? startFromCheckpoint(settings, spec, run.file(LAST))
-    : startFresh(settings, spec);
+    ? startFromCheckpoint(settings, spec, run.file(LAST), backend.kernels)
+    : startFresh(settings, spec, backend.kernels);
   const shape = describeShape(settings, data.inputShape);
   const training = `${settings.optimizer} lr ${settings.lr}, batch ${settings.batchSize}`;
   reporter.note(

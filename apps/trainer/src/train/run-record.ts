@@ -1,4 +1,6 @@
+import { hostCopy } from '@dl/layers';
 import type { EpochEvent, StepEvent, Trainer } from '@dl/optim';
+import { isDeviceResident } from '@dl/tensor';
 import type { Summary } from '../report.js';
 import { writeCheckpoint, type CheckpointInfo } from '../run/checkpoint.js';
 import { runEnvironment } from '../run/run-info.js';
@@ -107,7 +109,11 @@ export class RunRecord {
         test: data.xTest.shape[0],
         inputShape: data.inputShape,
       },
-      backend: opened.backend,
+      backend: {
+        name: opened.backend.name,
+        threads: opened.backend.threads,
+        description: opened.backend.description,
+      },
       environment: runEnvironment(),
       resumed: options.resume
         ? [
@@ -146,12 +152,18 @@ export class RunRecord {
     this.lossCount = 0;
   }
 
-  /** An epoch's evaluation: its record, `last`, `best` if it beats it, and the plots now and then (drawing costs time). */
-  epoch(e: EpochEvent): void {
+  /**
+   * An epoch's evaluation: its record, `last`, `best` if it beats it, and the plots now and then
+   * (drawing costs time). Synchronous on CPU backends; on a GPU the checkpoints read the weights
+   * back first, and the Trainer awaits the promise before the next step.
+   */
+  epoch(e: EpochEvent): void | Promise<void> {
     this.run.appendMetric({ type: 'epoch', ...e });
-    this.checkpoint(LAST, e.testAcc);
-    this.considerBest(e);
-    if (performance.now() - this.plotted > PLOT_EVERY_MS) this.plots();
+    return then(this.checkpoint(LAST, e.testAcc), () =>
+      then(this.considerBest(e), () => {
+        if (performance.now() - this.plotted > PLOT_EVERY_MS) this.plots();
+      }),
+    );
   }
 
   /**
@@ -159,7 +171,7 @@ export class RunRecord {
    * like with like): recorded, written into `last`, and into `best` when it beats it. An epoch's
    * evaluation made at this very step is used as it is.
    */
-  finalEvaluation(images: number): Evaluation {
+  async finalEvaluation(images: number): Promise<Evaluation> {
     const t = this.t;
     const list = t.testAccList;
     const step = t.currentIter;
@@ -167,13 +179,13 @@ export class RunRecord {
     const e: Evaluation =
       lastEpochStep === step
         ? { step, epoch: t.currentEpoch, trainAcc: t.trainAccList.at(-1)!, testAcc: list.at(-1)! }
-        : { step, epoch: t.currentEpoch, ...t.evaluate() };
+        : { step, epoch: t.currentEpoch, ...(await t.evaluateAsync()) };
     if (lastEpochStep !== step) {
       this.final = e;
       this.run.appendMetric({ type: 'eval', ...e, images, seconds: this.seconds() });
     }
-    this.checkpoint(LAST, e.testAcc);
-    this.considerBest(e);
+    await this.checkpoint(LAST, e.testAcc);
+    await this.considerBest(e);
     return e;
   }
 
@@ -182,13 +194,18 @@ export class RunRecord {
     return this.t.epochBoundary(k - 1) + 1;
   }
 
-  private considerBest(e: { step: number; epoch: number; testAcc: number }): void {
+  private considerBest(e: { step: number; epoch: number; testAcc: number }): void | Promise<void> {
     if (this.best !== null && !(e.testAcc > this.best.testAcc)) return;
     this.best = { step: e.step, epoch: e.epoch, testAcc: e.testAcc };
-    this.checkpoint(BEST, e.testAcc);
+    return this.checkpoint(BEST, e.testAcc);
   }
 
-  private checkpoint(file: string, testAcc: number | null): void {
+  /**
+   * Writes `file` with the run as it stands now. On a backend whose tensors the CPU cannot read
+   * synchronously (`webgpu`) the weights and optimizer slots are read back first (the Trainer's
+   * state is taken at once, so it matches them: no step runs in between).
+   */
+  private checkpoint(file: string, testAcc: number | null): void | Promise<void> {
     const t = this.t;
     const { network, spec, optimizer, settings } = this.opened;
     const info: CheckpointInfo = {
@@ -198,8 +215,19 @@ export class RunRecord {
       trainer: t.getState(),
       settings,
     };
-    writeCheckpoint(this.run.file(file), { network, spec, optimizer, info });
-    this.run.appendMetric({ type: 'checkpoint', step: info.step, epoch: info.epoch, file });
+    const written = (): void =>
+      this.run.appendMetric({ type: 'checkpoint', step: info.step, epoch: info.epoch, file });
+    if (!isDeviceResident(network.backend)) {
+      writeCheckpoint(this.run.file(file), { network, spec, optimizer, info });
+      written();
+      return;
+    }
+    return (async () => {
+      const host = await hostCopy(network, spec);
+      const optimizerState = await optimizer.getStateAsync!();
+      writeCheckpoint(this.run.file(file), { network: host, spec, optimizer, optimizerState, info });
+      written();
+    })();
   }
 
   /** Redraws loss.png/svg and accuracy.png/svg (the evaluation at the last step included, once made). */
@@ -239,4 +267,9 @@ export class RunRecord {
     this.plots();
     this.save({ status: 'failed', result: null, error });
   }
+}
+
+/** Runs `next` after `first`: at once when `first` was synchronous, else when its promise settles. */
+function then(first: void | Promise<void>, next: () => void | Promise<void>): void | Promise<void> {
+  return first instanceof Promise ? first.then(next) : next();
 }

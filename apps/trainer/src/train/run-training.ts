@@ -54,7 +54,7 @@ async function startRun(
       },
       onEpoch: (e) => {
         reporter.epoch(e);
-        record.epoch(e);
+        return record.epoch(e);
       },
     });
     const { maxIter } = trainer.config;
@@ -96,16 +96,16 @@ async function startRun(
 }
 
 /** The summary of where the run stands: accuracy and loss on the whole test set. */
-function summarize(
+async function summarize(
   started: StartedRun,
   options: TrainRunOptions,
   status: RunStatus,
   measured: { testAcc: number | undefined; testLoss: number | undefined; seconds: number },
-): Summary {
+): Promise<Summary> {
   const { trainer, opened } = started;
   return {
-    testAcc: measured.testAcc ?? trainer.testAccuracy(),
-    testLoss: measured.testLoss ?? trainer.testLoss(),
+    testAcc: measured.testAcc ?? (await trainer.testAccuracyAsync()),
+    testLoss: measured.testLoss ?? (await trainer.testLossAsync()),
     epochs: Math.floor(trainer.currentIter / trainer.config.iterPerEpoch),
     steps: trainer.currentIter,
     seconds: measured.seconds,
@@ -122,18 +122,18 @@ function summarize(
  * The end of a run that completed or was interrupted: the evaluation at its last step (into `last`
  * and `best`), then the whole test set, the plots, the `end` record and run.json.
  */
-function finish(
+async function finish(
   started: StartedRun,
   options: TrainRunOptions,
   result: TrainResult,
   reporter: Reporter,
-): number {
+): Promise<number> {
   const { trainer, record, evalImages } = started;
-  const final = record.finalEvaluation(evalImages);
+  const final = await record.finalEvaluation(evalImages);
   reporter.note(lastEvaluationLine(final, evalImages, record.bestSoFar));
   const wholeSet = evalImages === trainer.data.xTest.shape[0];
   const status: RunStatus = result.aborted ? 'interrupted' : 'completed';
-  const summary = summarize(started, options, status, {
+  const summary = await summarize(started, options, status, {
     // An interrupted run has no final measurement from the Trainer: made here, where it stopped.
     testAcc: result.aborted ? (wholeSet ? final.testAcc : undefined) : result.testAcc,
     testLoss: result.testLoss,
@@ -147,14 +147,14 @@ function finish(
 }
 
 /** The loss became NaN/Inf: the summary of the weights as they stood, run.json, and exit code 3. */
-function diverged(
+async function diverged(
   started: StartedRun,
   options: TrainRunOptions,
   error: NonFiniteError,
   reporter: Reporter,
   seconds: number,
-): never {
-  const summary = summarize(started, options, 'diverged', {
+): Promise<never> {
+  const summary = await summarize(started, options, 'diverged', {
     testAcc: undefined,
     testLoss: undefined,
     seconds,
@@ -180,11 +180,11 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
       result = await started.trainer.train();
     } catch (e) {
       if (e instanceof NonFiniteError)
-        diverged(started, options, e, reporter, (performance.now() - began) / 1000);
+        await diverged(started, options, e, reporter, (performance.now() - began) / 1000);
       started.record.failed(e instanceof Error ? e.message : String(e));
       throw e;
     }
-    return finish(started, options, result, reporter);
+    return await finish(started, options, result, reporter);
   } finally {
     interrupt.dispose();
   }

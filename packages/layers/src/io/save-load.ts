@@ -1,4 +1,13 @@
-import { fromHalf, toHalf, type FloatDType, type HalfFormat, type Kernels, type RngState } from '@dl/tensor';
+import {
+  allocate,
+  fromHalf,
+  Tensor,
+  toHalf,
+  type FloatDType,
+  type HalfFormat,
+  type Kernels,
+  type RngState,
+} from '@dl/tensor';
 import type { WeightPrecision } from '../analysis/reduced-precision.js';
 import type { FloatTensor } from '../layer.js';
 import type { LayerNetwork } from '../networks/layer-network.js';
@@ -159,6 +168,24 @@ function storeAs(name: string, value: FloatTensor, precision: WeightPrecision | 
  * `options.file` names the file in errors; `options.backend` is the backend the network is built on
  * (its weights then live in that backend's storage).
  */
+/**
+ * A copy of `network` on the CPU (the process default backend), built from `spec` and filled with
+ * every parameter and buffer read back with `await t.read()`: how a network on a backend whose
+ * tensors the CPU cannot read synchronously (`webgpu`) is saved (`saveModel(await hostCopy(...))`).
+ */
+export async function hostCopy(network: LayerNetwork, spec: ModelSpec): Promise<LayerNetwork> {
+  const own = stateTensors(network);
+  const copy = buildModel(parseModelSpec(spec), { dtype: own[0]?.value.dtype ?? 'float32' });
+  const byName = new Map(stateTensors(copy).map((t) => [t.name, t.value]));
+  for (const { name, value } of own) {
+    const target = byName.get(name);
+    if (target === undefined || target.size !== value.size)
+      throw new Error(`hostCopy: the network is not what its spec builds (tensor '${name}')`);
+    target.data.set(await value.read());
+  }
+  return copy;
+}
+
 export function loadModel(
   bytes: Uint8Array,
   options: { file?: string; backend?: Kernels } = {},
@@ -212,7 +239,12 @@ export function loadModel(
   const expected = stateTensors(network);
   const problems = differences(expected, model, stored);
   if (problems.length > 0) fail(`the tensors do not match the spec's network: ${problems.join('; ')}`);
-  for (const { name, value } of expected) value.data.set(widen(model.get(name)!));
+  // `assign`: into the network's storage wherever it lives (on a GPU, an upload).
+  for (const { name, value } of expected) {
+    const host = allocate(value.dtype, value.size, undefined);
+    host.set(widen(model.get(name)!));
+    value.assign(new Tensor(host, value.shape, value.dtype, undefined));
+  }
 
   const header = parseJsonEntry(metadata, META.optimizer, file);
   if (header === undefined && Object.keys(optimizerTensors).length > 0)

@@ -2,6 +2,7 @@ import {
   allocateOutput,
   convGeometry,
   getBackend,
+  isDeviceResident,
   ShapeError,
   Tensor,
   zerosLike,
@@ -77,15 +78,15 @@ export class Convolution implements Layer {
     const out = new Tensor(allocateOutput(x.dtype, g.batch * outPlane, undefined, label), shape, x.dtype);
     const kernels = getBackend();
     const plane = g.channels * g.height * g.width;
-    // `.data` is read for each chunk: a kernel may grow the backend's memory, which makes new views.
+    // `.operand` is read for each chunk: a kernel may grow the backend's memory, which makes new views.
     this.forEachChunk(g, (n0, count, chunk) => {
       kernels.convForward({
         g: chunk,
         filters: FN,
-        x: samples(x.data, plane, n0, count, g.batch),
-        w: this.W.value.data,
-        b: this.b.value.data,
-        out: samples(out.data, outPlane, n0, count, g.batch),
+        x: samples(x.operand, plane, n0, count, g.batch),
+        w: this.W.value.operand,
+        b: this.b.value.operand,
+        out: samples(out.operand, outPlane, n0, count, g.batch),
       });
     });
     this.x = x;
@@ -119,12 +120,12 @@ export class Convolution implements Layer {
       kernels.convBackward({
         g: chunk,
         filters: FN,
-        x: samples(x.data, plane, n0, count, g.batch),
-        w: this.W.value.data,
-        dout: samples(dout.data, outPlane, n0, count, g.batch),
-        dw: this.W.grad.data,
-        db: this.b.grad.data,
-        dx: dx && samples(dx.data, plane, n0, count, g.batch),
+        x: samples(x.operand, plane, n0, count, g.batch),
+        w: this.W.value.operand,
+        dout: samples(dout.operand, outPlane, n0, count, g.batch),
+        dw: this.W.grad.operand,
+        db: this.b.grad.operand,
+        dx: dx && samples(dx.operand, plane, n0, count, g.batch),
         accumulate: n0 > 0,
       });
     });
@@ -153,7 +154,10 @@ export class Convolution implements Layer {
   /** Calls `fn` for each chunk of samples `[n0, n0 + count)`, with the chunk's geometry. */
   private forEachChunk(g: ConvGeometry, fn: (n0: number, count: number, chunk: ConvGeometry) => void): void {
     const perSample = g.outH * g.outW * g.channels * g.filterH * g.filterW;
-    const size = Math.max(1, Math.min(g.batch, Math.floor(this.maxColElements / perSample)));
+    // On a GPU (`webgpu`) arrays cannot be split into views: its kernels take the whole batch.
+    const size = isDeviceResident()
+      ? g.batch
+      : Math.max(1, Math.min(g.batch, Math.floor(this.maxColElements / perSample)));
     for (let n0 = 0; n0 < g.batch; n0 += size) {
       const count = Math.min(size, g.batch - n0);
       fn(n0, count, count === g.batch ? g : { ...g, batch: count });

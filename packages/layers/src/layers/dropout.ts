@@ -58,11 +58,11 @@ export class Dropout implements Layer {
     this.lastTrain = ctx.train;
     const out = allocateOutput(x.dtype, x.size);
     if (!ctx.train) {
-      this.apply(x.data, undefined, this.inverted ? 1 : 1 - this.ratio, out);
+      this.apply(x.operand, undefined, this.inverted ? 1 : 1 - this.ratio, out);
       return new Tensor(out, x.shape, x.dtype);
     }
     const keep = this.drawMask(x, ctx);
-    this.apply(x.data, keep, this.inverted ? 1 / (1 - this.ratio) : 1, out);
+    this.apply(x.operand, keep, this.inverted ? 1 / (1 - this.ratio) : 1, out);
     return new Tensor(out, x.shape, x.dtype);
   }
 
@@ -70,7 +70,7 @@ export class Dropout implements Layer {
   backward(dout: FloatTensor): FloatTensor {
     const dx = allocateOutput(dout.dtype, dout.size);
     if (!this.lastTrain) {
-      this.apply(dout.data, undefined, this.inverted ? 1 : 1 - this.ratio, dx);
+      this.apply(dout.operand, undefined, this.inverted ? 1 : 1 - this.ratio, dx);
       return new Tensor(dx, dout.shape, dout.dtype);
     }
     const keep = this.keep;
@@ -79,7 +79,7 @@ export class Dropout implements Layer {
         `Dropout.backward: dout [${dout.shape.join(',')}] does not match the last forward (call forward first)`,
       );
     }
-    this.apply(dout.data, keep, this.inverted ? 1 / (1 - this.ratio) : 1, dx);
+    this.apply(dout.operand, keep, this.inverted ? 1 / (1 - this.ratio) : 1, dx);
     return new Tensor(dx, dout.shape, dout.dtype);
   }
 

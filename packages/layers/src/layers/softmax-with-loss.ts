@@ -1,7 +1,16 @@
-import { allocateOutput, getBackend, ShapeError, Tensor, type FloatArray } from '@dl/tensor';
+import {
+  allocateOutput,
+  div,
+  getBackend,
+  isDeviceResident,
+  ShapeError,
+  sub,
+  Tensor,
+  type FloatArray,
+} from '@dl/tensor';
 import { softmax } from '../activations.js';
 import type { FloatTensor, LossLayer } from '../layer.js';
-import { batchShape, crossEntropyError, isOneHot, labelAt } from '../losses.js';
+import { batchShape, crossEntropyError, crossEntropyErrorTensor, isOneHot, labelAt } from '../losses.js';
 
 /**
  * Softmax followed by the cross-entropy error (`common/layers.py:SoftmaxWithLoss`), for scores of
@@ -31,13 +40,28 @@ export class SoftmaxWithLoss implements LossLayer {
     return crossEntropyError(this.y, t);
   }
 
+  /** `forward` with the loss left on the backend as a one-element tensor (`crossEntropyErrorTensor`). */
+  forwardTensor(x: FloatTensor, t: Tensor): FloatTensor {
+    if (x.ndim !== 2) {
+      throw new ShapeError(
+        `SoftmaxWithLoss: scores must be [N, classes], got [${x.shape.join(',')}]; reshape a single sample to [1, C]`,
+      );
+    }
+    this.y = softmax(x);
+    this.t = t;
+    return crossEntropyErrorTensor(this.y, t);
+  }
+
   backward(): FloatTensor {
     const { y, t } = this;
     if (!y || !t) throw new Error('SoftmaxWithLoss.backward: call forward first');
     const [rows, classes] = batchShape('SoftmaxWithLoss', y);
+    const oneHot = isOneHot('SoftmaxWithLoss', y, t, rows);
+    // One-hot targets on a GPU: the same (y - t) / N by ops (the targets come up as an operand).
+    if (oneHot && isDeviceResident(y.backend)) return div(sub(y, t as FloatTensor), rows);
     const dx = allocateOutput(y.dtype, y.size);
-    const p = y.data;
-    if (isOneHot('SoftmaxWithLoss', y, t, rows)) {
+    const p = y.operand;
+    if (oneHot) {
       for (let i = 0; i < dx.length; i++) dx[i] = (p[i]! - t.data[i]!) / rows;
     } else {
       const labels = new Int32Array(rows);

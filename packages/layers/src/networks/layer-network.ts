@@ -1,9 +1,14 @@
 import { numericalGradient } from '@dl/gradcheck';
 import {
+  add,
   argmax,
   BufferPool,
+  isDeviceResident,
+  mul,
   onBackend,
+  square,
   stepScope,
+  sum,
   Tensor,
   withBufferPool,
   type Kernels,
@@ -96,7 +101,33 @@ export class LayerNetwork implements Model {
   }
 
   loss(x: FloatTensor, t: Tensor, ctx: ForwardContext = TEST): number {
+    this.assertSynchronous('loss');
     return onBackend(this.backend, () => stepScope(() => this.forwardLoss(x, t, ctx)));
+  }
+
+  /** `loss` on any backend: on a GPU the step is recorded now and the loss read back. */
+  async lossAsync(x: FloatTensor, t: Tensor, ctx: ForwardContext = TEST): Promise<number> {
+    if (!isDeviceResident(this.backend)) return this.loss(x, t, ctx);
+    return onBackend(this.backend, () =>
+      stepScope(() => readLoss(this.forwardLossTensor(this.onDevice(x), t, ctx))),
+    );
+  }
+
+  /**
+   * A batch from the CPU moved to the network's GPU once (its layers' kernels would each upload it
+   * again: a convolution's forward and backward both read it).
+   */
+  private onDevice(x: FloatTensor): FloatTensor {
+    return x.backend === this.backend ? x : x.to(this.backend!);
+  }
+
+  /** A GPU's tensors are read back asynchronously: name the method that does. */
+  private assertSynchronous(method: string): void {
+    if (isDeviceResident(this.backend)) {
+      throw new Error(
+        `LayerNetwork.${method}: the ${this.backend!.name} backend reads values back asynchronously; use \`await network.${method}Async(...)\``,
+      );
+    }
   }
 
   /** The layers in order; what they keep for `backward` lives as long as the enclosing step. */
@@ -108,6 +139,23 @@ export class LayerNetwork implements Model {
 
   private forwardLoss(x: FloatTensor, t: Tensor, ctx: ForwardContext): number {
     return this.lastLayer.forward(this.forward(x, ctx), t) + this.weightDecay();
+  }
+
+  /** `forwardLoss` with the loss left on the backend as a one-element tensor (a GPU's way). */
+  private forwardLossTensor(x: FloatTensor, t: Tensor, ctx: ForwardContext): FloatTensor {
+    const last = this.lastLayer;
+    if (last.forwardTensor === undefined) {
+      throw new Error(
+        `LayerNetwork: the loss layer ${last.kind} has no forwardTensor, which the ${this.backend?.name} backend needs`,
+      );
+    }
+    const loss = last.forwardTensor(this.forward(x, ctx), t);
+    const lambda = this.weightDecayLambda;
+    if (lambda === 0) return loss;
+    // 0.5·λ·ΣW², by ops on the backend.
+    let decay: FloatTensor = loss;
+    for (const p of this.paramList) if (p.decay) decay = add(decay, mul(sum(square(p.value)), 0.5 * lambda));
+    return decay;
   }
 
   /** `0.5·λ·ΣW²` summed over the decayed parameters (0 without weight decay). */
@@ -131,15 +179,28 @@ export class LayerNetwork implements Model {
    * step are overwritten then; read them, if at all, before the next step).
    */
   gradient(x: FloatTensor, t: Tensor, ctx: ForwardContext = TRAIN): number {
+    this.assertSynchronous('gradient');
     // The previous step's arrays are dead: nothing reads a layer's cache before its next forward.
     this.pool.recycle();
     return onBackend(this.backend, () =>
-      stepScope(() => withBufferPool(this.pool, () => this.backprop(x, t, ctx))),
+      stepScope(() => withBufferPool(this.pool, () => this.backprop(() => this.forwardLoss(x, t, ctx)))),
     );
   }
 
-  private backprop(x: FloatTensor, t: Tensor, ctx: ForwardContext): number {
-    const loss = this.forwardLoss(x, t, ctx);
+  /**
+   * `gradient` on any backend. On a GPU (`webgpu`) the whole step is recorded at once, the loss is
+   * read back behind it, and the promise resolves when it arrives; the gradients are ready for the
+   * optimizer (whose updates queue behind this step) as soon as the call returns.
+   */
+  async gradientAsync(x: FloatTensor, t: Tensor, ctx: ForwardContext = TRAIN): Promise<number> {
+    if (!isDeviceResident(this.backend)) return this.gradient(x, t, ctx);
+    return onBackend(this.backend, () =>
+      stepScope(() => readLoss(this.backprop(() => this.forwardLossTensor(this.onDevice(x), t, ctx)))),
+    );
+  }
+
+  private backprop<L>(forwardLoss: () => L): L {
+    const loss = forwardLoss();
     let dout = this.lastLayer.backward();
     const layers = this.order;
     // Below the first layer with parameters, gradients only flow into the data: not computed.
@@ -149,7 +210,9 @@ export class LayerNetwork implements Model {
     if (bottom?.backwardParams) bottom.backwardParams(dout);
     else bottom?.backward(dout);
     const lambda = this.weightDecayLambda;
-    if (lambda !== 0) {
+    if (lambda !== 0 && isDeviceResident(this.backend)) {
+      for (const p of this.paramList) if (p.decay) add(p.grad, mul(p.value, lambda), p.grad);
+    } else if (lambda !== 0) {
       for (const p of this.paramList) {
         if (!p.decay) continue;
         const g = p.grad.data;
@@ -181,7 +244,34 @@ export class LayerNetwork implements Model {
    * test mode, `batchSize` rows at a time (views, no copies).
    */
   accuracy(x: FloatTensor, t: Tensor, options: { batchSize?: number } = {}): number {
+    this.assertSynchronous('accuracy');
     return onBackend(this.backend, () => this.countCorrect(x, t, options.batchSize ?? 1000));
+  }
+
+  /** `accuracy` on any backend: on a GPU each batch's predicted classes are read back. */
+  async accuracyAsync(x: FloatTensor, t: Tensor, options: { batchSize?: number } = {}): Promise<number> {
+    if (!isDeviceResident(this.backend)) return this.accuracy(x, t, options);
+    const n = x.shape[0] ?? 0;
+    if (n === 0) return 0;
+    const labels = t.ndim === 1 ? t : argmax(t, { axis: 1 });
+    if (labels.size !== n) throw new Error(`accuracy: ${labels.size} targets for ${n} samples`);
+    const expected = labels.data;
+    const batchSize = options.batchSize ?? 1000;
+    const row = x.size / n;
+    let correct = 0;
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(start + batchSize, n);
+      const xb = new Tensor(
+        x.data.subarray(start * row, end * row),
+        [end - start, ...x.shape.slice(1)],
+        x.dtype,
+      );
+      const predicted = await onBackend(this.backend, () =>
+        stepScope(() => argmax(this.forward(this.onDevice(xb), TEST), { axis: 1 }).read()),
+      );
+      for (let i = 0; i < end - start; i++) if (predicted[i] === expected[start + i]) correct++;
+    }
+    return correct / n;
   }
 
   private countCorrect(x: FloatTensor, t: Tensor, batchSize: number): number {
@@ -214,6 +304,11 @@ export class LayerNetwork implements Model {
     }
     return correct / n;
   }
+}
+
+/** Starts reading a one-element loss back (inside its step, before the step releases it). */
+function readLoss(loss: FloatTensor): Promise<number> {
+  return loss.read().then((values) => values[0]!);
 }
 
 /**

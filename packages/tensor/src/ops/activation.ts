@@ -36,7 +36,7 @@ function forward<D extends FloatDType>(op: ActivationOp, x: Tensor<D>, out?: Ten
   checkFloat(op, x);
   const tie = backendOf(op, x, out);
   const y = result(op, x, out, tie);
-  (tie ?? getBackend()).activation(op, x.data, y.data);
+  (tie ?? getBackend()).activation(op, x.operand, y.operand);
   return y;
 }
 
@@ -50,7 +50,7 @@ function backward<D extends FloatDType>(op: ActivationOp, saved: Tensor<D>, dout
   }
   const tie = backendOf(name, saved, dout);
   const dx = result(name, dout, undefined, tie);
-  (tie ?? getBackend()).activationBackward(op, saved.data, dout.data, dx.data);
+  (tie ?? getBackend()).activationBackward(op, saved.operand, dout.operand, dx.operand);
   return dx;
 }
 

@@ -1,5 +1,5 @@
 import { type DType } from '../dtype.js';
-import { allocate, allocateOutput } from '../allocate.js';
+import { allocate, allocateFilled, allocateOutput } from '../allocate.js';
 import { backendOf, getBackend } from '../backend/index.js';
 import type { BinaryOp, UnaryOp } from '../backend/kernels.js';
 import { ShapeError, broadcastShapes, broadcastStrides, shapeToString, shapesEqual } from '../shape.js';
@@ -15,9 +15,11 @@ import { Tensor } from '../tensor.js';
 
 function asTensor<D extends DType>(v: Tensor<D> | number, dtype: D): Tensor<D> {
   if (typeof v !== 'number') return v;
-  const data = allocate(dtype, 1);
-  data[0] = v;
-  return new Tensor(data, [], dtype);
+  return new Tensor(
+    allocateFilled(dtype, 1, (a) => (a[0] = v)),
+    [],
+    dtype,
+  );
 }
 
 function checkOut(op: string, out: Tensor, shape: readonly number[], dtype: DType): void {
@@ -61,11 +63,11 @@ function binary<D extends DType, R extends DType>(
     );
   (tie ?? getBackend()).binary({
     op,
-    a: ta.data,
+    a: ta.operand,
     aStrides: broadcastStrides(ta.shape, shape),
-    b: tb.data,
+    b: tb.operand,
     bStrides: broadcastStrides(tb.shape, shape),
-    out: result.data,
+    out: result.operand,
     outShape: shape,
   });
   return result;
@@ -148,7 +150,7 @@ function unary<D extends DType>(op: UnaryOp, x: Tensor<D>, out?: Tensor<D>): Ten
       x.dtype,
       tie,
     );
-  (tie ?? getBackend()).unary(op, x.data, result.data);
+  (tie ?? getBackend()).unary(op, x.operand, result.operand);
   return result;
 }
 

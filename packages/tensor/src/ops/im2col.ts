@@ -101,7 +101,7 @@ export function im2col<D extends FloatDType>(
   if (options.out) checkOut('im2col', options.out, x.dtype, shape);
   const tie = backendOf('im2col', x, options.out);
   const col = options.out ?? new Tensor(allocate(x.dtype, shape[0] * shape[1], tie), shape, x.dtype, tie);
-  (tie ?? getBackend()).im2col(x.data, g, col.data);
+  (tie ?? getBackend()).im2col(x.operand, g, col.operand);
   return col;
 }
 
@@ -137,6 +137,6 @@ export function col2im<D extends FloatDType>(
   const tie = backendOf('col2im', col, options.out);
   const img =
     options.out ?? new Tensor(allocate(col.dtype, sizeOf(inputShape), tie), inputShape, col.dtype, tie);
-  (tie ?? getBackend()).col2im(col.data, g, img.data, options.accumulate ?? false);
+  (tie ?? getBackend()).col2im(col.operand, g, img.operand, options.accumulate ?? false);
   return img;
 }

@@ -16,7 +16,7 @@ import { Tensor } from '../tensor.js';
 /** Shape-changing ops: everything that moves or selects elements without arithmetic. */
 
 export function reshape<D extends DType>(x: Tensor<D>, shape: Shape): Tensor<D> {
-  return new Tensor(x.data, resolveReshape('reshape', x.shape, shape), x.dtype, x.backend);
+  return new Tensor(x.operand, resolveReshape('reshape', x.shape, shape), x.dtype, x.backend);
 }
 
 export function flatten<D extends DType>(x: Tensor<D>): Tensor<D> {

@@ -48,7 +48,7 @@ export function matmul<D extends DType>(
         `matmul: out is ${out.dtype} ${shapeToString(out.shape)}, the result is ${a.dtype} [${m},${n}]`,
       );
     }
-    if (out.data === a.data || out.data === b.data)
+    if (out.operand === a.operand || out.operand === b.operand)
       throw new Error('matmul: out must not share storage with an operand');
   }
   const tie = backendOf('matmul', a, b, out);
@@ -63,9 +63,9 @@ export function matmul<D extends DType>(
     transB,
     alpha: 1,
     beta: accumulate ? 1 : 0,
-    a: a.data as FloatArray,
-    b: b.data as FloatArray,
-    c: c.data as FloatArray,
+    a: a.operand as FloatArray,
+    b: b.operand as FloatArray,
+    c: c.operand as FloatArray,
   });
   return c;
 }

@@ -62,11 +62,11 @@ export function pool2d<D extends FloatDType>(
   const kernels = tie ?? getBackend();
   const out = new Tensor(allocateOutput(x.dtype, sizeOf(shape), tie), shape, x.dtype, tie);
   if (options.mode === 'average') {
-    kernels.avgPool(x.data, g, out.data);
+    kernels.avgPool(x.operand, g, out.operand);
     return { out, argmax: undefined };
   }
   const argmax = new Tensor(allocateOutput('int32', out.size, tie), shape, 'int32', tie);
-  kernels.maxPool(x.data, g, out.data, argmax.data);
+  kernels.maxPool(x.operand, g, out.operand, argmax.operand);
   return { out, argmax };
 }
 
@@ -92,12 +92,12 @@ export function pool2dBackward<D extends FloatDType>(
   const kernels = tie ?? getBackend();
   const dx = new Tensor(allocateOutput(dout.dtype, sizeOf(inputShape), tie), inputShape, dout.dtype, tie);
   if (options.mode === 'average') {
-    kernels.avgPoolBackward(dout.data, g, dx.data);
+    kernels.avgPoolBackward(dout.operand, g, dx.operand);
   } else {
     const argmax = options.argmax;
     if (!argmax || argmax.size !== dout.size)
       throw new Error('pool2dBackward: max pooling needs the argmax of its forward (from pool2d)');
-    kernels.maxPoolBackward(dout.data, argmax.data, dx.data);
+    kernels.maxPoolBackward(dout.operand, argmax.operand, dx.operand);
   }
   return dx;
 }

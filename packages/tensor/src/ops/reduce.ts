@@ -1,5 +1,6 @@
 import { type DType } from '../dtype.js';
-import { allocate } from '../allocate.js';
+import { allocate, isDeviceResident } from '../allocate.js';
+import { div } from './elementwise.js';
 import { backendOf, getBackend } from '../backend/index.js';
 import type { ReduceOp } from '../backend/kernels.js';
 import { ShapeError, normalizeAxes, normalizeAxis, shapeToString, sizeOf } from '../shape.js';
@@ -22,7 +23,7 @@ function reduceAxis<D extends DType>(op: ReduceOp, x: Tensor<D>, axis: number, d
   const shape = x.shape.map((d, i) => (i === axis ? 1 : d));
   const tie = backendOf(op, x);
   const out = new Tensor(allocate(dtype, outer * inner, tie), shape, dtype, tie);
-  (tie ?? getBackend()).reduce({ op, x: x.data, outer, length, inner, out: out.data });
+  (tie ?? getBackend()).reduce({ op, x: x.operand, outer, length, inner, out: out.operand });
   return out;
 }
 
@@ -70,6 +71,7 @@ export function mean<D extends DType>(x: Tensor<D>, options: ReduceOptions = {})
   const axes = normalizeAxes('mean', options.axis, x.ndim);
   const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
   const total = sum(x, options);
+  if (isDeviceResident(total.backend)) return div(total, count, total);
   const td = total.data;
   for (let i = 0; i < total.size; i++) td[i] = td[i]! / count;
   return total;
@@ -86,6 +88,7 @@ export function variance<D extends DType>(
   const centred = x.sub(m);
   const total = sum(centred.mul(centred), options);
   const denom = count - (options.ddof ?? 0);
+  if (isDeviceResident(total.backend)) return div(total, denom, total);
   const td = total.data;
   for (let i = 0; i < total.size; i++) td[i] = td[i]! / denom;
   return total;

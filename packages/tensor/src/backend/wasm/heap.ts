@@ -1,6 +1,7 @@
 import type { AnyTypedArray, DType, TypedArrayOf } from '../../dtype.js';
 import { blockOf, registerView, type BackendStorage, type StorageBlock } from '../../storage.js';
 import { WASM_PAGE_BYTES, type WasmMemory } from './api.js';
+import { releasedError, StepScopes, type ReleasableBlock } from '../../step-scopes.js';
 
 /** Blocks start on 64-byte boundaries: a cache line, and aligned for v128 loads. */
 const ALIGN = 64;
@@ -270,7 +271,7 @@ function viewOf(heap: WasmHeap, dtype: DType, at: number, length: number): AnyTy
 }
 
 /** One tensor's elements in the heap. */
-export class WasmBlock implements StorageBlock {
+export class WasmBlock implements ReleasableBlock {
   #view: AnyTypedArray;
   #at: number;
   #releasedAtStep: number | undefined;
@@ -301,6 +302,11 @@ export class WasmBlock implements StorageBlock {
     return this.#view;
   }
 
+  /** The live view: kernels address the block where it is. */
+  operand(): AnyTypedArray {
+    return this.view();
+  }
+
   /** Frees the block (once); `step` is the scope that released it, for the error message. */
   release(step: number | undefined): void {
     if (this.#releasedAtStep !== undefined) return;
@@ -309,32 +315,18 @@ export class WasmBlock implements StorageBlock {
   }
 
   #throwReleased(): never {
-    const step = this.#releasedAtStep!;
-    throw new Error(
-      step >= 0
-        ? `tensor (${this.dtype}, ${this.length} elements) was released at the end of step ${step}: return it from the scope to keep it`
-        : `tensor (${this.dtype}, ${this.length} elements) was released`,
-    );
+    throw releasedError(this.dtype, this.length, this.#releasedAtStep!);
   }
 }
 
-interface Scope {
-  readonly step: number;
-  /** Blocks to release at the scope's end; undefined for an `unscoped` region. */
-  readonly blocks: WasmBlock[] | undefined;
-}
-
-/**
- * The heap as tensor storage: blocks for tensors, step scopes, and the garbage collector as a
- * backstop for blocks allocated outside any scope (or returned from the outermost one).
- */
 export class WasmStorage implements BackendStorage {
   readonly #heap: WasmHeap;
-  readonly #scopes: Scope[] = [];
-  #steps = 0;
   /** Frees the memory of blocks made outside every step once nothing references them. */
   readonly #registry = new FinalizationRegistry<{ heap: WasmHeap; at: number }>((held) =>
     held.heap.free(held.at),
+  );
+  readonly #scopes = new StepScopes<WasmBlock>((block) =>
+    this.#registry.register(block, { heap: this.#heap, at: block.address() }),
   );
 
   constructor(heap: WasmHeap) {
@@ -342,59 +334,22 @@ export class WasmStorage implements BackendStorage {
   }
 
   get steps(): number {
-    return this.#steps;
+    return this.#scopes.steps;
   }
 
   allocate<D extends DType>(dtype: D, length: number, label?: string, zero = true): TypedArrayOf<D> {
     const bytes = length * BYTES[dtype];
     const at = this.#heap.alloc(bytes, label ?? `a ${dtype} tensor of ${length} elements`, zero);
     const block = new WasmBlock(this.#heap, dtype, length, at);
-    const scope = this.#scopes.at(-1);
-    // A block of a step is released by the step (no need to tell the collector, which costs more
-    // than the allocation); one outside every step is freed once it is garbage.
-    if (scope?.blocks) scope.blocks.push(block);
-    else this.#track(block);
+    this.#scopes.adopt(block);
     return block.view() as TypedArrayOf<D>;
   }
 
-  #track(block: WasmBlock): void {
-    this.#registry.register(block, { heap: this.#heap, at: block.address() });
-  }
-
   unscoped<T>(fn: () => T): T {
-    this.#scopes.push({ step: this.#steps, blocks: undefined });
-    try {
-      return fn();
-    } finally {
-      this.#scopes.pop();
-    }
+    return this.#scopes.unscoped(fn);
   }
 
   scope<T>(fn: () => T, survivors: (result: T) => Iterable<StorageBlock>): T {
-    const scope = { step: ++this.#steps, blocks: [] as WasmBlock[] };
-    this.#scopes.push(scope);
-    let result: T;
-    try {
-      result = fn();
-    } catch (error) {
-      this.#scopes.pop();
-      this.#releaseAll(scope, new Set());
-      throw error;
-    }
-    this.#scopes.pop();
-    const keep = new Set<StorageBlock>(survivors(result));
-    this.#releaseAll(scope, keep);
-    // What survives belongs to the enclosing scope (or, outside every scope, to the backstop).
-    const outer = this.#scopes.at(-1)?.blocks;
-    for (const block of scope.blocks) {
-      if (!keep.has(block)) continue;
-      if (outer) outer.push(block);
-      else this.#track(block);
-    }
-    return result;
-  }
-
-  #releaseAll(scope: { step: number; blocks: WasmBlock[] }, keep: Set<StorageBlock>): void {
-    for (const block of scope.blocks) if (!keep.has(block)) block.release(scope.step);
+    return this.#scopes.scope(fn, survivors);
   }
 }

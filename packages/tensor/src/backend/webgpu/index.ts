@@ -10,12 +10,15 @@ import { GpuRuntime, type RuntimeStats } from './runtime.js';
 import { createSoftmax } from './softmax.js';
 import type { GpuFusedKernels, GpuKernels } from './types.js';
 import { createWindow } from './window.js';
+import { webgpuKernels, type WebGpuKernels } from './tensor-kernels.js';
 
 export type { GpuArray, GpuDType, GpuTypedArray, GpuTypedArrayMap } from './buffers.js';
 export type { DawnAttempt, WebGpuModule, WebGpuOptions } from './device.js';
 export type { RuntimeStats } from './runtime.js';
 export type { GpuFusedKernels, GpuKernel, GpuKernels, OnGpu, RequiredKernelName } from './types.js';
 export { onTypedArrays } from './typed.js';
+export { webgpuKernels, type WebGpuKernels } from './tensor-kernels.js';
+export type { GpuBlock, GpuCopyCounts, GpuStorage } from './storage.js';
 
 /**
  * The webgpu backend: every kernel of both tiers (`Kernels`, `FusedKernels`) with the same names and
@@ -50,6 +53,8 @@ export interface WebGpuBackend extends GpuKernels {
   alloc(dtype: DType, length: number): GpuArray;
   /** Submits the recorded work and copies `array` back. */
   read<D extends GpuDType>(array: GpuArray<D>): Promise<GpuTypedArrayMap[D]>;
+  /** Records a copy of `from` into `to` (same dtype and length), in order with the kernels. */
+  copy(from: GpuArray, to: GpuArray): void;
   /** Returns the array's buffer to the pool; the array must not be used afterwards. */
   release(array: GpuArray): void;
   /** Submits the recorded work without waiting. */
@@ -105,6 +110,7 @@ export async function createWebGpuBackend(options: WebGpuOptions = {}): Promise<
       return rt.alloc(gpuDTypeOf('webgpu alloc', dtype), length, true);
     },
     read: (array) => rt.read(array) as never,
+    copy: (from, to) => rt.copy(from, to),
     release: (array) => rt.release(array),
     flush: () => rt.flush(),
     get stats() {
@@ -113,4 +119,12 @@ export async function createWebGpuBackend(options: WebGpuOptions = {}): Promise<
     destroy: () => rt.destroy(),
   };
   return backend;
+}
+
+/**
+ * A webgpu backend for tensors, networks, optimizers and the Trainer (`{ backend }`): opens a device
+ * (`createWebGpuBackend`) and wraps its kernels (`webgpuKernels`). Never the default backend.
+ */
+export async function createWebGpuKernels(options: WebGpuOptions = {}): Promise<WebGpuKernels> {
+  return webgpuKernels(await createWebGpuBackend(options));
 }

@@ -175,6 +175,18 @@ export class GpuRuntime {
     return array;
   }
 
+  /** Records a copy of `from`'s elements into `to` (same dtype and length), in order with the kernels. */
+  copy(from: GpuArray, to: GpuArray): void {
+    this.check();
+    if (from.dtype !== to.dtype || from.length !== to.length) {
+      throw new Error(
+        `webgpu copy: ${from.dtype} [${from.length}] into ${to.dtype} [${to.length}]: dtype and length must match`,
+      );
+    }
+    this.endPass();
+    this.encoderNow().copyBufferToBuffer(from.buffer, 0, to.buffer, 0, byteSize(from.dtype, from.length));
+  }
+
   release(array: GpuArray): void {
     this.pool.give(array.buffer, 'webgpu release');
     // With nothing recorded since the last submit, no pending work can still use the buffer.

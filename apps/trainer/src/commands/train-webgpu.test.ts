@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCheckpoint } from '../run/checkpoint.js';
+import { runDl, tempDir, writeTinyMnist } from '../testing/fixtures.js';
+
+// `dl train --backend webgpu` on the machine's WebGPU adapter (in CI Mesa's llvmpipe, a software
+// adapter: small runs). Where none opens, these tests FAIL with the reason, as the webgpu kernel
+// tests do; DL_WEBGPU=off skips them on purpose (and is how the no-WebGPU error is tested below).
+const enabled = process.env.DL_WEBGPU !== 'off';
+
+let tmp: { path: string; cleanup: () => void };
+let data: string;
+const out = (name: string): string => join(tmp.path, name);
+// 200 training images in batches of 20: 10 steps per epoch.
+const small = (): string[] => ['--data', data, '--batch-size', '20', '--lr', '0.5'];
+const summary = (stdout: string): Record<string, unknown> =>
+  JSON.parse(stdout.trimEnd().split('\n').at(-1)!) as Record<string, unknown>;
+/** The tensor bytes of a safetensors file (weights and optimizer slots), after its header. */
+const body = (path: string): Buffer => {
+  const bytes = readFileSync(path);
+  return bytes.subarray(8 + Number(bytes.readBigUInt64LE(0)));
+};
+
+beforeAll(() => {
+  tmp = tempDir();
+  data = writeTinyMnist(join(tmp.path, 'data'));
+});
+afterAll(() => tmp.cleanup());
+
+describe.runIf(enabled)('dl train --backend webgpu', () => {
+  it('trains, says the adapter is software, and ends where wasm ends', async () => {
+    const gpu = await runDl([
+      'train',
+      ...small(),
+      '--backend',
+      'webgpu',
+      '--iters',
+      '25',
+      '--out',
+      out('g'),
+      '--json',
+    ]);
+    expect(gpu.code, gpu.stderr).toBe(0);
+    const wasm = await runDl([
+      'train',
+      ...small(),
+      '--backend',
+      'wasm',
+      '--iters',
+      '25',
+      '--out',
+      out('w'),
+      '--json',
+    ]);
+    expect(wasm.code, wasm.stderr).toBe(0);
+    const [g, w] = [summary(gpu.stdout), summary(wasm.stdout)];
+    expect(g).toMatchObject({ backend: 'webgpu', steps: 25 });
+    expect(Math.abs((g.testLoss as number) - (w.testLoss as number))).toBeLessThan(1e-3);
+    expect(Math.abs((g.testAcc as number) - (w.testAcc as number))).toBeLessThanOrEqual(0.01);
+    if (/software/.test(gpu.stderr)) expect(gpu.stderr).toMatch(/^webgpu: .* is a software \(CPU\) adapter/m);
+    // The checkpoint was read back from the GPU: it loads, and holds the run's state.
+    const last = readCheckpoint(join(out('g'), 'last.safetensors'));
+    expect(last.info).toMatchObject({ step: 25 });
+    expect(last.optimizer?.iter).toBe(25);
+  }, 300_000);
+
+  it('--resume on webgpu is exact: 12 + 13 steps give the bytes of 25', async () => {
+    const model = ['--model', 'multi-layer-net-extend', '--hidden', '32', '--batch-norm', '--dropout', '0.2'];
+    const straight = await runDl([
+      'train',
+      ...small(),
+      ...model,
+      '--optimizer',
+      'adam',
+      '--lr',
+      '0.01',
+      '--backend',
+      'webgpu',
+      '--iters',
+      '25',
+      '--out',
+      out('s25'),
+      '--json',
+    ]);
+    expect(straight.code, straight.stderr).toBe(0);
+    const first = await runDl([
+      'train',
+      ...small(),
+      ...model,
+      '--optimizer',
+      'adam',
+      '--lr',
+      '0.01',
+      '--backend',
+      'webgpu',
+      '--iters',
+      '12',
+      '--out',
+      out('s12'),
+      '--json',
+    ]);
+    expect(first.code, first.stderr).toBe(0);
+    const second = await runDl(['train', '--resume', out('s12'), '--iters', '25', '--json']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(
+      body(join(out('s12'), 'last.safetensors')).equals(body(join(out('s25'), 'last.safetensors'))),
+    ).toBe(true);
+  }, 300_000);
+});
+
+describe('dl train --backend webgpu without WebGPU', () => {
+  it('exits 1 with one line saying why', async () => {
+    const before = process.env.DL_WEBGPU;
+    process.env.DL_WEBGPU = 'off';
+    try {
+      const r = await runDl([
+        'train',
+        ...small(),
+        '--backend',
+        'webgpu',
+        '--iters',
+        '2',
+        '--out',
+        out('none'),
+      ]);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toEqual([
+        'dl: --backend webgpu: WebGPU is turned off here (DL_WEBGPU=off)',
+      ]);
+    } finally {
+      if (before === undefined) delete process.env.DL_WEBGPU;
+      else process.env.DL_WEBGPU = before;
+    }
+  });
+});
