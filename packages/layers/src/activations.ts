@@ -1,6 +1,7 @@
 import {
   allocate,
   getBackend,
+  onBackend,
   relu as reluOp,
   ShapeError,
   sigmoid as sigmoidOp,
@@ -63,8 +64,11 @@ export function identity<D extends FloatDType>(x: Tensor<D>): Tensor<D> {
  */
 export function softmax<D extends FloatDType>(x: Tensor<D>, out?: Tensor<D>): Tensor<D> {
   if (x.ndim === 0) throw new ShapeError('softmax: needs at least one axis, got a 0-d tensor');
-  const y = output('softmax', x, out);
-  const classes = x.shape[x.ndim - 1]!;
-  if (x.size > 0) getBackend().softmax(x.operand, x.size / classes, classes, y.operand);
-  return y;
+  // On the backend `x` is tied to (its output in that backend's storage), as the ops do.
+  return onBackend(x.backend, () => {
+    const y = output('softmax', x, out);
+    const classes = x.shape[x.ndim - 1]!;
+    if (x.size > 0) getBackend().softmax(x.operand, x.size / classes, classes, y.operand);
+    return y;
+  });
 }

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import { specInputShape, withWeightPrecision, type WeightPrecision } from '@dl/layers';
+import { specInputShape, withWeightPrecision, type LayerNetwork, type WeightPrecision } from '@dl/layers';
 import { oneOf, parseCommandArgs } from '../cli/args.js';
 import type { Io } from '../cli/io.js';
 import { activateFromOptions, BACKEND_HELP, BACKEND_OPTIONS } from '../backend.js';
 import { CliError } from '../cli-error.js';
-import { evaluateModel, formatConfusion, type Evaluation } from '../eval/evaluate.js';
-import { modelInput, openModel } from '../eval/open-model.js';
+import { evaluateModel, evaluateModelAsync, formatConfusion, type Evaluation } from '../eval/evaluate.js';
+import { modelInput, networkOn, openModel } from '../eval/open-model.js';
 import { RunError } from '../run-error.js';
 import { describeSpec, type CheckpointInfo } from '../run/checkpoint.js';
 import { loadData } from '../train/data.js';
@@ -61,7 +61,7 @@ export async function evalCommand(argv: readonly string[], io: Io): Promise<numb
   if (values.checkpoint === undefined)
     throw new CliError("eval: --checkpoint FILE is required (see 'dl eval --help')");
   const rounding = oneOf('precision', values.precision, PRECISIONS);
-  await activateFromOptions(values);
+  const active = await activateFromOptions(values);
   const { network, spec, info, file, dtype } = openModel(values.checkpoint, (t) => io.error(t));
   const dataDir = values.data === undefined ? null : resolve(values.data);
   const trainedOn = trainingData(info);
@@ -83,8 +83,16 @@ export async function evalCommand(argv: readonly string[], io: Io): Promise<numb
   const n = data.xTest.shape[0]!;
   const x = modelInput(data.xTest.data, [n, ...shape], dtype);
   // Without --precision the weights are used as stored: a float64 model is not rounded to float32.
-  const evaluate = (): Evaluation => evaluateModel(network, x, data.tTest);
-  const result = rounding === undefined ? evaluate() : withWeightPrecision(network, rounding, evaluate);
+  let result: Evaluation;
+  if (active.name === 'webgpu') {
+    // Rounded on the CPU, then moved to the GPU and evaluated there, read back asynchronously.
+    const move = (): LayerNetwork => networkOn(network, spec, active.kernels);
+    const onGpu = rounding === undefined ? move() : withWeightPrecision(network, rounding, move);
+    result = await evaluateModelAsync(onGpu, x, data.tTest);
+  } else {
+    const evaluate = (): Evaluation => evaluateModel(network, x, data.tTest);
+    result = rounding === undefined ? evaluate() : withWeightPrecision(network, rounding, evaluate);
+  }
   const precision = rounding ?? dtype;
   if (values.json) {
     const record = {

@@ -102,6 +102,13 @@ export async function experimentCommand(argv: readonly string[], io: Io): Promis
     throw new CliError(`experiment ${experiment.name} uses no data set; --data does not apply`);
   }
   const json = values.json === true;
+  // The experiments' loops read losses and accuracies synchronously (the book's scripts do);
+  // the webgpu backend reads them back asynchronously, and they have not been moved over yet.
+  if (values.backend === 'webgpu') {
+    throw new CliError(
+      `experiment ${experiment.name}: --backend webgpu is not supported by dl experiment yet (dl train, eval and predict take it); use wasm or js`,
+    );
+  }
   await activateFromOptions(values);
   const seed = integer('seed', values.seed) ?? 0;
   const out = resolve(values.out ?? join('runs', 'experiments', experiment.name));

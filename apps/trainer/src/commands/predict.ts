@@ -6,7 +6,7 @@ import { parseCommandArgs } from '../cli/args.js';
 import type { Io } from '../cli/io.js';
 import { activateFromOptions, BACKEND_HELP, BACKEND_OPTIONS } from '../backend.js';
 import { CliError } from '../cli-error.js';
-import { modelInput, openModel } from '../eval/open-model.js';
+import { modelInput, networkOn, openModel } from '../eval/open-model.js';
 import { decodePgm } from '../image/pgm.js';
 import { ImageDecodeError, decodePng } from '../image/png-decode.js';
 import type { Image8 } from '../image/png-encode.js';
@@ -67,8 +67,10 @@ export async function predictCommand(argv: readonly string[], io: Io): Promise<n
   if (values.checkpoint === undefined)
     throw new CliError("predict: --checkpoint FILE is required (see 'dl predict --help')");
   if (positionals.length === 0) throw new CliError('predict: give at least one image (PNG or PGM)');
-  await activateFromOptions(values);
-  const { network, spec, file, dtype } = openModel(values.checkpoint, (t) => io.error(t));
+  const active = await activateFromOptions(values);
+  const opened = openModel(values.checkpoint, (t) => io.error(t));
+  const { spec, file, dtype } = opened;
+  const network = active.name === 'webgpu' ? networkOn(opened.network, spec, active.kernels) : opened.network;
   const shape = specInputShape(spec);
   if (shape.reduce((a, b) => a * b, 1) !== 784) {
     throw new RunError(
@@ -87,8 +89,9 @@ export async function predictCommand(argv: readonly string[], io: Io): Promise<n
   const x = modelInput(pixels, [digits.length, ...shape], dtype);
   const probs = softmax(network.predict(x, { train: false }));
   const classes = probs.shape[1]!;
+  const probabilities = await probs.read();
   positionals.forEach((path, i) => {
-    const p = Array.from(probs.data.subarray(i * classes, (i + 1) * classes));
+    const p = Array.from(probabilities.subarray(i * classes, (i + 1) * classes));
     const best = p.indexOf(Math.max(...p));
     if (values.json) {
       io.write(`${JSON.stringify({ image: path, class: best, probability: p[best], probabilities: p })}\n`);

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodePng } from '../image/png-encode.js';
 import { readCheckpoint } from '../run/checkpoint.js';
 import { runDl, tempDir, writeTinyMnist } from '../testing/fixtures.js';
 
@@ -63,6 +64,53 @@ describe.runIf(enabled)('dl train --backend webgpu', () => {
     const last = readCheckpoint(join(out('g'), 'last.safetensors'));
     expect(last.info).toMatchObject({ step: 25 });
     expect(last.optimizer?.iter).toBe(25);
+  }, 300_000);
+
+  it('dl eval and dl predict on webgpu give the numbers of wasm', async () => {
+    const checkpoint = join(out('g'), 'last.safetensors');
+    const evaluate = async (backend: string): Promise<Record<string, unknown>> => {
+      const r = await runDl([
+        'eval',
+        '--checkpoint',
+        checkpoint,
+        '--data',
+        data,
+        '--backend',
+        backend,
+        '--json',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      return summary(r.stdout);
+    };
+    const [g, w] = [await evaluate('webgpu'), await evaluate('wasm')];
+    expect(g.accuracy).toBe(w.accuracy);
+    expect(g.confusion).toEqual(w.confusion);
+    expect(Math.abs((g.loss as number) - (w.loss as number))).toBeLessThan(1e-5);
+    const rounded = await runDl([
+      'eval',
+      '--checkpoint',
+      checkpoint,
+      '--data',
+      data,
+      '--backend',
+      'webgpu',
+      '--precision',
+      'float16',
+      '--json',
+    ]);
+    expect(rounded.code, rounded.stderr).toBe(0);
+    expect(summary(rounded.stdout)).toMatchObject({ precision: 'float16' });
+    const png = join(tmp.path, 'digit.png');
+    const pixels = new Uint8Array(784);
+    for (let y = 2; y < 7; y++) pixels.fill(230, y * 28 + 2, y * 28 + 7);
+    writeFileSync(png, encodePng({ width: 28, height: 28, channels: 1, data: pixels }));
+    const predict = async (backend: string): Promise<number[]> => {
+      const r = await runDl(['predict', '--checkpoint', checkpoint, '--backend', backend, png, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      return summary(r.stdout).probabilities as number[];
+    };
+    const [pg, pw] = [await predict('webgpu'), await predict('wasm')];
+    pg.forEach((p, c) => expect(Math.abs(p - pw[c]!)).toBeLessThan(1e-6));
   }, 300_000);
 
   it('--resume on webgpu is exact: 12 + 13 steps give the bytes of 25', async () => {
@@ -132,5 +180,16 @@ describe('dl train --backend webgpu without WebGPU', () => {
       if (before === undefined) delete process.env.DL_WEBGPU;
       else process.env.DL_WEBGPU = before;
     }
+  });
+});
+
+describe('dl experiment --backend webgpu', () => {
+  it('is refused in one line naming the commands that take it', async () => {
+    const r = await runDl(['experiment', 'optimizers', '--backend', 'webgpu', '--out', out('x')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^dl: experiment optimizers: --backend webgpu is not supported by dl experiment yet/,
+    );
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

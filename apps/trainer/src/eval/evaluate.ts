@@ -1,5 +1,5 @@
 import type { FloatTensor, Model } from '@dl/layers';
-import { datasetLoss, rowsView } from '@dl/optim';
+import { datasetLoss, datasetLossAsync, rowsView } from '@dl/optim';
 import { argmax, type Tensor } from '@dl/tensor';
 
 export interface Evaluation {
@@ -34,10 +34,7 @@ export function evaluateModel(
       if (p === label) correct++;
     }
   }
-  const perClass = confusion.map((row, c) => {
-    const total = row.reduce((a, b) => a + b, 0);
-    return total === 0 ? Number.NaN : row[c]! / total;
-  });
+  const perClass = perClassAccuracy(confusion);
   return {
     samples: n,
     accuracy: n === 0 ? Number.NaN : correct / n,
@@ -45,6 +42,48 @@ export function evaluateModel(
     perClass,
     confusion,
   };
+}
+
+/**
+ * `evaluateModel` with predictions and losses read back asynchronously: the same numbers from a
+ * network on any backend, a GPU's (`webgpu`) included.
+ */
+export async function evaluateModelAsync(
+  model: Model,
+  x: FloatTensor,
+  t: Tensor,
+  classes = 10,
+  batchSize = 1000,
+): Promise<Evaluation> {
+  const n = x.shape[0]!;
+  const labels = (t.ndim === 1 ? t : argmax(t, { axis: 1 })).data;
+  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  let correct = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    const end = Math.min(n, start + batchSize);
+    const scores = model.predict(rowsView(x, start, end), { train: false });
+    const predicted = await argmax(scores, { axis: 1 }).read();
+    for (let i = 0; i < end - start; i++) {
+      const label = labels[start + i]!;
+      const p = predicted[i]!;
+      confusion[label]![p]! += 1;
+      if (p === label) correct++;
+    }
+  }
+  return {
+    samples: n,
+    accuracy: n === 0 ? Number.NaN : correct / n,
+    loss: await datasetLossAsync(model, x, t, { batchSize }),
+    perClass: perClassAccuracy(confusion),
+    confusion,
+  };
+}
+
+function perClassAccuracy(confusion: readonly (readonly number[])[]): number[] {
+  return confusion.map((row, c) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return total === 0 ? Number.NaN : row[c]! / total;
+  });
 }
 
 /** The confusion matrix as aligned text, labels down, predictions across. */

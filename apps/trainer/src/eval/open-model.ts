@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { FloatTensor, LayerNetwork } from '@dl/layers';
-import { Tensor, type FloatDType } from '@dl/tensor';
+import { loadModel, saveModel, type FloatTensor, type LayerNetwork, type ModelSpec } from '@dl/layers';
+import { Tensor, type FloatDType, type Kernels } from '@dl/tensor';
 import { RunError } from '../run-error.js';
 import { readCheckpoint, type LoadedCheckpoint } from '../run/checkpoint.js';
 import { BEST, LAST } from '../train/run-training.js';
@@ -84,4 +84,12 @@ export function modelInput(
       ? new Tensor(data, [...shape], 'float64')
       : new Tensor(data, [...shape], 'float32');
   return x.dtype === dtype ? x : x.astype(dtype);
+}
+
+/**
+ * `network` moved onto `backend` (its bytes saved and loaded there): how `dl eval` and `dl predict`
+ * run a checkpoint on a GPU (`--backend webgpu`), after any weight rounding made on the CPU.
+ */
+export function networkOn(network: LayerNetwork, spec: ModelSpec, backend: Kernels): LayerNetwork {
+  return loadModel(saveModel(network, spec), { backend }).network;
 }
