@@ -16,6 +16,12 @@ export function getBackend(): Kernels {
 
 /** Makes `kernels` the process default for every op from now on; returns the previous default. */
 export function setBackend(kernels: Kernels): Kernels {
+  if (kernels.storage?.deviceResident === true) {
+    // Code that names no backend makes plain arrays, which a GPU kernel cannot write.
+    throw new Error(
+      `setBackend: the ${kernels.name} backend cannot be the process default; give it to the network, optimizer and Trainer ({ backend })`,
+    );
+  }
   const previous = current;
   current = kernels;
   return previous;

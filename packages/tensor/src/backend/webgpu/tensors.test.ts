@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onBackend } from '../index.js';
+import { onBackend, setBackend } from '../index.js';
 import { Rng } from '../../rng.js';
 import { randn } from '../../random.js';
 import { tensor, zeros } from '../../create.js';
@@ -41,6 +41,10 @@ describe.runIf(enabled)('tensors on the webgpu backend', () => {
     expect(() => t.operand.subarray(1)).toThrow(/GPU memory/);
     expect(t.operand.length).toBe(3);
     expect(t.operand).toBeInstanceOf(Float32Array);
+  });
+
+  it('cannot be the process default', () => {
+    expect(() => setBackend(gpu)).toThrow(/cannot be the process default/);
   });
 
   it('a step releases what it made and keeps what it returns; copies are counted', async () => {
