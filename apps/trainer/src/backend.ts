@@ -15,17 +15,26 @@ export interface ActiveBackend {
   readonly kernels: Kernels;
   /** A line to show before training (a software WebGPU adapter), if any. */
   readonly warning?: string | undefined;
+  /** The GPU's arithmetic and storage, in one line (webgpu; the `--json` summary's `compute`). */
+  readonly compute?: string | undefined;
 }
 
 interface Activated {
   readonly description: string;
   readonly kernels: Kernels;
   readonly warning?: string | undefined;
+  readonly compute?: string | undefined;
+}
+
+/** What a backend is activated with besides its threads. */
+export interface ActivateOptions {
+  /** webgpu: how a step's float32 tensors are stored. */
+  readonly precision?: 'float32' | 'float16';
 }
 
 interface BackendEntry {
   readonly maxThreads: (available: number) => number;
-  readonly activate: (threads: number) => Promise<Activated>;
+  readonly activate: (threads: number, options: ActivateOptions) => Promise<Activated>;
 }
 
 /** The compute backends `--backend` accepts. Adding one is one entry here. */
@@ -55,22 +64,24 @@ const BACKENDS = {
     maxThreads: (_available: number) => 1,
     // Never the process default: only the network, optimizer and Trainer are given it, and
     // everything else (data, labels) stays on the CPU.
-    activate: async (_threads: number) => {
+    activate: async (_threads: number, options: ActivateOptions) => {
       // No WebGPU is a fact about the machine, not a usage mistake: exit 1, one line.
       if (process.env.DL_WEBGPU === 'off')
         throw new RunError('--backend webgpu: WebGPU is turned off here (DL_WEBGPU=off)');
       let kernels: WebGpuKernels;
       try {
         const { createWebGpuKernels } = await import('@dl/tensor/webgpu');
-        kernels = await createWebGpuKernels();
+        kernels = await createWebGpuKernels({ precision: options.precision ?? 'float32' });
       } catch (e) {
         const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
         throw new RunError(`--backend webgpu: ${message}`);
       }
+      const storage = kernels.precision === 'float16' ? ', float16 storage' : '';
       return {
-        description: `WebGPU (${kernels.gpu.adapter})`,
+        description: `WebGPU (${kernels.gpu.adapter}${storage})`,
         kernels,
         warning: kernels.gpu.warning,
+        compute: kernels.compute,
       };
     },
   },
@@ -116,8 +127,12 @@ export function resolveThreads(name: BackendName, requested: number | undefined,
 }
 
 /** Makes `name` the backend of every tensor op from now on. */
-export async function activateBackend(name: BackendName, threads: number): Promise<ActiveBackend> {
-  return { name, threads, ...(await BACKENDS[name].activate(threads)) };
+export async function activateBackend(
+  name: BackendName,
+  threads: number,
+  options: ActivateOptions = {},
+): Promise<ActiveBackend> {
+  return { name, threads, ...(await BACKENDS[name].activate(threads, options)) };
 }
 
 /** `--backend` and `--threads` of the commands that compute (eval, predict, experiment). */

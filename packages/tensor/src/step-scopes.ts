@@ -28,6 +28,11 @@ export class StepScopes<B extends ReleasableBlock> {
     return this.#steps;
   }
 
+  /** Whether a step is running (and not an `unscoped` region inside one). */
+  get inStep(): boolean {
+    return this.#scopes.at(-1)?.blocks !== undefined;
+  }
+
   /** Records a new block with the running step (no need to tell the collector, which costs more). */
   adopt(block: B): void {
     const scope = this.#scopes.at(-1);

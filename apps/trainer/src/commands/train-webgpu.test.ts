@@ -113,6 +113,35 @@ describe.runIf(enabled)('dl train --backend webgpu', () => {
     pg.forEach((p, c) => expect(Math.abs(p - pw[c]!)).toBeLessThan(1e-6));
   }, 300_000);
 
+  it('--precision float16 stores a step in half precision and says so in --json', async () => {
+    const r = await runDl([
+      'train',
+      ...small(),
+      '--backend',
+      'webgpu',
+      '--precision',
+      'float16',
+      '--iters',
+      '8',
+      '--out',
+      out('h'),
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = summary(r.stdout);
+    expect(s.compute).toMatch(/float16 storage/);
+    const run = JSON.parse(readFileSync(join(out('h'), 'run.json'), 'utf8')) as {
+      settings: { precision: string };
+    };
+    expect(run.settings.precision).toBe('float16');
+    const full = summary(
+      (await runDl(['train', ...small(), '--backend', 'webgpu', '--iters', '8', '--out', out('f'), '--json']))
+        .stdout,
+    );
+    expect(full.compute).toMatch(/float32 storage/);
+    expect(Math.abs((s.testLoss as number) - (full.testLoss as number))).toBeLessThan(1e-2);
+  }, 300_000);
+
   it('--resume on webgpu is exact: 12 + 13 steps give the bytes of 25', async () => {
     const model = ['--model', 'multi-layer-net-extend', '--hidden', '32', '--batch-norm', '--dropout', '0.2'];
     const straight = await runDl([
@@ -180,6 +209,25 @@ describe('dl train --backend webgpu without WebGPU', () => {
       if (before === undefined) delete process.env.DL_WEBGPU;
       else process.env.DL_WEBGPU = before;
     }
+  });
+});
+
+describe('dl train --precision float16 elsewhere', () => {
+  it('is a one-line usage error naming --backend webgpu', async () => {
+    const r = await runDl([
+      'train',
+      ...small(),
+      '--backend',
+      'wasm',
+      '--precision',
+      'float16',
+      '--iters',
+      '2',
+      '--out',
+      out('p'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^dl: --precision float16 .* needs --backend webgpu \(got wasm\)/);
   });
 });
 

@@ -12,6 +12,7 @@ import { RunError } from '../run-error.js';
 import {
   LENGTH_FLAGS,
   PROCESS_FLAGS,
+  checkPrecision,
   TRAIN_OPTIONS,
   lengthFromFlags,
   settingsFromFlags,
@@ -76,6 +77,8 @@ Data:
 Compute:
   --backend NAME        ${BACKEND_NAMES.join(' | ')} (default: the fastest available, wasm; js: the reference)
   --threads N           threads of the backend (js: 1)
+  --precision P         float32 | float16: with --backend webgpu, float16 stores a step's
+                        activations and gradients in half precision (book 8.3)
 
 Output:
   --out DIR             run directory (default runs/<model>-<date>-<time>)
@@ -138,8 +141,10 @@ function resumeSettings(run: RunDir, values: TrainValues): TrainSettings {
     throw new RunError(`${run.file('run.json')} has no settings: not a run of dl train`);
   const length = lengthFromFlags(values);
   const backend = checkBackendName(values.backend ?? saved.backend);
+  const precision = checkPrecision(saved.precision ?? 'float32', backend);
   return {
     ...saved,
+    precision,
     // Runs made before --spec have neither.
     spec: saved.spec ?? null,
     specFile: saved.specFile ?? null,

@@ -134,7 +134,9 @@ function startFromCheckpoint(
 export async function openRun(options: TrainRunOptions, reporter: Reporter): Promise<OpenedRun> {
   const { settings, run } = options;
   const threads = resolveThreads(settings.backend, settings.threads ?? undefined, availableParallelism());
-  const backend = await activateBackend(settings.backend, threads);
+  const backend = await activateBackend(settings.backend, threads, {
+    precision: settings.precision ?? 'float32',
+  });
   if (backend.warning !== undefined) reporter.note(backend.warning);
   const data = loadRunData(settings);
   reporter.note(

@@ -113,6 +113,7 @@ async function summarize(
     status,
     backend: opened.backend.name,
     threads: opened.backend.threads,
+    ...(opened.backend.compute === undefined ? {} : { compute: opened.backend.compute }),
     out: options.run.path,
     checkpoint: options.run.file(LAST),
   };

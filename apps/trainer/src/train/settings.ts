@@ -47,6 +47,11 @@ export interface TrainSettings {
   evalSamples: number | null;
   backend: BackendName;
   threads: number | null;
+  /**
+   * How a step's float32 tensors are stored on the GPU: `float16` is book 8.3's reduced precision
+   * (`--backend webgpu` only). Runs made before this setting have none: float32.
+   */
+  precision: TrainPrecision;
   /** A `step` record in metrics.jsonl every this many steps. */
   logEvery: number;
 }
@@ -73,6 +78,7 @@ export const TRAIN_OPTIONS = {
   'eval-samples': { type: 'string' },
   backend: { type: 'string' },
   threads: { type: 'string' },
+  precision: { type: 'string' },
   'log-every': { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'string' },
@@ -81,6 +87,20 @@ export const TRAIN_OPTIONS = {
 } as const;
 
 export type TrainValues = ParsedArgs<typeof TRAIN_OPTIONS>['values'];
+
+/** `--precision`: how the GPU stores a step's tensors. */
+export const TRAIN_PRECISIONS = ['float32', 'float16'] as const;
+export type TrainPrecision = (typeof TRAIN_PRECISIONS)[number];
+
+/** float16 storage is the webgpu backend's: anywhere else, the one-line usage error. */
+export function checkPrecision(precision: TrainPrecision, backend: BackendName): TrainPrecision {
+  if (precision === 'float16' && backend !== 'webgpu') {
+    throw new CliError(
+      `--precision float16 trains with float16 storage on the GPU: it needs --backend webgpu (got ${backend}); to evaluate rounded weights, use dl eval --precision`,
+    );
+  }
+  return precision;
+}
 
 /** Flags that pick the run's length: the only settings `--resume` lets you change. */
 export const LENGTH_FLAGS = ['iters', 'epochs'] as const;
@@ -185,6 +205,7 @@ function commonSettings(
     evalSamples: positiveInt('eval-samples', values['eval-samples']) ?? defaults.evalSamples ?? null,
     backend,
     threads: positiveInt('threads', values.threads) ?? null,
+    precision: checkPrecision(oneOf('precision', values.precision, TRAIN_PRECISIONS) ?? 'float32', backend),
     logEvery: positiveInt('log-every', values['log-every']) ?? 10,
   };
 }

@@ -15,6 +15,12 @@ export interface GpuArray<D extends GpuDType = GpuDType> {
   readonly buffer: GPUBuffer;
   readonly dtype: D;
   readonly length: number;
+  /**
+   * A float32 array stored as IEEE float16, two elements per 32-bit word (element `i` in the low
+   * half of word `i >> 1` when `i` is even): kernels read it through `unpack2x16float` and compute
+   * in f32, and write it through `pack2x16float` (book 8.3's reduced precision, as storage).
+   */
+  readonly half?: boolean;
 }
 
 /** The typed array a read gives back for each dtype. */
@@ -25,9 +31,9 @@ export interface GpuTypedArrayMap {
 }
 export type GpuTypedArray = GpuTypedArrayMap[GpuDType];
 
-/** Bytes of storage for `length` elements: 4 per element, 1 for packed uint8; at least 16, a multiple of 16. */
-export function byteSize(dtype: GpuDType, length: number): number {
-  const raw = dtype === 'uint8' ? length : length * 4;
+/** Bytes of storage for `length` elements: 4 per element, 2 for float16, 1 for packed uint8; at least 16, a multiple of 16. */
+export function byteSize(dtype: GpuDType, length: number, half = false): number {
+  const raw = dtype === 'uint8' ? length : half ? length * 2 : length * 4;
   return Math.max(16, Math.ceil(raw / 16) * 16);
 }
 

@@ -10,15 +10,15 @@ import { GpuRuntime, type RuntimeStats } from './runtime.js';
 import { createSoftmax } from './softmax.js';
 import type { GpuFusedKernels, GpuKernels } from './types.js';
 import { createWindow } from './window.js';
-import { webgpuKernels, type WebGpuKernels } from './tensor-kernels.js';
+import { webgpuKernels, type WebGpuKernels, type WebGpuKernelsOptions } from './tensor-kernels.js';
 
 export type { GpuArray, GpuDType, GpuTypedArray, GpuTypedArrayMap } from './buffers.js';
 export type { DawnAttempt, WebGpuModule, WebGpuOptions } from './device.js';
 export type { RuntimeStats } from './runtime.js';
 export type { GpuFusedKernels, GpuKernel, GpuKernels, OnGpu, RequiredKernelName } from './types.js';
 export { onTypedArrays } from './typed.js';
-export { webgpuKernels, type WebGpuKernels } from './tensor-kernels.js';
-export type { GpuBlock, GpuCopyCounts, GpuStorage } from './storage.js';
+export { webgpuKernels, type WebGpuKernels, type WebGpuKernelsOptions } from './tensor-kernels.js';
+export type { GpuBlock, GpuCopyCounts, GpuPrecision, GpuStorage } from './storage.js';
 
 /**
  * The webgpu backend: every kernel of both tiers (`Kernels`, `FusedKernels`) with the same names and
@@ -43,14 +43,17 @@ export interface WebGpuBackend extends GpuKernels {
   /** The device, for interop (its own buffers, timestamps); its loss is reported by the next call. */
   readonly device: GPUDevice;
   readonly fused: GpuFusedKernels;
-  /** Copies a typed array into a new GPU array (float64 throws: WGSL has no f64). */
-  upload(array: Float32Array): GpuArray<'float32'>;
+  /**
+   * Copies a typed array into a new GPU array (float64 throws: WGSL has no f64); `half` stores
+   * float32 values as float16 (`GpuArray.half`).
+   */
+  upload(array: Float32Array, half?: boolean): GpuArray<'float32'>;
   upload(array: Int32Array): GpuArray<'int32'>;
   upload(array: Uint8Array): GpuArray<'uint8'>;
-  upload(array: AnyTypedArray): GpuArray;
-  /** A zeroed GPU array. */
-  alloc<D extends GpuDType>(dtype: D, length: number): GpuArray<D>;
-  alloc(dtype: DType, length: number): GpuArray;
+  upload(array: AnyTypedArray, half?: boolean): GpuArray;
+  /** A zeroed GPU array (`half`: float32 stored as float16). */
+  alloc<D extends GpuDType>(dtype: D, length: number, half?: boolean): GpuArray<D>;
+  alloc(dtype: DType, length: number, half?: boolean): GpuArray;
   /** Submits the recorded work and copies `array` back. */
   read<D extends GpuDType>(array: GpuArray<D>): Promise<GpuTypedArrayMap[D]>;
   /** Records a copy of `from` into `to` (same dtype and length), in order with the kernels. */
@@ -99,15 +102,16 @@ export async function createWebGpuBackend(options: WebGpuOptions = {}): Promise<
     ...createConv(rt, tile, window),
     softmax,
     fused: { softmaxCrossEntropyBackward, ...createFused(rt) },
-    upload: ((array: AnyTypedArray): GpuArray => {
+    upload: ((array: AnyTypedArray, half: boolean = false): GpuArray => {
       const dtype = gpuDTypeOf('webgpu upload', arrayDType(array));
-      return rt.upload(dtype, array as Float32Array | Int32Array | Uint8Array);
+      return rt.upload(dtype, array as Float32Array | Int32Array | Uint8Array, half && dtype === 'float32');
     }) as WebGpuBackend['upload'],
-    alloc(dtype: DType, length: number): GpuArray {
+    alloc(dtype: DType, length: number, half = false): GpuArray {
       if (!Number.isInteger(length) || length < 0) {
         throw new RangeError(`webgpu alloc: length must be a non-negative integer, got ${length}`);
       }
-      return rt.alloc(gpuDTypeOf('webgpu alloc', dtype), length, true);
+      const gpuType = gpuDTypeOf('webgpu alloc', dtype);
+      return rt.alloc(gpuType, length, true, half && gpuType === 'float32');
     },
     read: (array) => rt.read(array) as never,
     copy: (from, to) => rt.copy(from, to),
@@ -125,6 +129,8 @@ export async function createWebGpuBackend(options: WebGpuOptions = {}): Promise<
  * A webgpu backend for tensors, networks, optimizers and the Trainer (`{ backend }`): opens a device
  * (`createWebGpuBackend`) and wraps its kernels (`webgpuKernels`). Never the default backend.
  */
-export async function createWebGpuKernels(options: WebGpuOptions = {}): Promise<WebGpuKernels> {
-  return webgpuKernels(await createWebGpuBackend(options));
+export async function createWebGpuKernels(
+  options: WebGpuOptions & WebGpuKernelsOptions = {},
+): Promise<WebGpuKernels> {
+  return webgpuKernels(await createWebGpuBackend(options), options);
 }

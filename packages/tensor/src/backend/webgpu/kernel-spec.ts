@@ -80,6 +80,14 @@ export function layoutParams(params: KernelSpec['params']): {
   return { offsets, size: alignUp(offset, 16), wgsl: `struct Params { ${fields.join(', ')} }` };
 }
 
+/**
+ * Which bindings hold float16 storage (`GpuArray.half`), one flag per binding: part of a pipeline's
+ * key, since the accessors differ.
+ */
+export function halfFlags(arrays: readonly GpuArray[]): boolean[] {
+  return arrays.map((a) => a.half === true);
+}
+
 /** Maps each binding to a distinct buffer slot: operands that share a buffer share one binding. */
 export function aliasSlots(arrays: readonly GpuArray[]): number[] {
   const slots: number[] = [];
@@ -91,19 +99,49 @@ export function aliasSlots(arrays: readonly GpuArray[]): number[] {
 }
 
 /** The WGSL declarations of a kernel's bindings and their accessors. */
-function declareBindings(bindings: readonly BindingSpec[], slots: readonly number[]): string {
+function declareBindings(
+  bindings: readonly BindingSpec[],
+  slots: readonly number[],
+  halves: readonly boolean[],
+): string {
   const lines: string[] = [];
   const declared = new Set<number>();
   bindings.forEach((b, i) => {
     const slot = slots[i]!;
     const buf = `buf${slot}`;
+    const shared = bindings.filter((_, k) => slots[k] === slot);
+    const writable = shared.some((s) => s.access !== 'read');
+    if (halves[i] === true) {
+      // float16 storage, two elements a word. A written one is atomic: two invocations writing
+      // neighbouring elements share a word, so a store is a compare-exchange loop on it.
+      if (!declared.has(slot)) {
+        declared.add(slot);
+        const type = writable ? 'array<atomic<u32>>' : 'array<u32>';
+        lines.push(
+          `@group(0) @binding(${slot + 1}) var<storage, ${writable ? 'read_write' : 'read'}> ${buf}: ${type};`,
+        );
+      }
+      const word = writable ? `atomicLoad(&${buf}[i >> 1u])` : `${buf}[i >> 1u]`;
+      lines.push(`fn ${b.name}_ld(i: u32) -> f32 { return unpack2x16float(${word})[i & 1u]; }`);
+      if (b.access === 'write') {
+        lines.push(`fn ${b.name}_st(i: u32, v: f32) {
+  let shift = (i & 1u) * 16u;
+  let bits = (pack2x16float(vec2f(v, 0.0)) & 0xffffu) << shift;
+  var old = atomicLoad(&${buf}[i >> 1u]);
+  loop {
+    let r = atomicCompareExchangeWeak(&${buf}[i >> 1u], old, (old & ~(0xffffu << shift)) | bits);
+    if (r.exchanged) { break; }
+    old = r.old_value;
+  }
+}`);
+      }
+      return;
+    }
     if (!declared.has(slot)) {
       declared.add(slot);
-      const shared = bindings.filter((_, k) => slots[k] === slot);
       if (b.access === 'atomic') {
         lines.push(`@group(0) @binding(${slot + 1}) var<storage, read_write> ${buf}: array<atomic<u32>>;`);
       } else {
-        const writable = shared.some((s) => s.access !== 'read');
         lines.push(
           `@group(0) @binding(${slot + 1}) var<storage, ${writable ? 'read_write' : 'read'}> ${buf}: array<${WGSL_TYPE[b.dtype]}>;`,
         );
@@ -128,11 +166,15 @@ function declareBindings(bindings: readonly BindingSpec[], slots: readonly numbe
 }
 
 /** The whole WGSL of a kernel variant: uniforms, bindings and accessors, helpers, body. */
-export function shaderCode(spec: KernelSpec, slots: readonly number[]): string {
+export function shaderCode(
+  spec: KernelSpec,
+  slots: readonly number[],
+  halves: readonly boolean[] = [],
+): string {
   return [
     layoutParams(spec.params).wgsl + ';',
     '@group(0) @binding(0) var<uniform> P: Params;',
-    declareBindings(spec.bindings, slots),
+    declareBindings(spec.bindings, slots, halves),
     WGSL_COMMON,
     spec.body,
   ].join('\n');

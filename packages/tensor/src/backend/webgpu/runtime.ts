@@ -1,4 +1,5 @@
 /// <reference types="webgpu" preserve="true" />
+import { decodeFloat16, encodeFloat16 } from '../../precision/float16.js';
 import { BufferPool, byteSize, type GpuArray, type GpuDType, type GpuTypedArray } from './buffers.js';
 import {
   BUFFER_COPY_DST,
@@ -10,6 +11,7 @@ import {
 } from './usage.js';
 import {
   aliasSlots,
+  halfFlags,
   alignUp,
   layoutEntries,
   layoutParams,
@@ -149,9 +151,9 @@ export class GpuRuntime {
   // --- storage -------------------------------------------------------------------------------
 
   /** A pooled storage buffer for `length` elements; `zero` clears a reused one (in stream order). */
-  alloc(dtype: GpuDType, length: number, zero: boolean): GpuArray {
+  alloc(dtype: GpuDType, length: number, zero: boolean, half = false): GpuArray {
     this.check();
-    const size = byteSize(dtype, length);
+    const size = byteSize(dtype, length, half);
     if (size > this.limits.maxStorageBufferBindingSize) {
       throw new RangeError(
         `webgpu: ${length} ${dtype} elements (${size} bytes) exceed this device's storage binding limit of ${this.limits.maxStorageBufferBindingSize} bytes`,
@@ -162,20 +164,24 @@ export class GpuRuntime {
       this.endPass();
       this.encoderNow().clearBuffer(buffer);
     }
-    return { buffer, dtype, length };
+    return half ? { buffer, dtype, length, half } : { buffer, dtype, length };
   }
 
   /** Writes `data` into a pooled buffer (queue order: after everything submitted before). */
-  upload(dtype: GpuDType, data: Float32Array | Int32Array | Uint8Array): GpuArray {
-    const array = this.alloc(dtype, data.length, false);
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    // writeBuffer wants a multiple of 4 bytes: pad uint8 data.
+  upload(dtype: GpuDType, data: Float32Array | Int32Array | Uint8Array, half = false): GpuArray {
+    const array = this.alloc(dtype, data.length, false, half);
+    const source = half ? encodeFloat16(data as Float32Array) : data;
+    const bytes = new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+    // writeBuffer wants a multiple of 4 bytes: pad uint8 and float16 data.
     const padded = bytes.byteLength % 4 === 0 ? bytes : padTo4(bytes);
     if (padded.byteLength > 0) this.device.queue.writeBuffer(array.buffer, 0, padded);
     return array;
   }
 
-  /** Records a copy of `from`'s elements into `to` (same dtype and length), in order with the kernels. */
+  /**
+   * Records a copy of `from`'s elements into `to` (same dtype and length), in order with the
+   * kernels; between float32 and float16 storage it converts (a kernel).
+   */
   copy(from: GpuArray, to: GpuArray): void {
     this.check();
     if (from.dtype !== to.dtype || from.length !== to.length) {
@@ -183,8 +189,13 @@ export class GpuRuntime {
         `webgpu copy: ${from.dtype} [${from.length}] into ${to.dtype} [${to.length}]: dtype and length must match`,
       );
     }
+    if ((from.half === true) !== (to.half === true)) {
+      this.dispatch(CONVERT, [from, to], { n: from.length }, this.grid(from.length, 64));
+      return;
+    }
     this.endPass();
-    this.encoderNow().copyBufferToBuffer(from.buffer, 0, to.buffer, 0, byteSize(from.dtype, from.length));
+    const size = byteSize(from.dtype, from.length, from.half === true);
+    this.encoderNow().copyBufferToBuffer(from.buffer, 0, to.buffer, 0, size);
   }
 
   release(array: GpuArray): void {
@@ -196,8 +207,9 @@ export class GpuRuntime {
   /** Copies `array` back: submits the recorded work, waits for it and for its error reports. */
   async read(array: GpuArray): Promise<GpuTypedArray> {
     this.check();
-    const bytes = array.dtype === 'uint8' ? array.length : array.length * 4;
-    const size = byteSize(array.dtype, array.length);
+    const half = array.half === true;
+    const bytes = array.dtype === 'uint8' ? array.length : array.length * (half ? 2 : 4);
+    const size = byteSize(array.dtype, array.length, half);
     const { buffer: staging } = this.staging.take(size);
     this.endPass();
     this.encoderNow().copyBufferToBuffer(array.buffer, 0, staging, 0, size);
@@ -215,6 +227,7 @@ export class GpuRuntime {
     this.staging.settle();
     await this.settleErrors();
     this.check();
+    if (half) return decodeFloat16(new Uint16Array(copy));
     if (array.dtype === 'float32') return new Float32Array(copy);
     if (array.dtype === 'int32') return new Int32Array(copy);
     return new Uint8Array(copy);
@@ -264,12 +277,12 @@ export class GpuRuntime {
     return id;
   }
 
-  private pipelineFor(spec: KernelSpec, slots: readonly number[]): Pipeline {
-    const key = `${spec.key}|${slots.join(',')}`;
+  private pipelineFor(spec: KernelSpec, slots: readonly number[], halves: readonly boolean[]): Pipeline {
+    const key = `${spec.key}|${slots.join(',')}|${halves.map((h) => (h ? 'h' : 'f')).join('')}`;
     const cached = this.pipelines.get(key);
     if (cached) return cached;
     const params = layoutParams(spec.params);
-    const code = shaderCode(spec, slots);
+    const code = shaderCode(spec, slots, halves);
     const entries = layoutEntries(spec, slots, params.size);
     const layout = this.device.createBindGroupLayout({ entries, label: spec.name });
     const pipeline = this.device.createComputePipeline({
@@ -363,7 +376,7 @@ export class GpuRuntime {
     });
     const slots = aliasSlots(arrays);
     this.scoped(spec.name, () => {
-      const p = this.pipelineFor(spec, slots);
+      const p = this.pipelineFor(spec, slots, halfFlags(arrays));
       const group = this.bindGroupFor(p, arrays, slots, spec.name);
       const offset = this.writeParams(spec, values, p);
       this.pass ??= this.encoderNow().beginComputePass({ label: 'dl kernels' });
@@ -403,3 +416,19 @@ function padTo4(bytes: Uint8Array): Uint8Array {
   out.set(bytes);
   return out;
 }
+
+/** float16 <-> float32 element copies, as the kernels convert (round to nearest even). */
+const CONVERT: KernelSpec = {
+  name: 'convert',
+  key: 'convert',
+  bindings: [
+    { name: 'x', access: 'read', dtype: 'float32' },
+    { name: 'out', access: 'write', dtype: 'float32' },
+  ],
+  params: [['n', 'u32']],
+  body: `@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = id.x + id.y * nwg.x * 64u;
+  if (i < P.n) { out_st(i, x_ld(i)); }
+}`,
+};

@@ -4,6 +4,9 @@ import { releasedError, StepScopes, type ReleasableBlock } from '../../step-scop
 import { gpuDTypeOf, type GpuArray } from './buffers.js';
 import type { WebGpuBackend } from './index.js';
 
+/** How float32 tensors are stored: as float32, or (those of a step) as float16. */
+export type GpuPrecision = 'float32' | 'float16';
+
 /** Uploads and reads of values crossing between the CPU and the GPU, counted for tests and the bench. */
 export interface GpuCopyCounts {
   /** Host arrays written to GPU buffers: uploads of new tensors and kernel operands from the CPU. */
@@ -124,8 +127,22 @@ export class GpuStorage implements BackendStorage {
   readonly #scopes = new StepScopes<GpuBlock>((block) => this.#registry.register(block, block.gpu()));
   #liveBlocks = 0;
 
-  constructor(gpu: WebGpuBackend) {
+  /**
+   * `float16`: what a step allocates in float32 (activations, their gradients, the loss) is stored
+   * as float16 (`GpuArray.half`); what lives across steps (parameters, their gradients, optimizer
+   * slots, BatchNorm's running statistics) stays float32, so updates too small for a float16
+   * weight are not lost.
+   */
+  readonly precision: GpuPrecision;
+
+  constructor(gpu: WebGpuBackend, precision: GpuPrecision = 'float32') {
     this.#gpu = gpu;
+    this.precision = precision;
+  }
+
+  /** float16 storage for this allocation: a float32 tensor of a step, on a float16 backend. */
+  #half(dtype: DType): boolean {
+    return this.precision === 'float16' && dtype === 'float32' && this.#scopes.inStep;
   }
 
   get steps(): number {
@@ -138,7 +155,7 @@ export class GpuStorage implements BackendStorage {
   }
 
   allocate<D extends DType>(dtype: D, length: number, label?: string, zero = true): TypedArrayOf<D> {
-    const array = this.#gpu.alloc(gpuDTypeOf(label ?? 'webgpu', dtype), length);
+    const array = this.#gpu.alloc(gpuDTypeOf(label ?? 'webgpu', dtype), length, this.#half(dtype));
     // `alloc` zeroes; an output a kernel overwrites whole needs no zeros, but a pooled buffer's
     // old contents are harmless there, so one path serves both.
     void zero;
@@ -147,7 +164,7 @@ export class GpuStorage implements BackendStorage {
 
   upload<D extends DType>(array: TypedArrayOf<D>, label?: string): TypedArrayOf<D> {
     const dtype = gpuDTypeOf(label ?? 'webgpu upload', dtypeOfArray(array)!) as D;
-    const gpu = this.#gpu.upload(array as Float32Array);
+    const gpu = this.#gpu.upload(array as Float32Array, this.#half(dtype));
     this.copies.inCalls++;
     this.copies.inBytes += array.byteLength;
     return this.#adopt(dtype, gpu, label);

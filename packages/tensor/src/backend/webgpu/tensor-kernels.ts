@@ -3,7 +3,7 @@ import { blockOf } from '../../storage.js';
 import type { FusedKernels, Kernels, OptimizerUpdate } from '../kernels.js';
 import type { GpuArray } from './buffers.js';
 import type { WebGpuBackend } from './index.js';
-import { GpuBlock, GpuStorage, type GpuCopyCounts } from './storage.js';
+import { GpuBlock, GpuStorage, type GpuCopyCounts, type GpuPrecision } from './storage.js';
 import type { GpuOptimizerUpdate } from './fused.js';
 
 /**
@@ -20,6 +20,18 @@ export interface WebGpuKernels extends Kernels {
   readonly fused: Required<FusedKernels>;
   /** Host arrays uploaded and tensors read back so far. */
   copies(): Readonly<GpuCopyCounts>;
+  /** How a step's float32 tensors are stored (`float16`: reduced precision, book 8.3). */
+  readonly precision: GpuPrecision;
+  /**
+   * The arithmetic, in one line: always f32 in the kernels; with float16 storage, values are read
+   * through `unpack2x16float` and written through `pack2x16float` (no `shader-f16` kernels yet).
+   */
+  readonly compute: string;
+}
+
+export interface WebGpuKernelsOptions {
+  /** `float16`: a step's float32 tensors live in float16 buffers (default `float32`). */
+  precision?: GpuPrecision;
 }
 
 /**
@@ -62,8 +74,11 @@ class Operands {
 }
 
 /** The `Kernels` (both tiers) of `gpu`, on tensors in its storage. */
-export function webgpuKernels(gpu: WebGpuBackend): WebGpuKernels {
-  const storage = new GpuStorage(gpu);
+export function webgpuKernels(gpu: WebGpuBackend, options: WebGpuKernelsOptions = {}): WebGpuKernels {
+  const precision = options.precision ?? 'float32';
+  if (precision !== 'float32' && precision !== 'float16')
+    throw new Error(`webgpu: precision must be 'float32' or 'float16', got '${String(precision)}'`);
+  const storage = new GpuStorage(gpu, precision);
   const run = <R>(kernel: string, call: (o: Operands) => R): R => {
     const o = new Operands(storage, kernel);
     try {
@@ -96,6 +111,11 @@ export function webgpuKernels(gpu: WebGpuBackend): WebGpuKernels {
     name: 'webgpu',
     gpu,
     storage,
+    precision,
+    compute:
+      precision === 'float16'
+        ? 'f32 arithmetic on float16 storage (unpack2x16float/pack2x16float)'
+        : 'f32 arithmetic on float32 storage',
     copies: () => ({ ...storage.copies }),
     gemm: (a) => run('gemm', (o) => gpu.gemm({ ...a, a: o.in(a.a), b: o.in(a.b), c: o.out(a.c) })),
     unary: (op, x, out) => run(op, (o) => gpu.unary(op, o.in(x), o.out(out))),
