@@ -35,15 +35,17 @@ import { runStepBench } from './step-bench.js';
 import { formatSummary } from './summary.js';
 import { checkTargets } from './targets.js';
 import { createWasmBackend, hasWasmRelaxedSimd, jsKernels, type Kernels } from './tensor.js';
+import { openOurGpu, type OurGpu } from './webgpu.js';
 import { shapeLabel } from './workloads.js';
 
-const USAGE = `usage: bench [--quick] [--summary] [--json] [--out FILE] [--no-numpy] [--no-relaxed] [--only gemm|layers|steps|inference|epoch|memory]
+const USAGE = `usage: bench [--quick] [--summary] [--json] [--out FILE] [--no-numpy] [--no-relaxed] [--no-webgpu] [--only gemm|layers|steps|inference|epoch|memory]
   --quick        under a minute: the main shapes, short timings, no inference, epoch or memory suites
   --summary      a short summary that fits 100 columns instead of the full tables
   --json         print the report as JSON
   --out FILE     also write the report as JSON to FILE
   --no-numpy     skip the python3/NumPy columns
   --no-relaxed   do not restart node with --experimental-wasm-relaxed-simd
+  --no-webgpu    skip the webgpu columns (ours and TF.js's webgpu backend, and their device counts)
   --only SUITE   run only the GEMM table, the layer (convolution, pooling) tables, the training steps,
                  DeepConvNet inference on the test images, one epoch of SimpleConvNet, or the peak
                  resident memory of a training run of each network (ours and NumPy's, fresh processes)`;
@@ -91,7 +93,7 @@ async function main(args: readonly string[]): Promise<number> {
   for (const at of [onlyAt, outAt]) if (at >= 0) valued.add(at).add(at + 1);
   const flags = args.filter((_, i) => !valued.has(i));
   const unknown = flags.filter(
-    (a) => !['--quick', '--summary', '--json', '--no-numpy', '--no-relaxed'].includes(a),
+    (a) => !['--quick', '--summary', '--json', '--no-numpy', '--no-relaxed', '--no-webgpu'].includes(a),
   );
   if (unknown.length > 0) {
     console.error(`bench: unknown option ${unknown.join(' ')}\n${USAGE}`);
@@ -120,6 +122,15 @@ async function main(args: readonly string[]): Promise<number> {
     ...(hasWasmRelaxedSimd() ? { 'wasm relaxed': await createWasmBackend({ simd: 'relaxed' }) } : {}),
     'wasm threads': threaded,
   };
+  // Our webgpu backend, once for every suite; where it cannot open, its columns say why.
+  const webgpu: OurGpu | undefined =
+    args.includes('--no-webgpu') || !suites.has('steps') ? undefined : await openOurGpu();
+  if (webgpu && !webgpu.ok) process.stderr.write(`bench: webgpu columns: n/a (${webgpu.reason})\n`);
+  if (webgpu?.ok && webgpu.software) {
+    process.stderr.write(
+      `bench: webgpu: ${webgpu.adapter} is a software adapter: short runs, no time targets\n`,
+    );
+  }
   const started = performance.now();
   const progress = (line: string): void =>
     void process.stderr.write(
@@ -143,7 +154,13 @@ async function main(args: readonly string[]): Promise<number> {
       })
     : undefined;
   const steps = suites.has('steps')
-    ? await runStepBench({ backends, quick, numpy, onRow: ({ workload }) => progress(workload.name) })
+    ? await runStepBench({
+        backends,
+        quick,
+        numpy,
+        ...(webgpu ? { webgpu } : {}),
+        onRow: ({ workload }) => progress(workload.name),
+      })
     : undefined;
   const inference = suites.has('inference')
     ? await runInferenceBench({ backends, quick, numpy, onCell: (e) => progress(`inference ${e}`) })
@@ -156,12 +173,18 @@ async function main(args: readonly string[]): Promise<number> {
     : undefined;
   const targets = checkTargets(gemm, steps, inference, memory);
   await threaded.close();
+  if (webgpu?.ok) webgpu.kernels.gpu.destroy();
   // The load average again at the end: the figures were taken between the two.
   const loadAfter = machineInfo().load;
   const report = {
     machine,
     loadAfter,
     threads: threaded.features,
+    webgpu: webgpu
+      ? webgpu.ok
+        ? { adapter: webgpu.adapter, software: webgpu.software, tile: webgpu.tile }
+        : { unavailable: webgpu.reason }
+      : undefined,
     gemm,
     layers,
     steps,

@@ -7,7 +7,7 @@ import { layerFlops, layerLabel } from './layer-workloads.js';
 import type { EpochReport } from './epoch-bench.js';
 import type { InferenceReport } from './inference-bench.js';
 import { MEMORY_ENGINES, peakKiB, type MemoryCell, type MemoryReport } from './memory-bench.js';
-import type { StepBenchReport, StepCell } from './step-bench.js';
+import type { StepBenchReport, StepCell, StepCountRow } from './step-bench.js';
 import type { TargetResult } from './targets.js';
 
 function cellText(cell: Cell, show: (ms: number) => string): string {
@@ -109,7 +109,57 @@ const STEP_TARGETS: Readonly<Record<string, string>> = {
 function stepText(cell: StepCell | undefined): string {
   if (!cell) return 'n/a';
   if ('skipped' in cell) return cell.skipped;
-  return `${ms(cell.medianMs)} (${ms(cell.firstMs)}, ${cell.steps})`;
+  return `${ms(cell.medianMs)} (${ms(cell.firstMs)}, ${cell.steps})${cell.software ? ' sw' : ''}`;
+}
+
+function count(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
+/** Per training step in steady state, at the device: ours beside TF.js's webgpu backend. */
+export function formatStepCounts(counts: readonly StepCountRow[]): string {
+  const rows = counts.flatMap(({ network, ours, tfjs }) =>
+    (
+      [
+        ['webgpu (ours)', ours],
+        ['tfjs webgpu', tfjs],
+      ] as const
+    ).map(([engine, c]) =>
+      'skipped' in c
+        ? [network, engine, c.skipped, '', '', '', '', '', '']
+        : [
+            network,
+            engine,
+            count(c.perStep.dispatches),
+            count(c.perStep.buffersCreated),
+            count(c.perStep.reads),
+            count(c.perStep.readBytes),
+            count(c.perStep.submits),
+            count(c.perStep.writeBytes),
+            `${c.batch} (${c.warmup} + ${c.steps})`,
+          ],
+    ),
+  );
+  return [
+    '',
+    'webgpu: per training step in steady state, counted at the device (GPUDevice.createBuffer, ' +
+      'dispatchWorkgroups, copies into mappable buffers and mapAsync, queue.submit and writeBuffer), ' +
+      'after warm-up steps; bytes read back are whole copies (ours pads a buffer to 16 bytes)',
+    formatTable(
+      [
+        'network',
+        'engine',
+        'dispatches',
+        'buffers created',
+        'reads',
+        'bytes read back',
+        'submits',
+        'bytes written',
+        'batch (warm-up + counted)',
+      ],
+      rows,
+    ),
+  ].join('\n');
 }
 
 /**
@@ -126,6 +176,13 @@ export function formatStepReport(report: StepBenchReport): string {
     `tfjs: ${report.tfjs}`,
     `convnetjs: ${report.convnetjs}`,
   ];
+  if (report.webgpu) {
+    lines.push(
+      `webgpu: ${report.webgpu.ours}; a step is recorded before the previous step's loss is awaited`,
+      `tfjs webgpu: ${report.webgpu.tfjs}; each step ends in await loss.data()`,
+      `webgpu columns: ${report.webgpu.note}${report.webgpu.software ? " ('sw': software adapter)" : ''}`,
+    );
+  }
   const header = ['network', ...engines];
   lines.push(
     '',
@@ -155,6 +212,7 @@ export function formatStepReport(report: StepBenchReport): string {
       formatTable([...header, 'target'], relative),
     );
   }
+  if (report.webgpu && report.webgpu.counts.length > 0) lines.push(formatStepCounts(report.webgpu.counts));
   return lines.join('\n');
 }
 

@@ -1,9 +1,27 @@
+import type * as NetworksModule from './networks.js';
 import { convnetjsStep } from './convnetjs.js';
 import type { LayerNetwork } from './networks.js';
 import { runPython, type NumpyThreads } from './numpy.js';
 import { STEP_WORKLOADS, type StepWorkload } from './step-workloads.js';
-import { randint, randn, Rng, stepScope, type Kernels } from './tensor.js';
-import { loadTfjs, TFJS_BACKENDS, tfjsTrainer } from './tfjs.js';
+import { randint, randn, Rng, stepScope, Tensor, type Kernels } from './tensor.js';
+import {
+  loadTfjs,
+  loadTfjsWebGpu,
+  TFJS_BACKENDS,
+  tfjsAsyncTrainer,
+  tfjsDevice,
+  tfjsTrainer,
+} from './tfjs.js';
+import { installGpuCounters } from './gpu-count.js';
+import {
+  countSteps,
+  ourGpuStep,
+  SOFTWARE_LABEL,
+  timeAwaitedSteps,
+  timeGpuSteps,
+  type OurGpu,
+  type StepCounts,
+} from './webgpu.js';
 
 /** One training step (batch 100): forward, backward and the optimizer's update, as the Trainer runs it. */
 type NetInput = Parameters<LayerNetwork['gradient']>[0];
@@ -13,8 +31,21 @@ type NetContext = Parameters<LayerNetwork['gradient']>[2];
 /** The comparison columns after our backends'. */
 export const STEP_OTHERS = ['numpy 1T', 'numpy MT', 'tfjs wasm', 'tfjs cpu', 'convnetjs'] as const;
 
+/** `software`: timed on a software (CPU) WebGPU adapter, labelled so and held to no time target. */
 export type StepCell =
-  { firstMs: number; medianMs: number; minMs: number; steps: number } | { skipped: string };
+  | { firstMs: number; medianMs: number; minMs: number; steps: number; software?: boolean }
+  | { skipped: string };
+
+/** The webgpu columns, after our other backends' and after the other TF.js columns. */
+export const STEP_WEBGPU = 'webgpu';
+export const STEP_TFJS_WEBGPU = 'tfjs webgpu';
+
+/** One network's cost per training step at the device, ours and TF.js's (`gpu-count.ts`). */
+export interface StepCountRow {
+  network: string;
+  ours: StepCounts | { skipped: string };
+  tfjs: StepCounts | { skipped: string };
+}
 
 export interface StepBenchRow {
   workload: StepWorkload;
@@ -25,6 +56,8 @@ export interface StepBenchOptions {
   backends: Readonly<Record<string, Kernels>>;
   quick: boolean;
   numpy: boolean;
+  /** Our webgpu backend, or why it did not open; undefined: no webgpu columns. */
+  webgpu?: OurGpu;
   onRow?: (row: StepBenchRow) => void;
 }
 
@@ -78,6 +111,14 @@ export interface StepBenchReport {
   numpy: string;
   tfjs: string;
   convnetjs: string;
+  /** The webgpu columns: the adapters, whether software, the sizes used; undefined when not run. */
+  webgpu?: {
+    ours: string;
+    tfjs: string;
+    software: boolean;
+    note: string;
+    counts: StepCountRow[];
+  };
 }
 
 /**
@@ -90,6 +131,7 @@ export async function runStepBench({
   backends,
   quick,
   numpy,
+  webgpu,
   onRow,
 }: StepBenchOptions): Promise<StepBenchReport> {
   const lib = await import('./networks.js');
@@ -103,6 +145,9 @@ export async function runStepBench({
     ? numpySteps(workloads, 'default', quick)
     : { cells: new Map<string, StepCell>(), label: 'n/a (--no-numpy)' };
   const rows: StepBenchRow[] = [];
+  const tfjsGpu = webgpu ? await loadTfjsWebGpu(tfjs) : undefined;
+  const software = webgpu?.ok === true && webgpu.software;
+  const counts: StepCountRow[] = [];
   for (const workload of workloads) {
     const cells: Record<string, StepCell> = {};
     const rng = new Rng(1);
@@ -158,17 +203,132 @@ export async function runStepBench({
         stepsCount(workload.steps.convnetjs, quick),
       );
     }
+    if (webgpu) {
+      const { ours, tfjsCell, count } = await webgpuCells(workload, x, t, lib, tfjs, webgpu, tfjsGpu, quick);
+      cells[STEP_WEBGPU] = ours;
+      cells[STEP_TFJS_WEBGPU] = tfjsCell;
+      counts.push(count);
+    }
     const row = { workload, cells };
     rows.push(row);
     onRow?.(row);
   }
+  const gpuEngines = webgpu ? [STEP_WEBGPU] : [];
   return {
     rows,
-    engines: [...Object.keys(backends), ...STEP_OTHERS],
+    engines: [...Object.keys(backends), ...gpuEngines, ...STEP_OTHERS, ...(webgpu ? [STEP_TFJS_WEBGPU] : [])],
     numpy: `the book's code, float64; 1T: ${single.label}, OPENBLAS_NUM_THREADS=1; MT: ${multi.label}, OpenBLAS default threads`,
     tfjs:
       `TF.js ${tfjs.version} (tfjs-layers models, optimizer.minimize; ${tfjs.wasmNote}); tfjs cpu: ` +
       "one SimpleConvNet step only (full run), DeepConvNet's (~10× the FLOPs) not run",
     convnetjs: `convnetjs ${CONVNETJS_VERSION} (one sample at a time, float64, ${CONVNETJS_METHOD}: npm 0.3.0 has no Adam)`,
+    ...(webgpu
+      ? {
+          webgpu: {
+            ours: webgpu.ok
+              ? `${webgpu.adapter}, tile ${webgpu.tile.T}x${webgpu.tile.R}`
+              : `n/a (${webgpu.reason})`,
+            tfjs: tfjsGpu?.ok
+              ? `TF.js ${tfjs.version} webgpu on ${tfjsGpu.adapter}`
+              : `n/a (${tfjsGpu?.reason ?? 'not run'})`,
+            software,
+            note: software
+              ? `${SOFTWARE_LABEL}: batch 100 but only ${SOFTWARE_STEPS.two}/${SOFTWARE_STEPS.simple}/${SOFTWARE_STEPS.deep} timed steps (TwoLayerNet/SimpleConvNet/DeepConvNet), no time target; counts at batch ${SOFTWARE_COUNT_BATCH}`
+              : 'timed as the wasm columns; counts at batch 100',
+            counts,
+          },
+        }
+      : {}),
   };
+}
+
+/** Timed steps per network on a software adapter (~0.1-0.3 GFLOP/s: a DeepConvNet step of 100 takes tens of seconds). */
+const SOFTWARE_STEPS = { two: 5, simple: 2, deep: 1 } as const;
+/** The batch the device counts are taken at on a software adapter (they do not depend on it). */
+const SOFTWARE_COUNT_BATCH = 8;
+
+/**
+ * The webgpu cells of one network: ours (a step recorded one ahead of its loss), TF.js's webgpu
+ * backend (each step ends in `await loss.data()`), and both engines' device counts per step in
+ * steady state.
+ */
+async function webgpuCells(
+  workload: StepWorkload,
+  x: Tensor,
+  t: Tensor,
+  lib: typeof NetworksModule,
+  tfjs: Awaited<ReturnType<typeof loadTfjs>>,
+  webgpu: OurGpu,
+  tfjsGpu: Awaited<ReturnType<typeof loadTfjsWebGpu>> | undefined,
+  quick: boolean,
+): Promise<{ ours: StepCell; tfjsCell: StepCell; count: StepCountRow }> {
+  const software = webgpu.ok && webgpu.software;
+  const timedSteps = software ? SOFTWARE_STEPS[workload.kind] : stepsCount(workload.steps.wasm, quick);
+  const countBatch = software ? SOFTWARE_COUNT_BATCH : 100;
+  const countRuns = { warmup: 3, steps: software ? 3 : 10, batch: countBatch };
+  // The first rows of the batch, for the counts.
+  const per = x.size / x.shape[0]!;
+  const small = {
+    xs: new Tensor(x.data.slice(0, countBatch * per), [countBatch, ...x.shape.slice(1)]),
+    ts: new Tensor(Int32Array.from(t.data.slice(0, countBatch)), [countBatch], 'int32'),
+  };
+  let ours: StepCell;
+  let oursCount: StepCountRow['ours'];
+  if (!webgpu.ok) {
+    ours = { skipped: `n/a (${webgpu.reason})` };
+    oursCount = { skipped: 'n/a' };
+  } else {
+    const gpu = webgpu.kernels;
+    const make = (xs: Tensor, ts: Tensor): (() => Promise<number>) => {
+      const { net, optimizer } = workload.make(lib, gpu);
+      // The images on the GPU once, as the Trainer gathers a batch; the labels stay on the host
+      // (the loss's one-hot weights are made from them there).
+      return ourGpuStep(net, optimizer, xs.to(gpu), ts, { train: true, rng: new Rng(2) });
+    };
+    const timing = await timeGpuSteps(make(x, t), timedSteps);
+    ours = { ...timing, ...(software ? { software: true } : {}) };
+    oursCount = await countSteps(make(small.xs, small.ts), {
+      ...countRuns,
+      lagged: true,
+      hostBytes: () => gpu.copies().outBytes,
+    });
+  }
+  let tfjsCell: StepCell;
+  let tfjsCount: StepCountRow['tfjs'];
+  if (!tfjsGpu?.ok || !(await tfjs.use('webgpu'))) {
+    const why = `n/a (${tfjsGpu && !tfjsGpu.ok ? tfjsGpu.reason : 'backend failed'})`;
+    tfjsCell = { skipped: why };
+    tfjsCount = { skipped: why };
+  } else {
+    const device = tfjsDevice(tfjs);
+    if (device) installGpuCounters(device);
+    const trainer = await tfjsAsyncTrainer(
+      tfjs,
+      workload.kind,
+      new Float32Array(x.data),
+      new Int32Array(t.data),
+      workload.optimizer,
+    );
+    if ('cannot' in trainer) {
+      tfjsCell = { skipped: trainer.cannot };
+      tfjsCount = { skipped: trainer.cannot };
+    } else {
+      const timing = await timeAwaitedSteps(trainer.step, timedSteps);
+      tfjsCell = { ...timing, firstMs: trainer.firstMs, ...(software ? { software: true } : {}) };
+      trainer.dispose();
+      const counted = await tfjsAsyncTrainer(
+        tfjs,
+        workload.kind,
+        new Float32Array(small.xs.data),
+        new Int32Array(small.ts.data),
+        workload.optimizer,
+      );
+      tfjsCount =
+        'cannot' in counted
+          ? { skipped: counted.cannot }
+          : await countSteps(counted.step, { ...countRuns, lagged: false });
+      if (!('cannot' in counted)) counted.dispose();
+    }
+  }
+  return { ours, tfjsCell, count: { network: workload.name, ours: oursCount, tfjs: tfjsCount } };
 }

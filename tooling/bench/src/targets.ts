@@ -1,7 +1,7 @@
 import type { GemmBenchReport } from './gemm-bench.js';
 import type { InferenceReport } from './inference-bench.js';
 import { peakKiB, type MemoryReport } from './memory-bench.js';
-import type { StepBenchReport, StepCell } from './step-bench.js';
+import { STEP_TFJS_WEBGPU, STEP_WEBGPU, type StepBenchReport, type StepCell } from './step-bench.js';
 
 /** One of the speed issue's targets, checked on one run's figures. */
 export interface TargetResult {
@@ -81,6 +81,77 @@ function memoryTargets(memory: MemoryReport): TargetResult[] {
       ),
     ];
   });
+}
+
+/** A count target (no factor to need): met, or missed with the value found. */
+function countCheck(
+  target: string,
+  compared: string,
+  value: number | undefined,
+  bound: number,
+  met: (value: number) => boolean,
+  kind: 'atMost' | 'atLeast' = 'atMost',
+): TargetResult {
+  const verdict = value === undefined ? 'n/a' : met(value) ? 'met' : `missed: ${+value.toFixed(2)}`;
+  return { target, compared, ratio: value, bound, kind, verdict };
+}
+
+/**
+ * The webgpu targets (issue 18): on any adapter, per training step in steady state no GPU buffer
+ * created, one read of the loss alone (4 bytes), fewer dispatches than TF.js's webgpu backend; on
+ * a hardware adapter only, DeepConvNet's step at batch 100 within 10 ms and 3× faster than TF.js's.
+ */
+export function webgpuTargets(steps: StepBenchReport): TargetResult[] {
+  const gpu = steps.webgpu;
+  if (!gpu) return [];
+  const results: TargetResult[] = [];
+  for (const { network, ours, tfjs } of gpu.counts) {
+    const net = network.split(',')[0]!;
+    const o = 'skipped' in ours ? undefined : ours;
+    const t = 'skipped' in tfjs ? undefined : tfjs;
+    results.push(
+      countCheck(
+        `${net} webgpu: no buffer created per step`,
+        'GPU buffers created per step (ours)',
+        o?.perStep.buffersCreated,
+        0,
+        (v) => v === 0,
+      ),
+      countCheck(
+        `${net} webgpu: only the loss read back`,
+        'bytes read to the host per step (ours; one read)',
+        o && o.perStep.reads === 1 ? o.hostBytes : o ? Number.NaN : undefined,
+        4,
+        (v) => v === 4,
+      ),
+      countCheck(
+        `${net} webgpu: fewer dispatches than TF.js`,
+        'dispatches per step: ours / tfjs webgpu',
+        o && t ? o.perStep.dispatches / t.perStep.dispatches : undefined,
+        1,
+        (v) => v < 1,
+      ),
+    );
+  }
+  const deep = steps.rows.find((r) => r.workload.name.startsWith('DeepConvNet'));
+  const target = 'DeepConvNet webgpu step (batch 100)';
+  if (gpu.software) {
+    results.push(check(target, '-', undefined, 10, 'atMost', `no time target (${'software adapter'})`));
+  } else if (deep) {
+    const ours = median(deep.cells[STEP_WEBGPU]);
+    results.push(
+      check(`${target} <= 10 ms`, 'webgpu median ms', ours, 10, 'atMost', 'n/a'),
+      check(
+        `${target} >= 3× TF.js webgpu`,
+        'speed: tfjs webgpu time / webgpu time',
+        div(median(deep.cells[STEP_TFJS_WEBGPU]), ours),
+        3,
+        'atLeast',
+        'n/a',
+      ),
+    );
+  }
+  return results;
 }
 
 /** The issue's targets, on the suites that ran (a target whose figures are missing says so). */
@@ -193,6 +264,7 @@ export function checkTargets(
       ),
     );
   }
+  if (steps) results.push(...webgpuTargets(steps));
   if (memory) results.push(...memoryTargets(memory));
   return results;
 }

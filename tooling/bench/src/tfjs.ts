@@ -14,6 +14,8 @@ import type * as TfLayers from '@tensorflow/tfjs-layers';
 
 export const TFJS_BACKENDS = ['wasm', 'cpu'] as const;
 export type TfjsBackend = (typeof TFJS_BACKENDS)[number];
+/** Every backend `use` takes: webgpu only after `loadTfjsWebGpu` registered it. */
+export type TfjsAnyBackend = TfjsBackend | 'webgpu';
 
 export interface Tfjs {
   tf: typeof TfCore;
@@ -22,7 +24,7 @@ export interface Tfjs {
   /** What the wasm backend runs: SIMD, threads. */
   wasmNote: string;
   /** Makes `backend` the global one (returns false when it cannot initialise). */
-  use: (backend: TfjsBackend) => Promise<boolean>;
+  use: (backend: TfjsAnyBackend) => Promise<boolean>;
 }
 
 let loaded: Promise<Tfjs> | undefined;
@@ -40,7 +42,7 @@ export function loadTfjs(): Promise<Tfjs> {
     wasm.setWasmPaths(
       `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`,
     );
-    const use = async (backend: TfjsBackend): Promise<boolean> => {
+    const use = async (backend: TfjsAnyBackend): Promise<boolean> => {
       if (tf.getBackend() === backend) return true;
       return tf.setBackend(backend);
     };
@@ -162,6 +164,90 @@ export function tfjsTrainer(
     dispose();
     const kernel = missingKernel(error);
     if (kernel === undefined) throw error;
+    return { cannot: `cannot train (missing kernel ${kernel})` };
+  }
+  return { step, dispose, firstMs: performance.now() - start };
+}
+
+let webgpuLoaded: Promise<{ ok: true; adapter: string } | { ok: false; reason: string }> | undefined;
+
+/**
+ * Registers TF.js's WebGPU backend (`@tensorflow/tfjs-backend-webgpu`) in this process, after
+ * giving it a `navigator.gpu` from the npm package `webgpu` (`provideNavigatorGpu`: the backend
+ * registers itself at import only where `navigator.gpu` exists), and initialises it. Once; the
+ * adapter it runs on, or why it cannot run.
+ */
+export function loadTfjsWebGpu(
+  tfjs: Tfjs,
+): Promise<{ ok: true; adapter: string } | { ok: false; reason: string }> {
+  webgpuLoaded ??= (async () => {
+    const { provideNavigatorGpu } = await import('./webgpu.js');
+    const gpu = await provideNavigatorGpu();
+    if ('reason' in gpu) return { ok: false as const, reason: gpu.reason };
+    try {
+      await import('@tensorflow/tfjs-backend-webgpu');
+    } catch (error) {
+      return { ok: false as const, reason: `@tensorflow/tfjs-backend-webgpu did not load: ${String(error)}` };
+    }
+    const previous = tfjs.tf.getBackend();
+    // TF.js logs the reason an initialisation failed and returns false.
+    const ok = await tfjs.use('webgpu').catch(() => false);
+    if (previous) await tfjs.tf.setBackend(previous);
+    return ok
+      ? { ok: true as const, adapter: gpu.adapter }
+      : { ok: false as const, reason: `TF.js's webgpu backend did not initialise on ${gpu.adapter}` };
+  })();
+  return webgpuLoaded;
+}
+
+/** The GPUDevice of TF.js's current backend (webgpu), for the counters. */
+export function tfjsDevice({ tf }: Tfjs): GPUDevice | undefined {
+  return (tf.backend() as unknown as { device?: GPUDevice }).device;
+}
+
+/** `tfjsTrainer` for a backend that reads back asynchronously only (webgpu: no `dataSync` in Node). */
+export type TfjsAsyncTrainer =
+  { step: () => Promise<void>; dispose: () => void; firstMs: number } | { cannot: string };
+
+/**
+ * The same step as `tfjsTrainer`'s, ending in `await loss.data()` (TF.js's webgpu backend reads
+ * synchronously only through a canvas, which Node lacks). The first step is run here.
+ */
+export async function tfjsAsyncTrainer(
+  tfjs: Tfjs,
+  name: TfjsNetworkName,
+  x: Float32Array,
+  labels: Int32Array,
+  optimizer: 'sgd' | 'adam',
+): Promise<TfjsAsyncTrainer> {
+  const { tf } = tfjs;
+  const model = buildTfjsModel(tfjs, name);
+  const batch = labels.length;
+  const xs = tf.tensor(x, name === 'two' ? [batch, 784] : [batch, 28, 28, 1]);
+  const ys = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
+  const opt = optimizer === 'sgd' ? tf.train.sgd(0.1) : tf.train.adam(0.001);
+  const vars = model.trainableWeights.map((w) => w.read() as TfCore.Variable);
+  const dispose = (): void => {
+    tf.dispose([xs, ys]);
+    opt.dispose();
+    model.dispose();
+  };
+  const step = async (): Promise<void> => {
+    const loss = opt.minimize(
+      () => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as TfCore.Tensor),
+      true,
+      vars,
+    );
+    await loss?.data();
+    loss?.dispose();
+  };
+  const start = performance.now();
+  try {
+    await step();
+  } catch (error) {
+    dispose();
+    const kernel = missingKernel(error);
+    if (kernel === undefined) return { cannot: `cannot train (${String(error).split('\n', 1)[0]})` };
     return { cannot: `cannot train (missing kernel ${kernel})` };
   }
   return { step, dispose, firstMs: performance.now() - start };

@@ -20,6 +20,31 @@ export interface Tile {
   R: number;
 }
 
+/**
+ * A caller's tile (`WebGpuBackendOptions.tile`, e.g. a benchmark sweeping tile sizes on a real GPU)
+ * checked against the device, or one line saying which limit it breaks: the kernels would otherwise
+ * fail validation only when first dispatched.
+ */
+export function checkTile(tile: Tile, limits: GPUSupportedLimits): Tile {
+  const { T, R } = tile;
+  const bad = (why: string): never => {
+    throw new RangeError(`webgpu tile ${T}x${R}: ${why}`);
+  };
+  if (!Number.isInteger(T) || !Number.isInteger(R) || T < 1 || R < 1)
+    bad('T and R must be positive integers');
+  if (T * T > limits.maxComputeInvocationsPerWorkgroup) {
+    bad(`${T * T} invocations exceed the device's ${limits.maxComputeInvocationsPerWorkgroup} per workgroup`);
+  }
+  if (T > limits.maxComputeWorkgroupSizeX || T > limits.maxComputeWorkgroupSizeY) {
+    bad(`a side of ${T} exceeds the device's workgroup size`);
+  }
+  const bytes = 2 * T * R * T * 4;
+  if (bytes > limits.maxComputeWorkgroupStorageSize) {
+    bad(`its staging tiles take ${bytes} bytes; the device has ${limits.maxComputeWorkgroupStorageSize}`);
+  }
+  return { T, R };
+}
+
 /** The largest tile the device allows: 16 × 16 invocations of 4 × 4 results, else 8 × 8. */
 export function chooseTile(limits: GPUSupportedLimits): Tile {
   const T = limits.maxComputeInvocationsPerWorkgroup >= 256 && limits.maxComputeWorkgroupSizeX >= 16 ? 16 : 8;

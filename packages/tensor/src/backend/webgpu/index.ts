@@ -4,7 +4,7 @@ import { createConv } from './conv.js';
 import { openDevice, type WebGpuOptions } from './device.js';
 import { createElementwise } from './elementwise.js';
 import { createFused } from './fused.js';
-import { chooseTile, createGemm } from './gemm.js';
+import { checkTile, chooseTile, createGemm, type Tile } from './gemm.js';
 import { createReduce } from './reduce.js';
 import { GpuRuntime, type RuntimeStats } from './runtime.js';
 import { createSoftmax } from './softmax.js';
@@ -15,6 +15,7 @@ import { webgpuKernels, type WebGpuKernels, type WebGpuKernelsOptions } from './
 export type { GpuArray, GpuDType, GpuTypedArray, GpuTypedArrayMap } from './buffers.js';
 export type { DawnAttempt, WebGpuModule, WebGpuOptions } from './device.js';
 export type { RuntimeStats } from './runtime.js';
+export type { Tile } from './gemm.js';
 export type { GpuFusedKernels, GpuKernel, GpuKernels, OnGpu, RequiredKernelName } from './types.js';
 export { onTypedArrays } from './typed.js';
 export { webgpuKernels, type WebGpuKernels, type WebGpuKernelsOptions } from './tensor-kernels.js';
@@ -40,6 +41,8 @@ export interface WebGpuBackend extends GpuKernels {
   /** One line to show users when `software`, else undefined. */
   readonly warning: string | undefined;
   readonly limits: GPUSupportedLimits;
+  /** The tile of the matrix products (GEMM, convolutions): `options.tile`, else the largest the device allows. */
+  readonly tile: Readonly<Tile>;
   /** The device, for interop (its own buffers, timestamps); its loss is reported by the next call. */
   readonly device: GPUDevice;
   readonly fused: GpuFusedKernels;
@@ -75,14 +78,30 @@ function arrayDType(array: AnyTypedArray): DType {
   return 'uint8';
 }
 
+export interface WebGpuBackendOptions extends WebGpuOptions {
+  /**
+   * The tile of the matrix products (GEMM and the convolutions): T × T invocations per workgroup,
+   * each computing R × R results. Default: the largest the device allows (`chooseTile`: 16 × 16 of
+   * 4 × 4, smaller under tight limits). For tuning on a real GPU (the bench sweeps it); a tile the
+   * device cannot run throws one line when the backend is created.
+   */
+  tile?: Tile;
+}
+
 /**
  * Opens a WebGPU device and builds the backend on it. Throws one line when there is no WebGPU
  * (no `navigator.gpu`, and the optional npm package `webgpu` is not installed) or no adapter.
  */
-export async function createWebGpuBackend(options: WebGpuOptions = {}): Promise<WebGpuBackend> {
+export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
   const opened = await openDevice(options);
   const rt = new GpuRuntime(opened.device, opened.gpu);
-  const tile = chooseTile(rt.limits);
+  let tile: Tile;
+  try {
+    tile = options.tile ? checkTile(options.tile, rt.limits) : chooseTile(rt.limits);
+  } catch (error) {
+    rt.destroy();
+    throw error;
+  }
   const elementwise = createElementwise(rt);
   const window = createWindow(rt);
   const { softmax, softmaxCrossEntropyBackward } = createSoftmax(rt);
@@ -94,6 +113,7 @@ export async function createWebGpuBackend(options: WebGpuOptions = {}): Promise<
       ? `webgpu: ${opened.adapter} is a software (CPU) adapter: kernels are correct but slow; the wasm backend is faster here`
       : undefined,
     limits: rt.limits,
+    tile,
     device: opened.device,
     gemm: createGemm(rt, tile),
     ...elementwise,
@@ -130,7 +150,7 @@ export async function createWebGpuBackend(options: WebGpuOptions = {}): Promise<
  * (`createWebGpuBackend`) and wraps its kernels (`webgpuKernels`). Never the default backend.
  */
 export async function createWebGpuKernels(
-  options: WebGpuOptions & WebGpuKernelsOptions = {},
+  options: WebGpuBackendOptions & WebGpuKernelsOptions = {},
 ): Promise<WebGpuKernels> {
   return webgpuKernels(await createWebGpuBackend(options), options);
 }

@@ -546,3 +546,25 @@ describe.skipIf(!enabled)('webgpu errors', () => {
     );
   });
 });
+
+describe.skipIf(!enabled)('webgpu tile option', () => {
+  it('a given tile runs GEMM and the convolutions; one the device cannot run throws one line', async () => {
+    const gpu = await createWebGpuBackend({ tile: { T: 8, R: 2 } });
+    expect(gpu.tile).toEqual({ T: 8, R: 2 });
+    const rng = new Rng(3);
+    const [m, n, k] = [37, 29, 45];
+    const a = Float32Array.from({ length: m * k }, () => rng.random() * 2 - 1);
+    const b = Float32Array.from({ length: k * n }, () => rng.random() * 2 - 1);
+    const expected = new Float32Array(m * n);
+    const args = { m, n, k, transA: false, transB: true, alpha: 1, beta: 0 };
+    jsKernels.gemm({ ...args, a, b, c: expected });
+    const c = gpu.alloc('float32', m * n);
+    gpu.gemm({ ...args, a: gpu.upload(a), b: gpu.upload(b), c });
+    const got = await gpu.read(c);
+    for (let i = 0; i < got.length; i++) expect(Math.abs(got[i]! - expected[i]!)).toBeLessThan(1e-5);
+    gpu.destroy();
+    await expect(createWebGpuBackend({ tile: { T: 64, R: 4 } })).rejects.toThrow(
+      /^webgpu tile 64x4: 4096 invocations exceed the device's \d+ per workgroup$/,
+    );
+  });
+});
