@@ -82,7 +82,7 @@ export interface TrainerBaseOptions {
    * promise it returns is awaited before the next step is recorded (a checkpoint reading the
    * weights back); elsewhere it must finish synchronously.
    */
-  onEpoch?: (event: EpochEvent) => void | Promise<void>;
+  onEpoch?: (event: EpochEvent) => void;
 }
 
 /** The book's `Trainer(network, x_train, t_train, x_test, t_test, epochs, mini_batch_size, optimizer, ...)`. */

@@ -149,7 +149,7 @@ export class Trainer {
     await this.recordEvaluation(trainAcc, testAcc);
   }
 
-  private recordEvaluation(trainAcc: number, testAcc: number): void | Promise<void> {
+  private recordEvaluation(trainAcc: number, testAcc: number): Promise<void> | undefined {
     this.trainAccList.push(trainAcc);
     this.testAccList.push(testAcc);
     this.currentEpoch += 1;
@@ -160,7 +160,8 @@ export class Trainer {
     this.lastEvalStep = this.currentIter;
     this.timedFrom = this.currentIter;
     this.epochTrainMs = 0;
-    return this.options.onEpoch?.({
+    // Typed `void` so that any callback fits; a promise it returns is awaited on a GPU (`book`).
+    const returned: unknown = this.options.onEpoch?.({
       epoch: this.currentEpoch,
       step: this.currentIter,
       trainAcc,
@@ -169,6 +170,7 @@ export class Trainer {
       seconds: (performance.now() - this.started) / 1000,
       imagesPerSecond,
     });
+    return returned instanceof Promise ? (returned as Promise<void>) : undefined;
   }
 
   /**

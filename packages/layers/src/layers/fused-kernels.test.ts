@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createWasmBackend,
   hasWasmRelaxedSimd,
@@ -12,6 +12,7 @@ import {
   type Kernels,
 } from '@dl/tensor';
 import { worstError } from '@dl/tensor/conformance';
+import { createWebGpuBackend, typedArrayMover, type WebGpuBackend } from '@dl/tensor/webgpu';
 import { BatchNormalization, batchNormBackward, batchNormForward } from './batch-normalization.js';
 import { applyDropout, Dropout } from './dropout.js';
 import { SoftmaxWithLoss, softmaxWithLossBackward } from './softmax-with-loss.js';
@@ -33,9 +34,15 @@ function random(n: number, rng: Rng, low = -2, high = 2): Float32Array {
   return Float32Array.from({ length: n }, () => low + (high - low) * rng.random());
 }
 
-function compare(name: string, took: boolean, actual: Float32Array[], expected: Float32Array[]): Outcome {
+/**
+ * The outcome of one case, compared when called: a backend that computes elsewhere (webgpu) has
+ * the results in the arrays only once its work is read back (`conformance`'s `settle`).
+ */
+type Pending = () => Outcome;
+
+function compare(name: string, took: boolean, actual: Float32Array[], expected: Float32Array[]): Pending {
   const flat = (arrays: Float32Array[]): number[] => arrays.flatMap((a) => [...a]);
-  return { name, took, worst: worstError(flat(actual), flat(expected), 1e-5, 1e-6) };
+  return () => ({ name, took, worst: worstError(flat(actual), flat(expected), 1e-5, 1e-6) });
 }
 
 /** `[n, D, S]`: per activation (D a multiple of 4 and not), per channel (S with and without a tail). */
@@ -46,8 +53,8 @@ const views: readonly BatchNormView[] = [
   { n: 4, D: 3, S: 6 },
 ];
 
-function batchNormCases(fused: Pick<Fused, 'batchNormForward' | 'batchNormBackward'>, rng: Rng): Outcome[] {
-  const outcomes: Outcome[] = [];
+function batchNormCases(fused: Pick<Fused, 'batchNormForward' | 'batchNormBackward'>, rng: Rng): Pending[] {
+  const outcomes: Pending[] = [];
   for (const view of views) {
     const size = view.n * view.D * view.S;
     for (const train of [true, false]) {
@@ -95,7 +102,7 @@ function batchNormCases(fused: Pick<Fused, 'batchNormForward' | 'batchNormBackwa
   return outcomes;
 }
 
-function dropoutCases(fused: Fused['dropout'], rng: Rng): Outcome[] {
+function dropoutCases(fused: Fused['dropout'], rng: Rng): Pending[] {
   return [true, false].map((masked) => {
     const x = random(1027, rng);
     const mask = masked ? Uint8Array.from(x, () => (rng.random() > 0.3 ? 1 : 0)) : undefined;
@@ -107,7 +114,7 @@ function dropoutCases(fused: Fused['dropout'], rng: Rng): Outcome[] {
   });
 }
 
-function softmaxWithLossCases(fused: Fused['softmaxCrossEntropyBackward'], rng: Rng): Outcome[] {
+function softmaxWithLossCases(fused: Fused['softmaxCrossEntropyBackward'], rng: Rng): Pending[] {
   const shapes: readonly [number, number][] = [
     [7, 10],
     [3, 13],
@@ -124,14 +131,23 @@ function softmaxWithLossCases(fused: Fused['softmaxCrossEntropyBackward'], rng: 
   });
 }
 
-/** Every fused layer kernel of `fused` against its reference. */
-function conformance(fused: Fused, seed = 11): Outcome[] {
+/**
+ * Every fused layer kernel of `fused` against its reference. `settle` runs after every call and
+ * before the comparisons (webgpu: reads the results back into the arrays).
+ */
+async function conformance(
+  fused: Fused,
+  seed = 11,
+  settle: () => Promise<void> = () => Promise.resolve(),
+): Promise<Outcome[]> {
   const rng = new Rng(seed);
-  return [
+  const pending = [
     ...batchNormCases(fused, rng),
     ...dropoutCases(fused.dropout, rng),
     ...softmaxWithLossCases(fused.softmaxCrossEntropyBackward, rng),
   ];
+  await settle();
+  return pending.map((outcome) => outcome());
 }
 
 const variants = hasWasmRelaxedSimd() ? (['plain', 'relaxed'] as const) : (['plain'] as const);
@@ -142,8 +158,8 @@ describe.each(variants)('fused layer kernels of the wasm backend (%s SIMD)', (si
     wasm = await createWasmBackend({ simd });
   });
 
-  it('match the book-named references on float32', () => {
-    const outcomes = conformance(wasm.fused);
+  it('match the book-named references on float32', async () => {
+    const outcomes = await conformance(wasm.fused);
     expect(outcomes).toHaveLength(2 * 2 * views.length + 2 + 4);
     expect(outcomes.filter((o) => !o.took || !(o.worst <= 1))).toEqual([]);
   });
@@ -157,8 +173,33 @@ describe.each(variants)('fused layer kernels of the wasm backend (%s SIMD)', (si
   });
 });
 
+describe.runIf(process.env.DL_WEBGPU !== 'off')('fused layer kernels of the webgpu backend', () => {
+  // On the machine's WebGPU adapter (Mesa's llvmpipe in CI); where none opens this fails with the
+  // reason, as the backend's own tests do (DL_WEBGPU=off skips it on purpose).
+  let gpu: WebGpuBackend;
+  beforeAll(async () => {
+    gpu = await createWebGpuBackend();
+  });
+  afterAll(() => gpu?.destroy());
+
+  it('match the book-named references on float32', async () => {
+    const { move, settle } = typedArrayMover(gpu);
+    const fused: Fused = {
+      batchNormForward: (a) => gpu.fused.batchNormForward(move(a)),
+      batchNormBackward: (a) => gpu.fused.batchNormBackward(move(a)),
+      dropout: (x, mask, scale, out) => gpu.fused.dropout(move(x), mask && move(mask), scale, move(out)),
+      softmaxCrossEntropyBackward: (y, labels, rows, classes, dx) =>
+        gpu.fused.softmaxCrossEntropyBackward(move(y), move(labels), rows, classes, move(dx)),
+      optimizerUpdate: () => false,
+    };
+    const outcomes = await conformance(fused, 11, settle);
+    expect(outcomes).toHaveLength(2 * 2 * views.length + 2 + 4);
+    expect(outcomes.filter((o) => !o.took || !(o.worst <= 1))).toEqual([]);
+  });
+});
+
 describe('fused layer conformance', () => {
-  it('catches a BatchNorm backward that forgets the path through the batch mean', () => {
+  it('catches a BatchNorm backward that forgets the path through the batch mean', async () => {
     const reference: Fused = {
       batchNormForward: (a) => (batchNormForward(a), true),
       batchNormBackward: (a) => (batchNormBackward(a), true),
@@ -169,13 +210,13 @@ describe('fused layer conformance', () => {
       ),
       optimizerUpdate: () => false,
     };
-    expect(conformance(reference).filter((o) => !(o.worst <= 1))).toEqual([]);
+    expect((await conformance(reference)).filter((o) => !(o.worst <= 1))).toEqual([]);
     // As if the statistics were constants in train mode too: dx = dout · gamma / std.
     const broken: Fused = {
       ...reference,
       batchNormBackward: (a) => (batchNormBackward({ ...a, train: false }), true),
     };
-    const failed = conformance(broken).filter((o) => !(o.worst <= 1));
+    const failed = (await conformance(broken)).filter((o) => !(o.worst <= 1));
     expect(failed.map((o) => o.name)).toEqual(
       views.map((v) => `batchNormBackward [${v.n},${v.D},${v.S}] train=true`),
     );
