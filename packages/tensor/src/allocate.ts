@@ -53,6 +53,7 @@ export function allocateFilled<D extends DType>(
     fill(array);
     return array;
   }
+  storage.checkAllocation?.(dtype, length, label);
   const host = fresh(dtype, length);
   fill(host);
   return storage.upload(host, label);

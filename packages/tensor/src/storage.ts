@@ -35,6 +35,11 @@ export interface BackendStorage {
    */
   upload?<D extends DType>(array: TypedArrayOf<D>, label?: string): TypedArrayOf<D>;
   /**
+   * Throws the one-line error `allocate` or `upload` would throw for a tensor this storage cannot
+   * hold, before the caller does any work to fill it (optional).
+   */
+  checkAllocation?(dtype: DType, length: number, label?: string): void;
+  /**
    * Copies `from`'s elements into `to` (same dtype and length; `to` a block of this storage, `from`
    * one or a host array), in order with the kernels. Present where the CPU cannot copy them.
    */

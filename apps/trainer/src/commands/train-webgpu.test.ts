@@ -212,6 +212,37 @@ describe('dl train --backend webgpu without WebGPU', () => {
   });
 });
 
+describe.runIf(enabled)('dl train --backend webgpu, a tensor too large for the device', () => {
+  it('ends in one line, before any work, exit 1', async () => {
+    // A hidden layer of 4320 × 100 000 weights (1.6 GiB): more than a storage binding of any adapter here.
+    const r = await runDl([
+      'train',
+      ...small(),
+      '--model',
+      'simple-conv-net',
+      '--hidden',
+      '100000',
+      '--backend',
+      'webgpu',
+      '--iters',
+      '2',
+      '--out',
+      out('big'),
+    ]);
+    expect(r.code).toBe(1);
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('dl:')),
+    ).toEqual([
+      expect.stringMatching(
+        /^dl: webgpu: .* needs [\d.]+ MiB, more than this device binds in one buffer .*; use a smaller batch$/,
+      ) as string,
+    ]);
+  }, 300_000);
+});
+
 describe('dl train --precision float16 elsewhere', () => {
   it('is a one-line usage error naming --backend webgpu', async () => {
     const r = await runDl([

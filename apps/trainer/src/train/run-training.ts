@@ -186,7 +186,24 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
       throw e;
     }
     return await finish(started, options, result, reporter);
+  } catch (e) {
+    throw gpuFailure(e, options);
   } finally {
     interrupt.dispose();
   }
+}
+
+/**
+ * A GPU failure (the device lost, a failed validation, a tensor too large to bind: the webgpu
+ * backend's errors start with `webgpu`) is a fact about this machine: one line, exit 1, with where
+ * the last good checkpoint is. Anything else as it was.
+ */
+function gpuFailure(e: unknown, options: TrainRunOptions): unknown {
+  if (!(e instanceof Error) || e instanceof RunError) return e;
+  // Also when wrapped (building a network reports its errors as the spec's).
+  const at = e.message.indexOf('webgpu');
+  if (at < 0 || !(at === 0 || e.message.slice(0, at).endsWith(': '))) return e;
+  const last = options.run.file(LAST);
+  const kept = existsSync(last) ? `; the last checkpoint is ${last}` : '';
+  return new RunError(`${e.message.slice(at).split('\n')[0]}${kept}`, EXIT.failed, { cause: e });
 }

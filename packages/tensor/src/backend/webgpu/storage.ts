@@ -1,7 +1,7 @@
 import { dtypeOfArray, type AnyTypedArray, type DType, type TypedArrayOf } from '../../dtype.js';
 import { blockOf, registerView, type BackendStorage, type StorageBlock } from '../../storage.js';
 import { releasedError, StepScopes, type ReleasableBlock } from '../../step-scopes.js';
-import { gpuDTypeOf, type GpuArray } from './buffers.js';
+import { byteSize, gpuDTypeOf, type GpuArray } from './buffers.js';
 import type { WebGpuBackend } from './index.js';
 
 /** How float32 tensors are stored: as float32, or (those of a step) as float16. */
@@ -154,8 +154,25 @@ export class GpuStorage implements BackendStorage {
     return this.#liveBlocks;
   }
 
+  /** The one-line error for a tensor larger than one storage binding may be, before any work. */
+  #checkSize(dtype: DType, length: number, half: boolean, label: string | undefined): void {
+    const limit = this.#gpu.limits.maxStorageBufferBindingSize;
+    const bytes = byteSize(gpuDTypeOf(label ?? 'webgpu', dtype), length, half);
+    if (bytes <= limit) return;
+    const mib = (n: number): string => `${(n / 2 ** 20).toFixed(n < 2 ** 30 ? 1 : 0)} MiB`;
+    throw new Error(
+      `webgpu: ${label ?? `a ${dtype} tensor of ${length} elements`} needs ${mib(bytes)}, more than this device binds in one buffer (${mib(limit)}); use a smaller batch`,
+    );
+  }
+
+  checkAllocation(dtype: DType, length: number, label?: string): void {
+    this.#checkSize(dtype, length, this.#half(dtype), label);
+  }
+
   allocate<D extends DType>(dtype: D, length: number, label?: string, zero = true): TypedArrayOf<D> {
-    const array = this.#gpu.alloc(gpuDTypeOf(label ?? 'webgpu', dtype), length, this.#half(dtype));
+    const half = this.#half(dtype);
+    this.#checkSize(dtype, length, half, label);
+    const array = this.#gpu.alloc(gpuDTypeOf(label ?? 'webgpu', dtype), length, half);
     // `alloc` zeroes; an output a kernel overwrites whole needs no zeros, but a pooled buffer's
     // old contents are harmless there, so one path serves both.
     void zero;
@@ -164,7 +181,9 @@ export class GpuStorage implements BackendStorage {
 
   upload<D extends DType>(array: TypedArrayOf<D>, label?: string): TypedArrayOf<D> {
     const dtype = gpuDTypeOf(label ?? 'webgpu upload', dtypeOfArray(array)!) as D;
-    const gpu = this.#gpu.upload(array as Float32Array, this.#half(dtype));
+    const half = this.#half(dtype);
+    this.#checkSize(dtype, array.length, half, label);
+    const gpu = this.#gpu.upload(array as Float32Array, half);
     this.copies.inCalls++;
     this.copies.inBytes += array.byteLength;
     return this.#adopt(dtype, gpu, label);
