@@ -80,9 +80,9 @@ export interface TrainerBaseOptions {
   /**
    * Called after each evaluation. On a backend that reads values back asynchronously (`webgpu`) a
    * promise it returns is awaited before the next step is recorded (a checkpoint reading the
-   * weights back); elsewhere it must finish synchronously.
+   * weights back); elsewhere it must finish synchronously. (`unknown`: any callback fits.)
    */
-  onEpoch?: (event: EpochEvent) => void;
+  onEpoch?: (event: EpochEvent) => unknown;
 }
 
 /** The book's `Trainer(network, x_train, t_train, x_test, t_test, epochs, mini_batch_size, optimizer, ...)`. */

@@ -160,7 +160,7 @@ export class Trainer {
     this.lastEvalStep = this.currentIter;
     this.timedFrom = this.currentIter;
     this.epochTrainMs = 0;
-    // Typed `void` so that any callback fits; a promise it returns is awaited on a GPU (`book`).
+    // A promise it returns is awaited on a GPU (`book`).
     const returned: unknown = this.options.onEpoch?.({
       epoch: this.currentEpoch,
       step: this.currentIter,
