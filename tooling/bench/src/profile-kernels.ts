@@ -3,12 +3,14 @@
  * memory (no copies), each timed many times: the minimum and the median in ms. The minimum is what
  * to compare between two builds on a busy host, where a step's median swings 10-20%.
  * `node --experimental-wasm-relaxed-simd --conditions=source --import tsx
- * tooling/bench/src/profile-kernels.ts [threads] [reps]`.
+ * tooling/bench/src/profile-kernels.ts [threads] [reps] [simple|deep]`; `deep`: DeepConvNet's
+ * convolutions and poolings instead.
  */
 import { convGeometry, createWasmBackend, randn, Rng, stepScope } from './tensor.js';
 
 const threads = Number(process.argv[2] ?? 1);
 const reps = Number(process.argv[3] ?? 30);
+const which = process.argv[4] ?? 'simple';
 const backend = await createWasmBackend({ simd: 'auto', threads });
 const rng = new Rng(1);
 
@@ -32,6 +34,53 @@ stepScope(() => {
     return () => t.data as Float32Array;
   };
   const f32 = tensor;
+  if (which === 'deep') {
+    // DeepConvNet: [in, out, size] of its six 3×3 pad-1 convolutions, pooled after 2, 4 and 6.
+    const layers = [
+      [1, 16, 28],
+      [16, 16, 28],
+      [16, 32, 14],
+      [32, 32, 14],
+      [32, 64, 7],
+      [64, 64, 7],
+    ] as const;
+    layers.forEach(([cin, cout, size], i) => {
+      const g = convGeometry('conv', [100, cin, size, size], 3, 3, { stride: 1, pad: 1 });
+      const x = f32(100, cin, size, size);
+      const w = f32(cout, cin, 3, 3);
+      const b = f32(cout);
+      const out = f32(100, cout, size, size);
+      const dout = f32(100, cout, size, size);
+      const dw = f32(cout, cin, 3, 3);
+      const db = f32(cout);
+      const dx = f32(100, cin, size, size);
+      const name = `conv${i + 1}`;
+      time(`${name} forward`, () =>
+        backend.convForward({ g, filters: cout, x: x(), w: w(), b: b(), out: out() }),
+      );
+      time(`${name} backward`, () =>
+        backend.convBackward({
+          g,
+          filters: cout,
+          x: x(),
+          w: w(),
+          dout: dout(),
+          dw: dw(),
+          db: db(),
+          dx: i === 0 ? undefined : dx(),
+          accumulate: false,
+        }),
+      );
+      if (i % 2 === 1) {
+        const pg = convGeometry('pool', [100, cout, size, size], 2, 2, { stride: 2, pad: 0 });
+        const half = size >> 1;
+        const pooled = f32(100, cout, half, half);
+        const argmax = new Int32Array(100 * cout * half * half);
+        time(`pool${(i + 1) / 2} forward`, () => backend.maxPool(out(), pg, pooled(), argmax));
+      }
+    });
+    return;
+  }
   // SimpleConvNet: conv 30 5×5 over 1×28×28, pool 2×2 stride 2, affine 4320→100 (batch 100).
   const g = convGeometry('conv1', [100, 1, 28, 28], 5, 5, { stride: 1, pad: 0 });
   const x = f32(100, 1, 28, 28);
