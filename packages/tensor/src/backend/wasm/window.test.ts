@@ -62,10 +62,13 @@ describe('wasm window kernels', () => {
   });
 
   it('max pooling of whole 2x2 windows (no padding) keeps the tie and NaN rules', () => {
-    // [10, 17]: rows of 8 windows (the whole-plane path); [9, 21]: 10 windows (4 + 4 + 2 alone).
+    // Rows of 8 windows; 10 and 7 (the last 4 again); 3 and 2 (fewer than 4 stored, reading past).
     for (const [h, w] of [
       [10, 17],
       [9, 21],
+      [14, 14],
+      [7, 7],
+      [5, 4],
     ] as const) {
       const g = convGeometry('test', [2, 3, h, w], 2, 2, { stride: 2 });
       const x = randomFloat32(2 * 3 * h * w, new Rng(9));
