@@ -79,6 +79,8 @@ function fillOffsets(channels: i32, filterH: i32, filterW: i32, hp: i32, wp: i32
  * (rows `plane` bytes apart in out) and `cols` ≤ 8 pixels; `a` is a packed 4-row panel (4 floats a
  * step), `bias` 4 readable floats.
  */
+// @ts-ignore: decorator
+@inline
 export function tile4x8(
   k: i32,
   a: usize,
