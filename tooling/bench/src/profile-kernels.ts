@@ -4,7 +4,7 @@
  * to compare between two builds on a busy host, where a step's median swings 10-20%.
  * `node --experimental-wasm-relaxed-simd --conditions=source --import tsx
  * tooling/bench/src/profile-kernels.ts [threads] [reps] [simple|deep]`; `deep`: DeepConvNet's
- * convolutions and poolings instead.
+ * convolutions and poolings instead; with CPU=1 in the environment, CPU time instead of wall time.
  */
 import { convGeometry, createWasmBackend, randn, Rng, stepScope } from './tensor.js';
 
@@ -14,14 +14,22 @@ const which = process.argv[4] ?? 'simple';
 const backend = await createWasmBackend({ simd: 'auto', threads });
 const rng = new Rng(1);
 
+// CPU=1: the process's CPU time (user + system) instead of wall time. On one thread it leaves out
+// the time the thread waited for a core, which on a loaded host is most of the swing.
+const cpu = process.env.CPU === '1';
+const now = (): number => {
+  if (!cpu) return performance.now();
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 const results: [string, number, number][] = [];
 const time = (name: string, run: () => void): void => {
   run();
   const ms: number[] = [];
   for (let i = 0; i < reps; i++) {
-    const s = performance.now();
+    const s = now();
     run();
-    ms.push(performance.now() - s);
+    ms.push(now() - s);
   }
   ms.sort((a, b) => a - b);
   results.push([name, ms[0]!, ms[ms.length >> 1]!]);
@@ -91,7 +99,7 @@ stepScope(() => {
   const dw = f32(30, 1, 5, 5);
   const db = f32(30);
   time('conv1 forward', () => backend.convForward({ g, filters: 30, x: x(), w: w(), b: b(), out: out() }));
-  time('conv1 dw, db', () =>
+  time('conv1 dw+db', () =>
     backend.convBackward({
       g,
       filters: 30,
