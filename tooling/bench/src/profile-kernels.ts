@@ -39,7 +39,7 @@ stepScope(() => {
   // Views are taken at each call: a kernel's scratch may grow the memory, which detaches older views.
   const tensor = (...shape: number[]): (() => Float32Array) => {
     const t = randn(shape, rng).to(backend);
-    return () => t.data as Float32Array;
+    return () => t.data;
   };
   const f32 = tensor;
   if (which === 'deep') {
