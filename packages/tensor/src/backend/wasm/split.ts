@@ -26,8 +26,9 @@ export const MIN_PARALLEL_FLOPS = 2e6;
  * a convolution's samples do: a product this small takes ~0.2 ms on one core, so a second thread
  * gains at most ~0.1 ms, minus the repacked panels and the call's hand-over (~15-20 µs), and loses
  * more than it gains whenever the worker runs its half late or slowly (woken from its sleep, or its
- * core shared with another process). TwoLayerNet's step (two products of 7.8 MFLOP) was up to 8%
- * slower on two threads than on one that way; its products now stay on one thread, DeepConvNet's
+ * core shared with another process). TwoLayerNet's step (two products of 7.8 MFLOP) was 8% slower
+ * on two threads than on one that way on a quiet host, ~50% on a loaded one; its products now stay
+ * on one thread, DeepConvNet's
  * (10.2 MFLOP) and SimpleConvNet's (86 MFLOP) split as before (docs/benchmarks.md, 2026-12-06).
  */
 export const MIN_PARALLEL_GEMM_FLOPS = 1e7;
