@@ -287,6 +287,34 @@ export function convForwardF32(
 }
 
 /**
+ * Σ row[0..count] in float64, over eight independent sums (four f64x2): one running sum was a chain
+ * of dependent float64 adds, ~3 cycles an element, as long as the whole filter gradient of
+ * SimpleConvNet's first layer. The float64 sums of float32 terms differ from the js kernel's single
+ * running sum only far below float32's rounding.
+ */
+function rowSumF64(row: usize, count: i32): f64 {
+  let s0 = f64x2.splat(0);
+  let s1 = s0;
+  let s2 = s0;
+  let s3 = s0;
+  const end = row + ((<usize>(count & ~7)) << 2);
+  let at = row;
+  for (; at < end; at += 32) {
+    const a = v128.load(at);
+    const b = v128.load(at, 16);
+    s0 = f64x2.add(s0, f64x2.promote_low_f32x4(a));
+    s1 = f64x2.add(s1, f64x2.promote_low_f32x4(i32x4.shuffle(a, a, 2, 3, 0, 1)));
+    s2 = f64x2.add(s2, f64x2.promote_low_f32x4(b));
+    s3 = f64x2.add(s3, f64x2.promote_low_f32x4(i32x4.shuffle(b, b, 2, 3, 0, 1)));
+  }
+  const v = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+  let s = f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+  const tail = row + ((<usize>count) << 2);
+  for (; at < tail; at += 4) s += <f64>load<f32>(at);
+  return s;
+}
+
+/**
  * dw [filters, K] (+)= Σn dout[n] · colT(x[n])ᵀ; db [filters] (+)= Σ dout (float64 sums in `sums`,
  * `filters` doubles, in the js kernel's order); dx[n] = col2im(wᵀ · dout[n]), or no dx when `dx` is
  * 0 (a network's first layer: its input gradient is never used). `accumulate` adds to dw and db.
@@ -323,10 +351,8 @@ export function convBackwardF32(
   for (let n = 0; n < batch; n++) {
     const d = dout + <usize>n * outBytes;
     for (let f = 0; f < filters; f++) {
-      const row = d + ((<usize>f * S) << 2);
-      let s = load<f64>(sums + ((<usize>f) << 3));
-      for (let i = 0; i < S; i++) s += <f64>load<f32>(row + ((<usize>i) << 2));
-      store<f64>(sums + ((<usize>f) << 3), s);
+      const at = sums + ((<usize>f) << 3);
+      store<f64>(at, load<f64>(at) + rowSumF64(d + ((<usize>f * S) << 2), S));
     }
   }
   for (let f = 0; f < filters; f++)

@@ -79,6 +79,8 @@ function fillOffsets(channels: i32, filterH: i32, filterW: i32, hp: i32, wp: i32
  * (rows `plane` bytes apart in out) and `cols` ≤ 8 pixels; `a` is a packed 4-row panel (4 floats a
  * step), `bias` 4 readable floats.
  */
+// @ts-ignore: decorator
+@inline
 export function tile4x8(
   k: i32,
   a: usize,
@@ -226,7 +228,7 @@ function layout(
   endAt = align16(offsetsAt + ((<usize>k + 1) << 2));
   if (!backward) return;
   doutRowsAt = endAt;
-  partialAt = align16(doutRowsAt + ((<usize>fPad * outH * roundUp(outW, 4)) << 2));
+  partialAt = align16(doutRowsAt + ((<usize>FR * outH * roundUp(outW, 4)) << 2));
   endAt = align16(partialAt + ((<usize>fPad * (k + 1)) << 4));
   if (!withDx) return;
   // dx = forward of dout bordered by FH-1-pad, FW-1-pad, with filters [C, FN·FH·FW].
@@ -363,6 +365,64 @@ export function dwTile4x2(
   addTo(partial + 3 * stride + 16, s31);
 }
 
+/**
+ * dwTile4x2 on dout rows interleaved by filter: quad q of row oy of the tile's four filters is the 64
+ * bytes at d + (oy·quads + q)·64, filter by filter, so the four loads share one pointer (constant
+ * offsets) and the rows follow each other without a gap. The x rows are `pitch` bytes apart.
+ */
+export function dwTile4x2Interleaved(
+  d: usize,
+  outH: i32,
+  quads: i32,
+  xa: usize,
+  xb: usize,
+  pitch: usize,
+  partial: usize,
+  stride: usize,
+): void {
+  let s00 = f32x4.splat(0);
+  let s01 = s00;
+  let s10 = s00;
+  let s11 = s00;
+  let s20 = s00;
+  let s21 = s00;
+  let s30 = s00;
+  let s31 = s00;
+  const rowBytes = (<usize>quads) << 4;
+  const skip = pitch - rowBytes;
+  for (let oy = 0; oy < outH; oy++) {
+    const end = xa + rowBytes;
+    for (; xa < end; xa += 16) {
+      const d0 = v128.load(d);
+      const d1 = v128.load(d, 16);
+      const d2 = v128.load(d, 32);
+      const d3 = v128.load(d, 48);
+      let x = v128.load(xa);
+      s00 = madd(d0, x, s00);
+      s10 = madd(d1, x, s10);
+      s20 = madd(d2, x, s20);
+      s30 = madd(d3, x, s30);
+      x = v128.load(xb);
+      s01 = madd(d0, x, s01);
+      s11 = madd(d1, x, s11);
+      s21 = madd(d2, x, s21);
+      s31 = madd(d3, x, s31);
+      d += 64;
+      xb += 16;
+    }
+    xa += skip;
+    xb += skip;
+  }
+  addTo(partial, s00);
+  addTo(partial + 16, s01);
+  addTo(partial + stride, s10);
+  addTo(partial + stride + 16, s11);
+  addTo(partial + 2 * stride, s20);
+  addTo(partial + 2 * stride + 16, s21);
+  addTo(partial + 3 * stride, s30);
+  addTo(partial + 3 * stride + 16, s31);
+}
+
 // @ts-ignore: decorator
 @inline
 function addTo(at: usize, v: v128): void {
@@ -402,8 +462,8 @@ export function directConvBackward(
   const fPad = roundUp(filters, FR);
   fillOffsets(channels, filterH, filterW, hp, wp, offsetsAt);
   store<i32>(offsetsAt + ((<usize>k) << 2), 0);
-  // dout rows widened to r floats with zeros after outW (and zero rows for the padding filters).
-  memory.fill(doutRowsAt, 0, (<usize>fPad * outH * r) << 2);
+  // One tile of four filters' dout rows, widened to r floats with zeros after outW.
+  memory.fill(doutRowsAt, 0, (<usize>FR * outH * r) << 2);
   const partialStride = (<usize>(k + 1)) << 4;
   memory.fill(partialAt, 0, <usize>fPad * partialStride);
   // dx's filters: flipped[c, (f, fy, fx)] = w[f, c, FH-1-fy, FW-1-fx], packed in 4-row panels.
@@ -432,28 +492,45 @@ export function directConvBackward(
   }
   const image = (<usize>channels * height * width) << 2;
   const result = (<usize>filters * S) << 2;
-  const plane = (<usize>outH * r) << 2;
   const pitch = (<usize>wp) << 2;
   for (let n = 0; n < batch; n++) {
     const xn = x + <usize>n * image;
     const dn = dout + <usize>n * result;
     padImage(xn, channels, height, width, pad, pad, xpadAt);
-    // Rows already a multiple of 4 wide are read where they are, but for a last tile of fewer
-    // than 4 filters (its missing rows must read zeros, not the next sample or past the end).
-    const inPlace = r == outW ? filters - (filters % FR) : 0;
-    for (let f = inPlace; f < filters; f++) {
-      for (let oy = 0; oy < outH; oy++) {
-        const src = dn + ((<usize>(f * S + oy * outW)) << 2);
-        copyRow(src, doutRowsAt + <usize>f * plane + ((<usize>oy * r) << 2), outW);
+    // dout interleaved four filters at a time (see dwTile4x2Interleaved), each tile just before its
+    // products, while it is in L1. The columns past outW stay the zeros filled above; a last tile of
+    // fewer than four filters keeps the previous tile's rows in its empty places, whose sums go to
+    // rows of partial that are never folded into dw.
+    const quads = r >> 2;
+    for (let f0 = 0; f0 < filters; f0 += FR) {
+      for (let f = f0; f < min(f0 + FR, filters); f++) {
+        const tile = doutRowsAt + ((<usize>(f - f0)) << 4);
+        for (let oy = 0; oy < outH; oy++) {
+          const src = dn + ((<usize>(f * S + oy * outW)) << 2);
+          const dst = tile + ((<usize>(oy * quads)) << 6);
+          let q = 0;
+          for (; q + 4 <= outW; q += 4)
+            v128.store(dst + ((<usize>q) << 4), v128.load(src + ((<usize>q) << 2)));
+          for (; q < outW; q++) {
+            const at = dst + ((<usize>(q >> 2)) << 6) + ((<usize>(q & 3)) << 2);
+            store<f32>(at, load<f32>(src + ((<usize>q) << 2)));
+          }
+        }
       }
-    }
-    for (let f = 0; f < filters; f += FR) {
-      const d = f < inPlace ? dn + <usize>f * plane : doutRowsAt + <usize>f * plane;
-      const part = partialAt + <usize>f * partialStride;
+      const part = partialAt + <usize>f0 * partialStride;
       for (let kk = 0; kk < k; kk += 2) {
         const xa = xpadAt + <usize>load<i32>(offsetsAt + ((<usize>kk) << 2));
         const xb = xpadAt + <usize>load<i32>(offsetsAt + ((<usize>(kk + 1)) << 2));
-        dwTile4x2(d, plane, outH, r, xa, xb, pitch, part + ((<usize>kk) << 4), partialStride);
+        dwTile4x2Interleaved(
+          doutRowsAt,
+          outH,
+          quads,
+          xa,
+          xb,
+          pitch,
+          part + ((<usize>kk) << 4),
+          partialStride,
+        );
       }
     }
     if (withDx) {

@@ -156,6 +156,10 @@ export function maxPoolF32(
   indexBase: i32,
 ): void {
   const planes = batch * channels;
+  if (filterH == 2 && filterW == 2 && stride == 2 && pad == 0 && (outW >= 4 || width >= 4)) {
+    maxPool2x2Planes(x, planes, height, width, outH, outW, out, argmax, indexBase);
+    return;
+  }
   let o: usize = 0;
   for (let p = 0; p < planes; p++) {
     const base = p * height * width;
@@ -170,7 +174,11 @@ export function maxPoolF32(
         // are real pixels. It reads 8 floats from each cell's row, up to 7 + filterW past x0 + 6,
         // which the caller leaves readable (the arena continues after x).
         if (stride == 2 && ox + 4 <= outW && x0 >= 0 && x0 + 6 + filterW <= width) {
-          maxPool4(x, base, width, y0, fy0, fy1, x0, filterW, out + (o << 2), argmax + (o << 2), indexBase);
+          if (filterW == 2 && fy0 == 0 && fy1 == 2) {
+            maxPool2x2(x, base + y0 * width + x0, width, out + (o << 2), argmax + (o << 2), indexBase, 4);
+          } else {
+            maxPool4(x, base, width, y0, fy0, fy1, x0, filterW, out + (o << 2), argmax + (o << 2), indexBase);
+          }
           ox += 4;
           o += 4;
           continue;
@@ -236,6 +244,99 @@ function maxPool4(
   }
   v128.store(out, best);
   v128.store(argmax, i32x4.add(at, i32x4.splat(indexBase)));
+}
+
+/**
+ * maxPoolF32 for 2×2 windows, stride 2, no padding. Rows of 4 windows or more end with the last 4
+ * windows again (the same values written twice), reading no further than the row's last pair;
+ * rows of 1-3 windows (DeepConvNet's last pooling: 7 → 3) store only theirs and read up to
+ * 8 - width ≤ 4 floats past the row, the next row's or the 16 readable bytes after x.
+ */
+function maxPool2x2Planes(
+  x: usize,
+  planes: i32,
+  height: i32,
+  width: i32,
+  outH: i32,
+  outW: i32,
+  out: usize,
+  argmax: usize,
+  indexBase: i32,
+): void {
+  for (let p = 0; p < planes; p++) {
+    for (let oy = 0; oy < outH; oy++) {
+      const row = (p * height + 2 * oy) * width;
+      const o = <usize>((p * outH + oy) * outW);
+      if (outW < 4) {
+        maxPool2x2(x, row, width, out + (o << 2), argmax + (o << 2), indexBase, outW);
+        continue;
+      }
+      for (let ox = 0; ox + 4 <= outW; ox += 4) {
+        const at = (o + <usize>ox) << 2;
+        maxPool2x2(x, row + 2 * ox, width, out + at, argmax + at, indexBase, 4);
+      }
+      if (outW % 4 != 0) {
+        const at = (o + <usize>(outW - 4)) << 2;
+        maxPool2x2(x, row + 2 * (outW - 4), width, out + at, argmax + at, indexBase, 4);
+      }
+    }
+  }
+}
+
+/**
+ * maxPool4 for whole 2×2 windows (the book's pooling): both rows' eight floats loaded once and split
+ * into even and odd columns, and the argmax kept as the winning cell's offset in its window (0, 1,
+ * width, width + 1), made an index at the end. The same comparisons in the same cell order as the
+ * scalar loop; `take` is (best is a number) and not (v <= best), which is v > best or v the first
+ * NaN. maxPool4's general loop measured twice as long on SimpleConvNet's pooling.
+ */
+// @ts-ignore: decorator
+@inline
+function maxPool2x2(
+  x: usize,
+  first: i32,
+  width: i32,
+  out: usize,
+  argmax: usize,
+  indexBase: i32,
+  cols: i32,
+): void {
+  const top = x + ((<usize>first) << 2);
+  const bottom = top + ((<usize>width) << 2);
+  const t0 = v128.load(top);
+  const t1 = v128.load(top, 16);
+  const b0 = v128.load(bottom);
+  const b1 = v128.load(bottom, 16);
+  let best = f32x4.shuffle(t0, t1, 0, 2, 4, 6);
+  let cell = i32x4.splat(0);
+  let v = f32x4.shuffle(t0, t1, 1, 3, 5, 7);
+  let take = v128.andnot(f32x4.eq(best, best), f32x4.le(v, best));
+  best = v128.bitselect(v, best, take);
+  cell = v128.and(i32x4.splat(1), take);
+  v = f32x4.shuffle(b0, b1, 0, 2, 4, 6);
+  take = v128.andnot(f32x4.eq(best, best), f32x4.le(v, best));
+  best = v128.bitselect(v, best, take);
+  cell = v128.bitselect(i32x4.splat(width), cell, take);
+  v = f32x4.shuffle(b0, b1, 1, 3, 5, 7);
+  take = v128.andnot(f32x4.eq(best, best), f32x4.le(v, best));
+  best = v128.bitselect(v, best, take);
+  cell = v128.bitselect(i32x4.splat(width + 1), cell, take);
+  const at = i32x4.add(cell, i32x4.add(i32x4.splat(first + indexBase), i32x4(0, 2, 4, 6)));
+  if (cols == 4) {
+    v128.store(out, best);
+    v128.store(argmax, at);
+    return;
+  }
+  v128.store32_lane(out, best, 0);
+  v128.store32_lane(argmax, at, 0);
+  if (cols > 1) {
+    v128.store32_lane(out, best, 1, 4);
+    v128.store32_lane(argmax, at, 1, 4);
+  }
+  if (cols > 2) {
+    v128.store32_lane(out, best, 2, 8);
+    v128.store32_lane(argmax, at, 2, 8);
+  }
 }
 
 /** x[i], x[i + 2], x[i + 4], x[i + 6]. */

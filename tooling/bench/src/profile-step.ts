@@ -2,6 +2,9 @@
  * Where a training step's time goes: each layer's forward and backward, and the optimizer update,
  * for one network on one backend (median over steps). `node --experimental-wasm-relaxed-simd
  * --conditions=source --import tsx tooling/bench/src/profile-step.ts deep|simple|two [threads]`.
+ * With CPU=1 in the environment every time is the process's CPU time (user + system) instead of wall
+ * time: on one thread, on a loaded host, it leaves out the waits for a core (with more threads it
+ * adds theirs up, so it is no step time).
  */
 import { createWasmBackend, randint, randn, Rng, stepScope } from './tensor.js';
 
@@ -27,6 +30,12 @@ type AnyLayer = {
   backward: (d: unknown) => unknown;
   backwardParams?: (d: unknown) => void;
 };
+const cpu = process.env.CPU === '1';
+const now = (): number => {
+  if (!cpu) return performance.now();
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 const times = new Map<string, number[]>();
 const add = (k: string, ms: number): void => {
   const list = times.get(k) ?? [];
@@ -39,24 +48,24 @@ for (const [name, layer] of layers) {
   const f = layer.forward.bind(layer);
   const b = layer.backward.bind(layer);
   layer.forward = (a, c) => {
-    const s = performance.now();
+    const s = now();
     const r = f(a, c);
-    add(`${name}.forward`, performance.now() - s);
+    add(`${name}.forward`, now() - s);
     return r;
   };
   layer.backward = (d) => {
-    const s = performance.now();
+    const s = now();
     const r = b(d);
-    add(`${name}.backward`, performance.now() - s);
+    add(`${name}.backward`, now() - s);
     return r;
   };
   // The first layer with parameters runs this instead of backward (no input gradient).
   const p = layer.backwardParams?.bind(layer);
   if (p) {
     layer.backwardParams = (d) => {
-      const s = performance.now();
+      const s = now();
       p(d);
-      add(`${name}.backwardParams`, performance.now() - s);
+      add(`${name}.backwardParams`, now() - s);
     };
   }
 }
@@ -67,35 +76,38 @@ const last = (
 const lastForward = last.forward.bind(last);
 const lastBackward = last.backward.bind(last);
 last.forward = (y, t) => {
-  const s = performance.now();
+  const s = now();
   const r = lastForward(y, t);
-  add('loss.forward', performance.now() - s);
+  add('loss.forward', now() - s);
   return r;
 };
 last.backward = () => {
-  const s = performance.now();
+  const s = now();
   const r = lastBackward();
-  add('loss.backward', performance.now() - s);
+  add('loss.backward', now() - s);
   return r;
 };
 const steps = Number(process.env.STEPS ?? 8);
 stepScope(() => {
   for (let i = 0; i < steps; i++) {
-    const s = performance.now();
+    const s = now();
     (net as unknown as { gradient: (x: unknown, t: unknown, c: unknown) => void }).gradient(x, t, {
       train: true,
       rng,
     });
-    const u = performance.now();
+    const u = now();
     adam.update(net.params());
-    add('Adam.update', performance.now() - u);
-    add('step', performance.now() - s);
+    add('Adam.update', now() - u);
+    add('step', now() - s);
   }
 }, backend);
+// MEAN=1: the mean but of the first; MIN=1: the fastest (on a loaded host, the least disturbed).
 const median = (a: number[]): number =>
   process.env.MEAN
     ? a.slice(1).reduce((p, q) => p + q, 0) / (a.length - 1)
-    : [...a].sort((p, q) => p - q)[a.length >> 1]!;
+    : process.env.MIN
+      ? Math.min(...a.slice(1))
+      : [...a].sort((p, q) => p - q)[a.length >> 1]!;
 const total = median(times.get('step')!);
 for (const [k, v] of times)
   console.log(

@@ -16,11 +16,22 @@ export interface Part {
 export type GemmSplit = { axis: 'none' } | { axis: 'm' | 'n' | 'k'; parts: Part[] };
 
 /**
- * Below this many floating-point operations a product runs on one thread: waking a sleeping worker
- * costs about as long as such a product takes on one core (far more when other processes load every
- * core); the figures are in docs/benchmarks.md.
+ * Below this many floating-point operations a convolution or a pooling runs on one thread: waking a
+ * sleeping worker costs about as long as such a kernel takes on one core (far more when other
+ * processes load every core); the figures are in docs/benchmarks.md. Products: MIN_PARALLEL_GEMM_FLOPS.
  */
 export const MIN_PARALLEL_FLOPS = 2e6;
+/**
+ * Below this many floating-point operations a product runs on one thread, though it would split as
+ * a convolution's samples do: a product this small takes ~0.2 ms on one core, so a second thread
+ * gains at most ~0.1 ms, minus the repacked panels and the call's hand-over (~15-20 µs), and loses
+ * more than it gains whenever the worker runs its half late or slowly (woken from its sleep, or its
+ * core shared with another process). TwoLayerNet's step (two products of 7.8 MFLOP) was 8% slower
+ * on two threads than on one that way on a quiet host, ~50% on a loaded one; its products now stay
+ * on one thread, DeepConvNet's
+ * (10.2 MFLOP) and SimpleConvNet's (86 MFLOP) split as before (docs/benchmarks.md, 2026-12-06).
+ */
+export const MIN_PARALLEL_GEMM_FLOPS = 1e7;
 /**
  * The least extent of the split axis per thread. Splitting M makes every thread pack all of op(B),
  * splitting N all of op(A): fewer than ~32 rows (columns) each and that repeated packing costs more
@@ -43,9 +54,9 @@ export function splitRange(total: number, parts: number, align = 1): Part[] {
   return out;
 }
 
-/** How to share one product among `threads` threads (`none` below MIN_PARALLEL_FLOPS). */
+/** How to share one product among `threads` threads (`none` below MIN_PARALLEL_GEMM_FLOPS). */
 export function planGemm(m: number, n: number, k: number, threads: number): GemmSplit {
-  if (threads < 2 || 2 * m * n * k < MIN_PARALLEL_FLOPS) return { axis: 'none' };
+  if (threads < 2 || 2 * m * n * k < MIN_PARALLEL_GEMM_FLOPS) return { axis: 'none' };
   // Rows in multiples of the micro-kernel's 4, columns of its 8: no thread gets a ragged tile.
   if (m >= MIN_ROWS * threads) return { axis: 'm', parts: splitRange(m, threads, 4) };
   if (n >= MIN_ROWS * threads) return { axis: 'n', parts: splitRange(n, threads, 8) };

@@ -46,9 +46,11 @@ describe('splitting work among threads', () => {
   it('keeps small products on one thread and picks M, then N, then K', () => {
     expect(planGemm(100, 10, 50, 2).axis).toBe('none'); // 0.1 MFLOP
     expect(planGemm(100, 50, 784, 1).axis).toBe('none');
-    expect(planGemm(100, 50, 784, 2).axis).toBe('m'); // TwoLayerNet's X·W1
-    expect(planGemm(784, 50, 100, 2).axis).toBe('m'); // its dW1 = Xᵀ·dY
-    expect(planGemm(40, 300, 300, 2).axis).toBe('n');
+    expect(planGemm(100, 50, 784, 2).axis).toBe('none'); // TwoLayerNet's X·W1, 7.8 MFLOP
+    expect(planGemm(784, 50, 100, 2).axis).toBe('none'); // its dW1 = Xᵀ·dY
+    expect(planGemm(100, 50, 1024, 2).axis).toBe('m'); // DeepConvNet's Affine1, 10.2 MFLOP
+    expect(planGemm(1024, 50, 100, 2).axis).toBe('m');
+    expect(planGemm(40, 300, 500, 2).axis).toBe('n');
     expect(planGemm(30, 25, 57600, 2).axis).toBe('k'); // SimpleConvNet's dW, unfused
     expect(planSamples(100, 1e8, 2)).toEqual(splitRange(100, 2));
     expect(planSamples(1, 1e8, 2)).toHaveLength(1);
@@ -73,13 +75,14 @@ describe.each([2, 3])('wasm backend on %i threads', (threads) => {
   });
 
   const shapes: readonly [number, number, number, boolean, boolean][] = [
-    [100, 50, 784, false, false], // M split
-    [784, 50, 100, true, false],
-    [100, 784, 50, false, true],
+    [100, 50, 784, false, false], // one thread: TwoLayerNet's products
+    [200, 50, 784, false, false], // M split
+    [784, 100, 100, true, false],
+    [100, 1568, 50, false, true],
     [57600, 30, 25, false, true],
     [61, 300, 300, true, true], // N split: 61 rows are too few
     [30, 25, 57600, false, false], // K split
-    [9, 20, 20000, true, true],
+    [9, 20, 40000, true, true], // K split
   ];
   for (const [m, n, k, transA, transB] of shapes) {
     for (const beta of [0, 1]) {

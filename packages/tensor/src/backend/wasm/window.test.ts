@@ -61,6 +61,31 @@ describe('wasm window kernels', () => {
     expect(out).toEqual(outRef);
   });
 
+  it('max pooling of whole 2x2 windows (no padding) keeps the tie and NaN rules', () => {
+    // Rows of 8 windows; 10 and 7 (the last 4 again); 3 and 2 (fewer than 4 stored, reading past).
+    for (const [h, w] of [
+      [10, 17],
+      [9, 21],
+      [14, 14],
+      [7, 7],
+      [5, 4],
+    ] as const) {
+      const g = convGeometry('test', [2, 3, h, w], 2, 2, { stride: 2 });
+      const x = randomFloat32(2 * 3 * h * w, new Rng(9));
+      for (let i = 0; i < x.length; i += 3) x[i] = 0; // ties
+      for (let i = 1; i < x.length; i += 4) x[i] = 0;
+      for (let i = 5; i < x.length; i += 37) x[i] = NaN;
+      for (let i = 40; i < x.length; i += 41) x[i] = NaN;
+      const n = 2 * 3 * g.outH * g.outW;
+      const [out, argmax] = [new Float32Array(n), new Int32Array(n)];
+      const [outRef, argmaxRef] = [new Float32Array(n), new Int32Array(n)];
+      kernels.maxPool(x, g, out, argmax);
+      jsKernels.maxPool(x, g, outRef, argmaxRef);
+      expect(argmax).toEqual(argmaxRef);
+      expect(out).toEqual(outRef);
+    }
+  });
+
   it('reads inputs from views into bigger arrays (a layer passes chunks of its batch)', () => {
     const g = convGeometry('test', [2, 3, 7, 7], 3, 3, { pad: 1 });
     const whole = randomFloat32(3 * 147, new Rng(4));
