@@ -142,6 +142,42 @@ describe.runIf(enabled)('dl train --backend webgpu', () => {
     expect(Math.abs((s.testLoss as number) - (full.testLoss as number))).toBeLessThan(1e-2);
   }, 300_000);
 
+  it('Ctrl-C on webgpu writes the checkpoint at the step it stopped, exit 130', async () => {
+    const dir = out('stopped');
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(), 1500);
+    const r = await runDl(['train', ...small(), '--backend', 'webgpu', '--iters', '100000', '--out', dir], {
+      interrupt: stop.signal,
+    });
+    clearTimeout(timer);
+    expect(r.code, r.stderr).toBe(130);
+    const at = readCheckpoint(join(dir, 'last.safetensors')).info!.step;
+    expect(at).toBeGreaterThan(0);
+    const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { status: string; step: number };
+    expect(run).toMatchObject({ status: 'interrupted', step: at });
+  }, 300_000);
+
+  it('a NaN loss on webgpu exits 3 naming the step, the last good checkpoint kept', async () => {
+    const dir = out('nan');
+    const r = await runDl([
+      'train',
+      '--data',
+      data,
+      '--batch-size',
+      '20',
+      '--lr',
+      '1e30',
+      '--backend',
+      'webgpu',
+      '--iters',
+      '50',
+      '--out',
+      dir,
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/the loss became (NaN|-?Infinity) at step \d+/);
+  }, 300_000);
+
   it('--resume on webgpu is exact: 12 + 13 steps give the bytes of 25', async () => {
     const model = ['--model', 'multi-layer-net-extend', '--hidden', '32', '--batch-norm', '--dropout', '0.2'];
     const straight = await runDl([
