@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createWasmBackend, jsKernels, Rng, Tensor, withBackend, type Kernels } from '@dl/tensor';
+import { createWasmBackend, jsKernels, Rng, withBackend, type Kernels } from '@dl/tensor';
 import {
   DEEP_CONV_NET_PARAMS,
   DeepConvNet,
@@ -8,29 +8,12 @@ import {
   type LayerNetwork,
 } from '@dl/layers';
 import { Adam, rowsView } from '@dl/optim';
+import { patchImages } from '../testing/fixtures.js';
 
 // Here, not in @dl/optim: it trains @dl/layers' book networks with @dl/optim's Adam, and @dl/optim
 // does not depend on @dl/layers. The backends differ in their fused kernels (BatchNorm, Dropout,
 // SoftmaxWithLoss's backward and Adam run fused on wasm, the book's code on js) and in their GEMM and
 // convolution kernels.
-
-/**
- * 200 learnable 28×28 images: noise plus a bright 6×6 patch whose place is the label, so training
- * makes real progress in 100 steps.
- */
-function images(rng: Rng): { x: Tensor<'float32'>; t: Tensor<'int32'> } {
-  const n = 200;
-  const x = new Float32Array(n * 28 * 28);
-  const t = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const label = Math.floor(rng.random() * 10);
-    t[i] = label;
-    const [top, left] = [2 + 5 * Math.floor(label / 5), 2 + 5 * (label % 5)];
-    for (let p = 0; p < 28 * 28; p++) x[i * 784 + p] = 0.3 * rng.random();
-    for (let y = top; y < top + 6; y++) for (let c = left; c < left + 6; c++) x[i * 784 + y * 28 + c] = 1;
-  }
-  return { x: new Tensor(x, [n, 1, 28, 28], 'float32'), t: new Tensor(t, [n], 'int32') };
-}
 
 /** 100 Adam steps of batch 20 (ten passes over the 200 images) on `kernels`: the losses before and after. */
 function train(
@@ -38,7 +21,7 @@ function train(
   makeNet: () => LayerNetwork,
   sample: readonly number[],
 ): { first: number; last: number } {
-  const data = images(new Rng(5));
+  const data = patchImages(200, new Rng(5));
   const x = data.x.reshape([200, ...sample]);
   return withBackend(kernels, () => {
     const net = makeNet();

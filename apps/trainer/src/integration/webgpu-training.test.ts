@@ -1,28 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsKernels, Rng, Tensor, type Kernels } from '@dl/tensor';
+import { jsKernels, Rng, type Kernels } from '@dl/tensor';
 import { createWebGpuKernels, type WebGpuKernels } from '@dl/tensor/webgpu';
 import { MultiLayerNetExtend, SimpleConvNet, type LayerNetwork } from '@dl/layers';
 import { Adam, createOptimizer, rowsView, Trainer } from '@dl/optim';
 import { buildBookNetwork, CONV_MODELS, MODEL_DEFAULTS, MODEL_NAMES } from '../models.js';
+import { patchImages } from '../testing/fixtures.js';
 
 // Training on the webgpu backend (here on the machine's WebGPU adapter; in CI Mesa's llvmpipe, a
 // software adapter, so the networks are small). Where no adapter can be opened these tests FAIL
 // with the reason, as the kernel conformance tests do; DL_WEBGPU=off skips them on purpose.
 const enabled = process.env.DL_WEBGPU !== 'off';
-
-/** Learnable 28×28 images: noise plus a bright 6×6 patch whose place is the label. */
-function images(n: number, rng: Rng): { x: Tensor<'float32'>; t: Tensor<'int32'> } {
-  const x = new Float32Array(n * 28 * 28);
-  const t = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const label = Math.floor(rng.random() * 10);
-    t[i] = label;
-    const [top, left] = [2 + 5 * Math.floor(label / 5), 2 + 5 * (label % 5)];
-    for (let p = 0; p < 28 * 28; p++) x[i * 784 + p] = 0.3 * rng.random();
-    for (let y = top; y < top + 6; y++) for (let c = left; c < left + 6; c++) x[i * 784 + y * 28 + c] = 1;
-  }
-  return { x: new Tensor(x, [n, 1, 28, 28], 'float32'), t: new Tensor(t, [n], 'int32') };
-}
 
 /** `steps` Adam steps of batch 20 over 200 images on `backend`: every step's loss. */
 async function adamLosses(
@@ -31,7 +18,7 @@ async function adamLosses(
   sample: readonly number[],
   steps = 100,
 ): Promise<number[]> {
-  const data = images(200, new Rng(5));
+  const data = patchImages(200, new Rng(5));
   const x = data.x.reshape([200, ...sample]);
   const net = makeNet(backend);
   const adam = new Adam({ lr: 0.001, backend });
@@ -94,7 +81,7 @@ describe.runIf(enabled)('training on the webgpu backend', () => {
       const book = MODEL_DEFAULTS[model];
       const conv = CONV_MODELS.includes(model);
       const inputShape = conv ? [1, 28, 28] : [784];
-      const data = images(8, new Rng(3));
+      const data = patchImages(8, new Rng(3));
       const x = data.x.reshape([8, ...inputShape]);
       const settings = {
         model,
@@ -120,7 +107,7 @@ describe.runIf(enabled)('training on the webgpu backend', () => {
   );
 
   it('the Trainer trains with a one-step lag, reading back only the loss each step', async () => {
-    const data = images(60, new Rng(7));
+    const data = patchImages(60, new Rng(7));
     const x = data.x.reshape([60, 784]);
     const run = async (backend: Kernels): Promise<{ losses: number[]; acc: number[]; test: number }> => {
       const model = new MultiLayerNetExtend({
@@ -161,7 +148,7 @@ describe.runIf(enabled)('training on the webgpu backend', () => {
   }, 300_000);
 
   it('steady state: no GPU buffer created, no tensor kept and one read per step after the first', async () => {
-    const data = images(20, new Rng(11));
+    const data = patchImages(20, new Rng(11));
     const net = new SimpleConvNet({
       convParam: { filterNum: 4, filterSize: 5, pad: 0, stride: 1 },
       hiddenSize: 16,

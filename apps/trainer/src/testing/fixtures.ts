@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MNIST_FILE_NAMES, writeIdxFile } from '@dl/data-mnist';
-import { Rng } from '@dl/tensor';
+import { Rng, Tensor } from '@dl/tensor';
 import { captureIo } from '../cli/io.js';
 import { main } from '../main.js';
 
@@ -55,4 +55,21 @@ export async function runDl(
   const io = captureIo(options);
   const code = await main(argv, io);
   return { code, stdout: io.stdout(), stderr: io.stderr() };
+}
+
+/**
+ * `n` learnable 28×28 images in memory: noise plus a bright 6×6 patch whose place is the label, so a
+ * network makes real progress in 100 steps.
+ */
+export function patchImages(n: number, rng: Rng): { x: Tensor<'float32'>; t: Tensor<'int32'> } {
+  const x = new Float32Array(n * 28 * 28);
+  const t = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const label = Math.floor(rng.random() * 10);
+    t[i] = label;
+    const [top, left] = [2 + 5 * Math.floor(label / 5), 2 + 5 * (label % 5)];
+    for (let p = 0; p < 28 * 28; p++) x[i * 784 + p] = 0.3 * rng.random();
+    for (let y = top; y < top + 6; y++) for (let c = left; c < left + 6; c++) x[i * 784 + y * 28 + c] = 1;
+  }
+  return { x: new Tensor(x, [n, 1, 28, 28], 'float32'), t: new Tensor(t, [n], 'int32') };
 }
