@@ -8,12 +8,13 @@ import {
   type Tensor,
 } from '@dl/tensor';
 import type { FloatTensor, Model } from './model.js';
-import { rowsView, type TrainData } from './dataset.js';
-import { datasetLoss } from './evaluate.js';
+import { gatherScaledRows, scaledRowsBuffer } from './byte-images.js';
+import { isByteTrainData, rowsView, type TrainData } from './dataset.js';
+import { byteAccuracy, byteDatasetLoss, datasetLoss } from './evaluate.js';
 import { NonFiniteError, findNonFinite } from './non-finite.js';
 import type { Optimizer } from './optimizer.js';
 import { resolveTrainerConfig, type TrainerConfig } from './trainer-config.js';
-import type { TrainResult, TrainerOptions, TrainerState } from './trainer-options.js';
+import type { TrainResult, TrainerData, TrainerOptions, TrainerState } from './trainer-options.js';
 import { yieldToEventLoop } from './yield.js';
 
 /**
@@ -22,10 +23,10 @@ import { yieldToEventLoop } from './yield.js';
  * `max(trainSize / batchSize, 1)` steps. `trainStep()` runs one step synchronously; `train()` runs
  * to the end, yielding to the event loop so an `AbortSignal` can stop it between steps.
  */
-export class Trainer {
+export class Trainer<D extends TrainerData = TrainData> {
   readonly model: Model;
   readonly optimizer: Optimizer;
-  readonly data: TrainData;
+  readonly data: D;
   readonly config: Readonly<TrainerConfig>;
   /** The backend every step and evaluation runs on (`TrainerOptions.backend`; else the model's). */
   readonly backend: Kernels | undefined;
@@ -47,7 +48,7 @@ export class Trainer {
   /** The step `epochTrainMs` counts from: the last evaluation, or where a resumed run restarted. */
   private timedFrom = 0;
 
-  constructor(private readonly options: TrainerOptions) {
+  constructor(private readonly options: TrainerOptions<D>) {
     this.model = options.model;
     this.optimizer = options.optimizer;
     this.data = options.data;
@@ -55,10 +56,11 @@ export class Trainer {
     this.backend = trainerBackend(options.backend, options.model.backend);
     const { sampling, trainSize, batchSize, rng } = this.config;
     this.sampler = new BatchSampler(sampling, trainSize, batchSize, rng);
-    // Each step copies its rows into these, tied to the trainer's backend.
+    // Each step copies its rows into these, tied to the trainer's backend (bytes scaled as they go).
+    const data: TrainerData = this.data;
     [this.xBatch, this.tBatch] = onBackend(this.backend, () => [
-      rowsBuffer(this.data.xTrain, batchSize),
-      rowsBuffer(this.data.tTrain, batchSize),
+      isByteTrainData(data) ? scaledRowsBuffer(data.xTrain, batchSize) : rowsBuffer(data.xTrain, batchSize),
+      rowsBuffer(data.tTrain, batchSize),
     ]);
   }
 
@@ -86,8 +88,11 @@ export class Trainer {
     const s = this.currentIter;
     const epoch = this.epochOfStep(s);
     const indices = this.sampler.next();
-    const x = gatherRows(this.data.xTrain, indices, this.xBatch);
-    const t = gatherRows(this.data.tTrain, indices, this.tBatch);
+    const data: TrainerData = this.data;
+    const x = isByteTrainData(data)
+      ? gatherScaledRows(data.xTrain, indices, data.pixelScale, this.xBatch as Tensor<'float32'>)
+      : gatherRows(data.xTrain, indices, this.xBatch);
+    const t = gatherRows(data.tTrain, indices, this.tBatch);
     let loss = this.model.gradient(x, t, { train: true, rng });
     const params = this.model.params();
     // Checked before the update, so the weights stay as they were when the loss went bad.
@@ -120,7 +125,16 @@ export class Trainer {
   /** Train and test accuracy on the first `evaluateSampleNumPerEpoch` rows of each set (all rows by default). */
   evaluate(): { trainAcc: number; testAcc: number } {
     const n = this.config.evaluateSampleNum;
-    const { xTrain, tTrain, xTest, tTest } = this.data;
+    const data: TrainerData = this.data;
+    if (isByteTrainData(data)) {
+      const { xTrain, tTrain, xTest, tTest, pixelScale } = data;
+      const options = { rows: n, ...this.accuracyOptions() };
+      return onBackend(this.backend, () => ({
+        trainAcc: byteAccuracy(this.model, xTrain, tTrain, pixelScale, options),
+        testAcc: byteAccuracy(this.model, xTest, tTest, pixelScale, options),
+      }));
+    }
+    const { xTrain, tTrain, xTest, tTest } = data;
     return onBackend(this.backend, () => ({
       trainAcc: this.model.accuracy(rowsView(xTrain, 0, n), rowsView(tTrain, 0, n), this.accuracyOptions()),
       testAcc: this.model.accuracy(rowsView(xTest, 0, n), rowsView(tTest, 0, n), this.accuracyOptions()),
@@ -182,19 +196,23 @@ export class Trainer {
 
   /** Accuracy on the whole test set. */
   testAccuracy(): number {
+    const data: TrainerData = this.data;
     return onBackend(this.backend, () =>
-      this.model.accuracy(this.data.xTest, this.data.tTest, this.accuracyOptions()),
+      isByteTrainData(data)
+        ? byteAccuracy(this.model, data.xTest, data.tTest, data.pixelScale, this.accuracyOptions())
+        : this.model.accuracy(data.xTest, data.tTest, this.accuracyOptions()),
     );
   }
 
   /** Mean loss on the whole test set, in test mode. */
   testLoss(): number {
     const { evalBatchSize, rng } = this.config;
+    const data: TrainerData = this.data;
+    const options = { batchSize: evalBatchSize ?? 1000, rng };
     return onBackend(this.backend, () =>
-      datasetLoss(this.model, this.data.xTest, this.data.tTest, {
-        batchSize: evalBatchSize ?? 1000,
-        rng,
-      }),
+      isByteTrainData(data)
+        ? byteDatasetLoss(this.model, data.xTest, data.tTest, data.pixelScale, options)
+        : datasetLoss(this.model, data.xTest, data.tTest, options),
     );
   }
 
@@ -242,8 +260,8 @@ export class Trainer {
 }
 
 /** Trains `options.model` with the book's loop and resolves with the recorded lists (see `Trainer`). */
-export function train(options: TrainerOptions): Promise<TrainResult> {
-  return new Trainer(options).train();
+export function train<D extends TrainerData = TrainData>(options: TrainerOptions<D>): Promise<TrainResult> {
+  return new Trainer<D>(options).train();
 }
 
 /** The trainer's backend: the one asked for, else the model's; the two must agree. */
