@@ -75,7 +75,8 @@ export function scaledRows(
   const to = Math.max(from, Math.min(end, n));
   const row = n === 0 ? 0 : x.size / n;
   const length = (to - from) * row;
-  const out = into !== undefined && into.length >= length ? into.subarray(0, length) : new Float32Array(length);
+  const out =
+    into !== undefined && into.length >= length ? into.subarray(0, length) : new Float32Array(length);
   const table = byteScaleTable(scale);
   const src = x.data.subarray(from * row, to * row);
   for (let i = 0; i < length; i++) out[i] = table[src[i]!]!;
