@@ -15,7 +15,14 @@ export {
   type IdxArrayOf,
 } from './idx.js';
 export { readIdxFile, writeIdxFile } from './idx-file.js';
-export { loadMnist, type LoadMnistOptions, type MnistData, type MnistLabels } from './mnist.js';
+export {
+  loadMnist,
+  loadMnistBytes,
+  type LoadMnistOptions,
+  type MnistByteData,
+  type MnistData,
+  type MnistLabels,
+} from './mnist.js';
 export {
   MNIST_FILE_NAMES,
   BUNDLED_MNIST_DIGESTS,

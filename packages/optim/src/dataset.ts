@@ -9,6 +9,25 @@ export interface TrainData {
   tTest: Tensor;
 }
 
+/**
+ * The four arrays with the images kept as bytes (`@dl/data-mnist`'s `loadMnistBytes`): the
+ * `Trainer` turns each batch it draws, and each slice it evaluates, into float32 `byte /
+ * pixelScale`, the values `loadMnist` would have held, at a quarter of the memory.
+ */
+export interface ByteTrainData {
+  xTrain: Tensor<'uint8'>;
+  tTrain: Tensor;
+  xTest: Tensor<'uint8'>;
+  tTest: Tensor;
+  /** What divides a byte into the network's input: 255 for [0, 1] (the book's `normalize=True`), 1 for 0..255. */
+  pixelScale: number;
+}
+
+/** Whether `data` keeps its images as bytes. */
+export function isByteTrainData(data: TrainData | ByteTrainData): data is ByteTrainData {
+  return 'pixelScale' in data;
+}
+
 /** A training set with a validation set held out of it (`splitValidation`). */
 export interface ValidationSplit {
   xTrain: FloatTensor;

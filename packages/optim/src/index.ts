@@ -42,9 +42,11 @@ export {
 } from './optimize-path.js';
 export {
   checkPair,
+  isByteTrainData,
   rowsView,
   shuffleDataset,
   splitValidation,
+  type ByteTrainData,
   type TrainData,
   type ValidationSplit,
 } from './dataset.js';
@@ -52,7 +54,16 @@ export {
 // where the Trainer's users have always found it.
 export { BatchSampler, gatherRows, rowsBuffer, type Sampling, type SamplerState } from '@dl/tensor';
 export { NonFiniteError, findNonFinite, findNonFiniteAsync, type NonFiniteSource } from './non-finite.js';
-export { datasetLoss, datasetLossAsync } from './evaluate.js';
+export {
+  BYTE_EVAL_ROWS,
+  byteAccuracy,
+  byteAccuracyAsync,
+  byteDatasetLoss,
+  byteDatasetLossAsync,
+  datasetLoss,
+  datasetLossAsync,
+} from './evaluate.js';
+export { byteScaleTable, gatherScaledRows, scaledRows, scaledRowsBuffer } from './byte-images.js';
 export { yieldToEventLoop } from './yield.js';
 export type {
   EpochEvent,
@@ -63,6 +74,7 @@ export type {
   TrainRandomness,
   TrainResult,
   TrainerBaseOptions,
+  TrainerData,
   TrainerOptions,
   TrainerState,
 } from './trainer-options.js';

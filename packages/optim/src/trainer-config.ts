@@ -1,6 +1,6 @@
 import { Rng, isFloatDType, type Sampling } from '@dl/tensor';
-import { checkPair } from './dataset.js';
-import type { EvaluateAt, RecordLoss, TrainerOptions } from './trainer-options.js';
+import { checkPair, isByteTrainData } from './dataset.js';
+import type { EvaluateAt, RecordLoss, TrainerData, TrainerOptions } from './trainer-options.js';
 
 /** The trainer's settings with defaults filled in and every value checked. */
 export interface TrainerConfig {
@@ -33,12 +33,22 @@ function oneOf<T extends string>(name: string, value: T, allowed: readonly T[]):
   return value;
 }
 
-export function resolveTrainerConfig(options: TrainerOptions): TrainerConfig {
+export function resolveTrainerConfig(options: TrainerOptions<TrainerData>): TrainerConfig {
   const { data } = options;
   const trainSize = checkPair('Trainer', data.xTrain, data.tTrain, 'xTrain and tTrain');
   checkPair('Trainer', data.xTest, data.tTest, 'xTest and tTest');
   if (trainSize === 0) throw new RangeError('Trainer: the training set is empty');
-  if (!isFloatDType(data.xTrain.dtype))
+  if (isByteTrainData(data)) {
+    for (const [name, x] of [
+      ['xTrain', data.xTrain],
+      ['xTest', data.xTest],
+    ] as const) {
+      if (x.dtype !== 'uint8')
+        throw new TypeError(`Trainer: with pixelScale, ${name} must be uint8 bytes, got ${String(x.dtype)}`);
+    }
+    if (!(data.pixelScale > 0 && Number.isFinite(data.pixelScale)))
+      throw new RangeError(`Trainer: pixelScale must be a finite number > 0, got ${data.pixelScale}`);
+  } else if (!isFloatDType(data.xTrain.dtype))
     throw new TypeError(`Trainer: xTrain must be float32 or float64, got ${String(data.xTrain.dtype)}`);
   const batchSize = positiveInteger('batchSize', options.batchSize ?? 100);
   if (options.epochs !== undefined && options.iterations !== undefined) {

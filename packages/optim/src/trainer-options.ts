@@ -1,6 +1,6 @@
 import type { Kernels, Rng, RngState, Sampling, SamplerState } from '@dl/tensor';
 import type { Model } from './model.js';
-import type { TrainData } from './dataset.js';
+import type { ByteTrainData, TrainData } from './dataset.js';
 import type { Optimizer } from './optimizer.js';
 
 /** How long to train: the book's `epochs` (default 20), or an exact number of steps. */
@@ -48,11 +48,19 @@ export interface EpochEvent {
   imagesPerSecond: number;
 }
 
-export interface TrainerBaseOptions {
+/** What a `Trainer` trains on: float tensors, or images kept as bytes and scaled a batch at a time. */
+export type TrainerData = TrainData | ByteTrainData;
+
+export interface TrainerBaseOptions<D extends TrainerData = TrainData> {
   /** The network (`TwoLayerNet`, `MultiLayerNet`, ...): the book's `network`. */
   model: Model;
   optimizer: Optimizer;
-  data: TrainData;
+  /**
+   * The book's `x_train, t_train, x_test, t_test`. A `ByteTrainData` (images as bytes, with their
+   * `pixelScale`) trains on the same float32 values at a quarter of the memory: each batch, and each
+   * slice an evaluation reads (`evalBatchSize` rows, default 1000), is scaled as it is gathered.
+   */
+  data: D;
   /**
    * The backend every step and evaluation runs on (default: the model's, else the process default).
    * Each step's rows are copied from `data` into batches tied to it.
@@ -86,7 +94,9 @@ export interface TrainerBaseOptions {
 }
 
 /** The book's `Trainer(network, x_train, t_train, x_test, t_test, epochs, mini_batch_size, optimizer, ...)`. */
-export type TrainerOptions = TrainerBaseOptions & TrainLength & TrainRandomness;
+export type TrainerOptions<D extends TrainerData = TrainData> = TrainerBaseOptions<D> &
+  TrainLength &
+  TrainRandomness;
 
 /** What `train()` returns: the book's `train_loss_list`, `train_acc_list`, `test_acc_list` and final `test_acc`. */
 export interface TrainResult {

@@ -9,12 +9,20 @@ import {
   type Tensor,
 } from '@dl/tensor';
 import type { FloatTensor, Model } from './model.js';
-import { rowsView, type TrainData } from './dataset.js';
-import { datasetLoss, datasetLossAsync } from './evaluate.js';
+import { gatherScaledRows, scaledRowsBuffer } from './byte-images.js';
+import { isByteTrainData, rowsView, type TrainData } from './dataset.js';
+import {
+  byteAccuracy,
+  byteAccuracyAsync,
+  byteDatasetLoss,
+  byteDatasetLossAsync,
+  datasetLoss,
+  datasetLossAsync,
+} from './evaluate.js';
 import { NonFiniteError, findNonFinite, findNonFiniteAsync } from './non-finite.js';
 import type { Optimizer } from './optimizer.js';
 import { resolveTrainerConfig, type TrainerConfig } from './trainer-config.js';
-import type { TrainResult, TrainerOptions, TrainerState } from './trainer-options.js';
+import type { TrainResult, TrainerData, TrainerOptions, TrainerState } from './trainer-options.js';
 import { yieldToEventLoop } from './yield.js';
 
 /**
@@ -23,10 +31,10 @@ import { yieldToEventLoop } from './yield.js';
  * `max(trainSize / batchSize, 1)` steps. `trainStep()` runs one step synchronously; `train()` runs
  * to the end, yielding to the event loop so an `AbortSignal` can stop it between steps.
  */
-export class Trainer {
+export class Trainer<D extends TrainerData = TrainData> {
   readonly model: Model;
   readonly optimizer: Optimizer;
-  readonly data: TrainData;
+  readonly data: D;
   readonly config: Readonly<TrainerConfig>;
   /** The backend every step and evaluation runs on (`TrainerOptions.backend`; else the model's). */
   readonly backend: Kernels | undefined;
@@ -52,7 +60,7 @@ export class Trainer {
   /** The step `epochTrainMs` counts from: the last evaluation, or where a resumed run restarted. */
   private timedFrom = 0;
 
-  constructor(private readonly options: TrainerOptions) {
+  constructor(private readonly options: TrainerOptions<D>) {
     this.model = options.model;
     this.optimizer = options.optimizer;
     this.data = options.data;
@@ -60,12 +68,13 @@ export class Trainer {
     this.backend = trainerBackend(options.backend, options.model.backend);
     const { sampling, trainSize, batchSize, rng } = this.config;
     this.sampler = new BatchSampler(sampling, trainSize, batchSize, rng);
-    // Each step copies its rows into these, tied to the trainer's backend; on a GPU they stay on
-    // the CPU, and the kernels that take them upload them (the batch is all that goes up a step).
+    // Each step copies its rows into these (bytes scaled as they go), tied to the trainer's
+    // backend; on a GPU they stay on the CPU and the network moves each batch up once.
     this.deviceResident = isDeviceResident(this.backend);
+    const data: TrainerData = this.data;
     [this.xBatch, this.tBatch] = onBackend(this.deviceResident ? undefined : this.backend, () => [
-      rowsBuffer(this.data.xTrain, batchSize),
-      rowsBuffer(this.data.tTrain, batchSize),
+      isByteTrainData(data) ? scaledRowsBuffer(data.xTrain, batchSize) : rowsBuffer(data.xTrain, batchSize),
+      rowsBuffer(data.tTrain, batchSize),
     ]);
   }
 
@@ -97,9 +106,7 @@ export class Trainer {
     const { rng, batchSize } = this.config;
     const s = this.currentIter;
     const epoch = this.epochOfStep(s);
-    const indices = this.sampler.next();
-    const x = gatherRows(this.data.xTrain, indices, this.xBatch);
-    const t = gatherRows(this.data.tTrain, indices, this.tBatch);
+    const [x, t] = this.nextBatch();
     let loss = this.model.gradient(x, t, { train: true, rng });
     const params = this.model.params();
     // Checked before the update, so the weights stay as they were when the loss went bad.
@@ -120,6 +127,16 @@ export class Trainer {
     return loss;
   }
 
+  /** The next mini-batch, gathered into the trainer's two batch tensors (bytes scaled as they go). */
+  private nextBatch(): [FloatTensor, Tensor] {
+    const indices = this.sampler.next();
+    const data: TrainerData = this.data;
+    const x = isByteTrainData(data)
+      ? gatherScaledRows(data.xTrain, indices, data.pixelScale, this.xBatch as Tensor<'float32'>)
+      : gatherRows(data.xTrain, indices, this.xBatch);
+    return [x, gatherRows(data.tTrain, indices, this.tBatch)];
+  }
+
   private rate(images: number): number {
     return this.epochTrainMs > 0 ? (images * 1000) / this.epochTrainMs : 0;
   }
@@ -132,7 +149,16 @@ export class Trainer {
   /** Train and test accuracy on the first `evaluateSampleNumPerEpoch` rows of each set (all rows by default). */
   evaluate(): { trainAcc: number; testAcc: number } {
     const n = this.config.evaluateSampleNum;
-    const { xTrain, tTrain, xTest, tTest } = this.data;
+    const data: TrainerData = this.data;
+    if (isByteTrainData(data)) {
+      const { xTrain, tTrain, xTest, tTest, pixelScale } = data;
+      const options = { rows: n, ...this.accuracyOptions() };
+      return onBackend(this.backend, () => ({
+        trainAcc: byteAccuracy(this.model, xTrain, tTrain, pixelScale, options),
+        testAcc: byteAccuracy(this.model, xTest, tTest, pixelScale, options),
+      }));
+    }
+    const { xTrain, tTrain, xTest, tTest } = data;
     return onBackend(this.backend, () => ({
       trainAcc: this.model.accuracy(rowsView(xTrain, 0, n), rowsView(tTrain, 0, n), this.accuracyOptions()),
       testAcc: this.model.accuracy(rowsView(xTest, 0, n), rowsView(tTest, 0, n), this.accuracyOptions()),
@@ -238,9 +264,7 @@ export class Trainer {
     const t0 = performance.now();
     const { rng } = this.config;
     const epoch = this.epochOfStep(s);
-    const indices = this.sampler.next();
-    const x = gatherRows(this.data.xTrain, indices, this.xBatch);
-    const t = gatherRows(this.data.tTrain, indices, this.tBatch);
+    const [x, t] = this.nextBatch();
     const model = this.model;
     if (model.gradientAsync === undefined || model.lossAsync === undefined) {
       throw new Error(
@@ -286,9 +310,18 @@ export class Trainer {
   /** `evaluate`, read back asynchronously (any backend). */
   async evaluateAsync(): Promise<{ trainAcc: number; testAcc: number }> {
     const n = this.config.evaluateSampleNum;
-    const { xTrain, tTrain, xTest, tTest } = this.data;
     const model = this.model;
     if (model.accuracyAsync === undefined) return this.evaluate();
+    const data: TrainerData = this.data;
+    if (isByteTrainData(data)) {
+      const { xTrain, tTrain, xTest, tTest, pixelScale } = data;
+      const options = { rows: n, ...this.accuracyOptions() };
+      return {
+        trainAcc: await byteAccuracyAsync(model, xTrain, tTrain, pixelScale, options),
+        testAcc: await byteAccuracyAsync(model, xTest, tTest, pixelScale, options),
+      };
+    }
+    const { xTrain, tTrain, xTest, tTest } = data;
     const options = this.accuracyOptions();
     const trainAcc = await model.accuracyAsync(rowsView(xTrain, 0, n), rowsView(tTrain, 0, n), options);
     const testAcc = await model.accuracyAsync(rowsView(xTest, 0, n), rowsView(tTest, 0, n), options);
@@ -297,8 +330,11 @@ export class Trainer {
 
   /** Accuracy on the whole test set. */
   testAccuracy(): number {
+    const data: TrainerData = this.data;
     return onBackend(this.backend, () =>
-      this.model.accuracy(this.data.xTest, this.data.tTest, this.accuracyOptions()),
+      isByteTrainData(data)
+        ? byteAccuracy(this.model, data.xTest, data.tTest, data.pixelScale, this.accuracyOptions())
+        : this.model.accuracy(data.xTest, data.tTest, this.accuracyOptions()),
     );
   }
 
@@ -306,26 +342,31 @@ export class Trainer {
   async testAccuracyAsync(): Promise<number> {
     const accuracyAsync = this.model.accuracyAsync?.bind(this.model);
     if (accuracyAsync === undefined) return this.testAccuracy();
-    return accuracyAsync(this.data.xTest, this.data.tTest, this.accuracyOptions());
+    const data: TrainerData = this.data;
+    return isByteTrainData(data)
+      ? byteAccuracyAsync(this.model, data.xTest, data.tTest, data.pixelScale, this.accuracyOptions())
+      : accuracyAsync(data.xTest, data.tTest, this.accuracyOptions());
   }
 
   /** `testLoss`, read back asynchronously (any backend). */
   testLossAsync(): Promise<number> {
     const { evalBatchSize, rng } = this.config;
-    return datasetLossAsync(this.model, this.data.xTest, this.data.tTest, {
-      batchSize: evalBatchSize ?? 1000,
-      rng,
-    });
+    const data: TrainerData = this.data;
+    const options = { batchSize: evalBatchSize ?? 1000, rng };
+    return isByteTrainData(data)
+      ? byteDatasetLossAsync(this.model, data.xTest, data.tTest, data.pixelScale, options)
+      : datasetLossAsync(this.model, data.xTest, data.tTest, options);
   }
 
   /** Mean loss on the whole test set, in test mode. */
   testLoss(): number {
     const { evalBatchSize, rng } = this.config;
+    const data: TrainerData = this.data;
+    const options = { batchSize: evalBatchSize ?? 1000, rng };
     return onBackend(this.backend, () =>
-      datasetLoss(this.model, this.data.xTest, this.data.tTest, {
-        batchSize: evalBatchSize ?? 1000,
-        rng,
-      }),
+      isByteTrainData(data)
+        ? byteDatasetLoss(this.model, data.xTest, data.tTest, data.pixelScale, options)
+        : datasetLoss(this.model, data.xTest, data.tTest, options),
     );
   }
 
@@ -384,8 +425,8 @@ interface RecordedStep {
 }
 
 /** Trains `options.model` with the book's loop and resolves with the recorded lists (see `Trainer`). */
-export function train(options: TrainerOptions): Promise<TrainResult> {
-  return new Trainer(options).train();
+export function train<D extends TrainerData = TrainData>(options: TrainerOptions<D>): Promise<TrainResult> {
+  return new Trainer<D>(options).train();
 }
 
 /** The trainer's backend: the one asked for, else the model's; the two must agree. */

@@ -1,12 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { bundledMnistFiles, runNumpyChild, runOurChild, type MemoryReport } from './memory-bench.js';
+import {
+  buildForMemory,
+  bundledMnistFiles,
+  runNumpyChild,
+  runOurChild,
+  type MemoryReport,
+} from './memory-bench.js';
 import { parseChildReport } from './memory-report.js';
 import { checkTargets } from './targets.js';
 
-// What any training run must hold at once: the 70 000 MNIST images as float32 (both engines load
-// them so, as the book's load_mnist(normalize=True) does), in KiB.
+// What a training run must hold at once, in KiB: the 70 000 MNIST images as float32 in NumPy (the
+// book's load_mnist(normalize=True)), as bytes in ours (loadMnistBytes, as dl train loads them).
 const IMAGES_KIB = ((60_000 + 10_000) * 784 * 4) / 1024;
+const IMAGE_BYTES_KIB = IMAGES_KIB / 4;
 // The loss of an untrained network whose logits are near zero (weights of std 0.01): -ln(1/10).
 const UNTRAINED_LOSS = Math.log(10);
 
@@ -46,13 +53,17 @@ describe('parseChildReport', () => {
 });
 
 describe('one training run in a fresh process', () => {
-  it('ours: the peak holds the images on top of the runtime, and the first step has the untrained loss', () => {
-    const run = runOurChild('two', 1, 1);
-    expect(run.steps).toBe(1);
-    expect(run.engine).toMatch(/^wasm-.*, 1 thread$/);
-    expect(run.maxRssKiB).toBeGreaterThan(run.startKiB + IMAGES_KIB);
-    expect(run.loss).toBeCloseTo(UNTRAINED_LOSS, 2);
-  });
+  it.each(['dist', 'sources'] as const)(
+    'ours (%s): the peak holds the image bytes on top of the runtime, and the first step has the untrained loss',
+    (runtime) => {
+      if (runtime === 'dist') buildForMemory();
+      const run = runOurChild('two', 1, 1, runtime);
+      expect(run.steps).toBe(1);
+      expect(run.engine).toMatch(/^wasm-.*, 1 thread/);
+      expect(run.maxRssKiB).toBeGreaterThan(run.startKiB + IMAGE_BYTES_KIB);
+      expect(run.loss).toBeCloseTo(UNTRAINED_LOSS, 2);
+    },
+  );
 
   describe.skipIf(!HAS_NUMPY)("the book's NumPy code (needs python3 with NumPy)", () => {
     it('the same: the images on top of the runtime, and the untrained loss', async () => {

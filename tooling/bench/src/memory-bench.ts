@@ -7,8 +7,8 @@ import { STEP_WORKLOADS, type StepWorkload } from './step-workloads.js';
 
 /**
  * Peak resident memory of a short training run of each of the book's networks, each run in a fresh
- * process: ours (memory-child.ts: the library's Trainer on the wasm backend, one thread and every
- * core) and the book's NumPy code (python/memory.py, one OpenBLAS thread and its default), both on
+ * process: ours (memory-child.mjs: the library's Trainer on the wasm backend, one thread and every
+ * core, plain node on the compiled packages as `dl train` runs) and the book's NumPy code (python/memory.py, one OpenBLAS thread and its default), both on
  * the bundled MNIST files, loading included. A process's peak resident set is all the memory it
  * ever held at once, so one run per process is the only way to read it per network.
  */
@@ -51,16 +51,50 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const repositoryRoot = join(here, '..', '..', '..');
 
 /**
- * One run of ours: node with tsx (the TypeScript sources, as the rest of the bench) and the `source`
- * condition, started from the repository root (where tsx resolves). No wasm flag: the child turns
- * relaxed SIMD on as `dl train` does (`chooseBackend`).
+ * How our child runs. `dist` (the default): plain `node` on the packages' compiled JavaScript
+ * (memory-child.mjs), as `dl train` runs (apps/trainer/bin/dl.mjs imports dist/cli.js), after
+ * `buildForMemory` has built them. `sources`: node with tsx and the `source` condition on the
+ * TypeScript sources (memory-child.ts), like the rest of the bench; tsx's module loader adds some
+ * 40 MiB that no user's run holds.
+ */
+export type OurChildRuntime = 'dist' | 'sources';
+
+/**
+ * Builds the packages `dl train` runs (turbo, cached: seconds when nothing changed), as the `dl`
+ * launcher does before a run, so the `dist` child runs the current code. Throws when the build fails.
+ */
+export function buildForMemory(): void {
+  const build = spawnSync(
+    'pnpm',
+    ['exec', 'turbo', 'run', 'build', '--filter=@dl/trainer...', '--output-logs=errors-only'],
+    {
+      cwd: repositoryRoot,
+      encoding: 'utf8',
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', TURBO_PRINT_VERSION_DISABLED: '1' },
+      maxBuffer: 16 << 20,
+    },
+  );
+  if (build.error || build.status !== 0) {
+    const why =
+      build.error?.message ?? `${build.stdout}${build.stderr}`.trim().split('\n').slice(-5).join('\n');
+    throw new Error(`memory bench: building the packages for the dist child failed: ${why}`);
+  }
+}
+
+/**
+ * One run of ours, started from the repository root. No wasm flag: the child turns relaxed SIMD on
+ * as `dl train` does (`chooseBackend`).
  */
 export function runOurChild(
   kind: string,
   steps: number,
   threads: 1 | 'auto',
+  runtime: OurChildRuntime = 'dist',
 ): MemoryChildReport & { seconds: number } {
-  const args = ['--import', 'tsx', '--conditions=source', join(here, 'memory-child.ts')];
+  const args =
+    runtime === 'dist'
+      ? [join(here, 'memory-child.mjs')]
+      : ['--import', 'tsx', '--conditions=source', join(here, 'memory-child.ts')];
   const began = performance.now();
   const child = spawnSync(process.execPath, [...args, kind, String(steps), String(threads), String(SEED)], {
     cwd: repositoryRoot,
@@ -69,7 +103,8 @@ export function runOurChild(
     maxBuffer: 16 << 20,
   });
   const seconds = (performance.now() - began) / 1000;
-  const who = `memory-child.ts ${kind} ${threads === 1 ? '1 thread' : 'all threads'}`;
+  const file = runtime === 'dist' ? 'memory-child.mjs' : 'memory-child.ts';
+  const who = `${file} ${kind} ${threads === 1 ? '1 thread' : 'all threads'}`;
   if (child.error) throw new Error(`${who}: ${child.error.message}`);
   if (child.status !== 0) {
     throw new Error(`${who} exited with ${child.status}: ${child.stderr.trim().split('\n').pop() ?? ''}`);
@@ -101,6 +136,7 @@ export async function bundledMnistFiles(): Promise<Record<string, string>> {
 /** Runs every network on every engine, one fresh process each. */
 export async function runMemoryBench({ quick, numpy, onCell }: MemoryBenchOptions): Promise<MemoryReport> {
   const files = await bundledMnistFiles();
+  buildForMemory();
   const steps = quick ? QUICK_STEPS : STEPS;
   const engines: Partial<Record<MemoryEngine, string>> = {};
   const rows = STEP_WORKLOADS.map(({ name, kind }) => {

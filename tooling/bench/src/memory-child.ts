@@ -35,7 +35,8 @@ async function main([kind, stepsArg, threadsArg, seedArg]: readonly string[]): P
   if (chosen.name !== 'wasm') throw new Error(`memory-child: no wasm backend: ${chosen.reason}`);
   const kernels = chosen.backend;
   setBackend(kernels);
-  const data = lib.loadMnist({ flatten: workload.sample.length === 1 });
+  // As `dl train` loads it: the images as bytes, each batch scaled by the Trainer.
+  const data = lib.loadMnistBytes({ flatten: workload.sample.length === 1 });
   const { net, optimizer } = workload.make(lib, kernels);
   // Per-epoch evaluations at epoch ends only: a run shorter than an epoch trains and does nothing else.
   const trainer = new lib.Trainer({

@@ -10,6 +10,7 @@ export type { Optimizer } from '../../../packages/optim/src/index.js';
 export {
   bundledMnistDir,
   loadMnist,
+  loadMnistBytes,
   MNIST_FILE_NAMES,
   sampleBatch,
 } from '../../../packages/data-mnist/src/index.js';

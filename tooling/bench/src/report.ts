@@ -290,8 +290,9 @@ export function formatMemoryReport(report: MemoryReport): string {
     '',
     `peak resident memory of a training run, MiB: ${report.steps} steps of batch 100 from ${report.data}, ` +
       'each run in a fresh process, loading the data included; in parentheses the process before the ' +
-      'library and the data loaded (node with tsx; python3 with NumPy)',
-    `ours: the library's Trainer; wasm 1T: ${what('wasm 1T')}; wasm threads: ${what('wasm threads')}`,
+      'library and the data loaded (node; python3 with NumPy)',
+    "ours: the library's Trainer, plain node on the compiled packages as `dl train` runs, MNIST as bytes " +
+      `scaled per batch (loadMnistBytes); wasm 1T: ${what('wasm 1T')}; wasm threads: ${what('wasm threads')}`,
     `numpy: ${what('numpy 1T')}, the book's code (float64 weights, float32 images); ` +
       '1T: OPENBLAS_NUM_THREADS=1; MT: OpenBLAS default threads',
   ];

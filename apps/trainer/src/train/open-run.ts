@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
-import { buildModel, specInputShape, type FloatTensor, type LayerNetwork, type ModelSpec } from '@dl/layers';
+import { buildModel, specInputShape, type LayerNetwork, type ModelSpec } from '@dl/layers';
 import { removeStaleTempFiles } from '@dl/layers/node';
 import { createOptimizer, type Optimizer } from '@dl/optim';
 import { Rng, Tensor, type Kernels } from '@dl/tensor';
@@ -12,7 +12,7 @@ import type { Reporter } from '../report.js';
 import { RunError } from '../run-error.js';
 import { describeSpec, readCheckpoint, sameSpec, type CheckpointInfo } from '../run/checkpoint.js';
 import type { RunDir } from '../run/run-dir.js';
-import { loadData, type LoadedData } from './data.js';
+import { loadByteData, type LoadedByteData } from './data.js';
 import { describeLength, describeShape, type TrainSettings } from './settings.js';
 
 export const LAST = 'last.safetensors';
@@ -32,7 +32,8 @@ export interface TrainRunOptions {
 /** A run ready to train: its data, its network (fresh, or restored from the last checkpoint), where it computes. */
 export interface OpenedRun {
   settings: TrainSettings;
-  data: LoadedData;
+  /** Images kept as bytes: the Trainer scales each batch (the same numbers, a quarter of the memory). */
+  data: LoadedByteData;
   backend: ActiveBackend;
   /** The network's one description: the `--spec` file's, or what `--model` and its flags make. */
   spec: ModelSpec;
@@ -55,7 +56,7 @@ function runSpec(settings: TrainSettings, inputShape: readonly number[]): ModelS
 }
 
 /** The data with each sample shaped as the spec's network takes it; a RunError when the sizes differ. */
-function shapedFor(data: LoadedData, shape: readonly number[], specFile: string): LoadedData {
+function shapedFor(data: LoadedByteData, shape: readonly number[], specFile: string): LoadedByteData {
   const want = shape.reduce((a, b) => a * b, 1);
   const have = data.inputShape.reduce((a, b) => a * b, 1);
   if (want !== have) {
@@ -63,14 +64,14 @@ function shapedFor(data: LoadedData, shape: readonly number[], specFile: string)
       `${specFile}: the network takes ${shape.join('x')} inputs (${want} values per sample), but ${data.source}'s images have ${have}`,
     );
   }
-  const as = (x: FloatTensor): FloatTensor => new Tensor(x.data, [x.shape[0]!, ...shape], x.dtype);
+  const as = (x: Tensor<'uint8'>): Tensor<'uint8'> => new Tensor(x.data, [x.shape[0]!, ...shape], x.dtype);
   return { ...data, xTrain: as(data.xTrain), xTest: as(data.xTest), inputShape: [...shape] };
 }
 
 /** The run's data, shaped for its network; settings that the data rules out are refused (exit 2). */
-function loadRunData(settings: TrainSettings): LoadedData {
+function loadRunData(settings: TrainSettings): LoadedByteData {
   const specShape = settings.spec ? specInputShape(settings.spec) : undefined;
-  let data = loadData({
+  let data = loadByteData({
     dir: settings.data,
     trainSize: settings.trainSize,
     flatten: specShape ? specShape.length !== 3 : !isConvModel(settings.model),

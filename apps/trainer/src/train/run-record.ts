@@ -1,5 +1,5 @@
 import { hostCopy } from '@dl/layers';
-import type { EpochEvent, StepEvent, Trainer } from '@dl/optim';
+import type { EpochEvent, StepEvent, Trainer, TrainerData } from '@dl/optim';
 import { isDeviceResident } from '@dl/tensor';
 import type { Summary } from '../report.js';
 import { writeCheckpoint, type CheckpointInfo } from '../run/checkpoint.js';
@@ -40,7 +40,7 @@ export interface Evaluation extends AccuracyPoint {
  * beats it) and the plots. The Trainer's callbacks feed it; `attach` gives it the Trainer.
  */
 export class RunRecord {
-  private trainer: Trainer | undefined;
+  private trainer: Trainer<TrainerData> | undefined;
   private readonly began = performance.now();
   private lossSum = 0;
   private lossCount = 0;
@@ -67,7 +67,7 @@ export class RunRecord {
     return this.best;
   }
 
-  private get t(): Trainer {
+  private get t(): Trainer<TrainerData> {
     if (this.trainer === undefined) throw new Error('RunRecord: attach the Trainer first');
     return this.trainer;
   }
@@ -77,7 +77,7 @@ export class RunRecord {
   }
 
   /** Gives the record its Trainer; a resumed run's metrics log drops what came after its checkpoint. */
-  attach(trainer: Trainer): void {
+  attach(trainer: Trainer<TrainerData>): void {
     this.trainer = trainer;
     const info = this.opened.info;
     if (info !== undefined) {

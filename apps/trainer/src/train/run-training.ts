@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { NonFiniteError, Trainer, type TrainResult } from '@dl/optim';
+import { NonFiniteError, Trainer, type TrainResult, type TrainerData } from '@dl/optim';
 import { Rng, type RngState } from '@dl/tensor';
 import { createReporter, lastEvaluationLine, type Reporter, type Summary } from '../report.js';
 import { EXIT, RunError } from '../run-error.js';
@@ -13,7 +13,7 @@ export type { RunStatus } from './run-record.js';
 /** A run that has started: run.json written, the Trainer ready (at the checkpoint's step when resumed). */
 interface StartedRun {
   opened: OpenedRun;
-  trainer: Trainer;
+  trainer: Trainer<TrainerData>;
   record: RunRecord;
   /** Test images each evaluation on the per-epoch images uses. */
   evalImages: number;
