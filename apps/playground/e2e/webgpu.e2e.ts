@@ -53,6 +53,11 @@ test.describe('WebGPU in Chromium', () => {
 
     await smallRun(page, 'wasm');
     const onWasm = await losses(page);
+    // A fresh page (and session): the wasm run's 'done' and numbers must not stand for the next run's.
+    await page.reload();
+    await expect(page.locator('main#page')).toHaveAttribute('data-page', 'train');
+    await requireWebGpu(note);
+    await expect(page.getByTestId('train-status')).not.toHaveAttribute('data-state', 'done');
     await smallRun(page, 'webgpu');
     const onGpu = await losses(page);
     const backend = page.getByTestId('stat-backend');
