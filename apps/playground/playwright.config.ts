@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { ARTIFACTS_DIR, PREVIEW_PORT, SUBPATH, SUBPATH_PORT } from './e2e/paths.js';
+import { ARTIFACTS_DIR, CHROMIUM, CHROMIUM_ARGS, PREVIEW_PORT, SUBPATH, SUBPATH_PORT } from './e2e/paths.js';
 
 // End-to-end tests in Debian's Chromium (never `playwright install`: no network for browsers) against
 // `vite preview` of the production build, which sends the COOP/COEP headers. `pnpm run e2e` builds first.
@@ -22,18 +22,8 @@ export default defineConfig({
     baseURL: `http://localhost:${PREVIEW_PORT}`,
     viewport: { width: 1366, height: 900 },
     browserName: 'chromium',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-gpu',
-      ],
-    },
+    // e2e/webgpu.e2e.ts drops `--disable-gpu` and enables WebGPU for its own tests (WEBGPU_ARGS).
+    launchOptions: { executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--disable-gpu'] },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

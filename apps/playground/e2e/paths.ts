@@ -19,3 +19,22 @@ export const APP_DIR = appDir;
  */
 export const ARTIFACTS_DIR = join(appDir, '..', '..', '.test-results', 'playground');
 export const SCREENSHOTS_DIR = join(ARTIFACTS_DIR, 'screenshots');
+
+/** Debian's Chromium, driven by Playwright (never `playwright install`: no network for browsers). */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** The flags every test's Chromium runs with (no sandbox in a container, nothing from the network). */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * WebGPU in Chromium without a GPU: `--enable-unsafe-webgpu` and no `--disable-gpu` give a SwiftShader
+ * adapter (software: correct and slow). The other tests run with `--disable-gpu`.
+ */
+export const WEBGPU_ARGS: readonly string[] = [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'];

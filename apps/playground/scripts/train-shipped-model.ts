@@ -4,7 +4,10 @@
  *
  *   node --conditions source --import tsx scripts/train-shipped-model.ts two-layer-net
  *   node --conditions source --import tsx scripts/train-shipped-model.ts simple-conv-net
+ *   node --conditions source --import tsx scripts/train-shipped-model.ts deep-conv-net --threads 2
  *
+ * `--threads N` runs the wasm backend on N threads (default 1); threads change the speed, not the
+ * numbers written.
  * Seeded, so the same file comes out every time on the same code and backend.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,7 +26,13 @@ if (!shipped) {
   process.exit(2);
 }
 const { spec, training } = shipped;
-const chosen = await chooseBackend();
+const threadsAt = process.argv.indexOf('--threads');
+const threads = threadsAt > 0 ? Number(process.argv[threadsAt + 1]) : 1;
+if (!(Number.isInteger(threads) && threads >= 1)) {
+  console.error('--threads takes a whole number >= 1');
+  process.exit(2);
+}
+const chosen = await chooseBackend({ threads });
 setBackend(chosen.backend);
 console.log(`backend: ${chosen.name}: ${chosen.reason}`);
 

@@ -79,9 +79,17 @@ export const ROUTES: readonly Route[] = [
     summary: 'The first-layer filters of a SimpleConvNet and the feature maps they make of a digit.',
     load: () => import('./pages/convolution.js'),
   },
+  {
+    path: 'deep-learning',
+    title: 'Deep learning',
+    chapter: 8,
+    summary:
+      'DeepConvNet in the browser: test digits, the backends side by side in images per second (WebGPU where the browser has it), accuracy with float16 and bfloat16 weights.',
+    load: () => import('./pages/deep-learning.js'),
+  },
 ];
 
-export type ChapterNumber = 2 | 3 | 4 | 5 | 6 | 7;
+export type ChapterNumber = 2 | 3 | 4 | 5 | 6 | 7 | 8;
 
 /** The book's chapter titles, for the home page and the page headers. */
 export const CHAPTERS: { readonly [N in ChapterNumber]: string } = {
@@ -91,6 +99,7 @@ export const CHAPTERS: { readonly [N in ChapterNumber]: string } = {
   5: 'Backpropagation',
   6: 'Training techniques',
   7: 'Convolutional neural networks',
+  8: 'Deep learning',
 };
 
 export const HOME_TITLE = 'Deep Learning from Scratch, interactive';

@@ -6,8 +6,11 @@ import type { EpochEvent } from '@dl/optim';
 /** The optimizers the page offers (those of the book's chapter 6). */
 export type TrainOptimizer = 'sgd' | 'momentum' | 'adagrad' | 'rmsprop' | 'adam';
 
-/** `auto`: WebAssembly when the engine has SIMD, else the `js` reference backend. */
-export type BackendChoice = 'auto' | 'wasm' | 'js';
+/**
+ * `auto`: WebAssembly when the engine has SIMD, else the `js` reference backend. `webgpu` runs on the
+ * browser's GPU (`navigator.gpu`); it is offered where an adapter opens and is never the default.
+ */
+export type BackendChoice = 'auto' | 'wasm' | 'js' | 'webgpu';
 
 /**
  * Threads of the WebAssembly backend: `auto` is one per core. More than one needs a cross-origin
@@ -35,9 +38,13 @@ export interface TrainConfig {
 }
 
 export interface BackendInfo {
-  name: 'js' | 'wasm';
-  /** What runs: `wasm-relaxed-simd`, `wasm-simd` or `js`. */
+  name: 'js' | 'wasm' | 'webgpu';
+  /** What runs: `wasm-relaxed-simd`, `wasm-simd`, `js` or `webgpu`. */
   variant: string;
+  /** On webgpu: the adapter in one line (vendor, architecture, how it was found). */
+  adapter?: string;
+  /** On webgpu with a software adapter (SwiftShader, llvmpipe): the one-line warning that it is slow. */
+  warning?: string;
   threads: number;
   /** Why `auto` or `wasm` ended on `js`, if it did. */
   fallback?: string;

@@ -1,6 +1,7 @@
-import { buildModel, saveModel, specInputShape } from '@dl/layers';
+import { buildModel, hostCopy, saveModel, specInputShape, type LayerNetwork } from '@dl/layers';
 import { Trainer, createOptimizer, type Optimizer } from '@dl/optim';
-import { Rng, Tensor, chooseBackend, type Kernels } from '@dl/tensor';
+import { Rng, Tensor, chooseBackend, isDeviceResident, type Kernels } from '@dl/tensor';
+import type { WebGpuKernels } from '@dl/tensor/webgpu';
 import {
   CHUNK_IMAGES,
   fetchAsset,
@@ -65,6 +66,22 @@ async function loadSplit(
   };
 }
 
+let webgpu: Promise<WebGpuKernels> | null = null;
+
+/**
+ * The worker's one WebGPU device, opened on first use and kept for later runs: the tensors of a run
+ * release their GPU buffers when collected, which a destroyed device would refuse. The module is
+ * loaded on demand, so runs on wasm or js never fetch it.
+ */
+function openWebGpu(): Promise<WebGpuKernels> {
+  webgpu ??= import('@dl/tensor/webgpu').then((m) => m.createWebGpuKernels());
+  // A failure (no adapter) is reported to the page; the next run tries again.
+  webgpu.catch(() => {
+    webgpu = null;
+  });
+  return webgpu;
+}
+
 /**
  * The backend the network, its optimizer and the Trainer are given (its tensors live in its memory),
  * and what the page shows of it.
@@ -73,6 +90,12 @@ async function useBackend(
   choice: BackendChoice,
   threadsChoice: ThreadsChoice,
 ): Promise<{ kernels: Kernels; info: BackendInfo }> {
+  if (choice === 'webgpu') {
+    const kernels = await openWebGpu();
+    const { adapter, warning } = kernels.gpu;
+    const info: BackendInfo = { name: 'webgpu', variant: 'webgpu', threads: 1, adapter };
+    return { kernels, info: warning === undefined ? info : { ...info, warning } };
+  }
   // This worker is the pool's calling thread: a dedicated worker may block in Atomics.wait, which
   // the page's main thread may not.
   const threads = threadsChoice === 'auto' ? 'auto' : Number(threadsChoice);
@@ -158,10 +181,14 @@ async function train(config: TrainConfig, signal: AbortSignal): Promise<void> {
       flush(trainer.config.maxIter);
       post({ type: 'epoch', event });
     },
+    // On webgpu the Trainer records each step before it reads the previous step's loss back.
+    backend: kernels,
   });
   const result = await trainer.train();
   flush(trainer.config.maxIter);
-  const model = saveModel(network, config.spec, {
+  // A GPU's weights cannot be read synchronously: a CPU copy of the network is what is saved.
+  const saved: LayerNetwork = isDeviceResident(kernels) ? await hostCopy(network, config.spec) : network;
+  const model = saveModel(saved, config.spec, {
     metadata: {
       'playground.trainedBy': 'the playground’s training page',
       'playground.config': JSON.stringify({ ...config, dataUrl: undefined }),

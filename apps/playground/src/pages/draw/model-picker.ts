@@ -17,12 +17,15 @@ const SOURCES: readonly ModelSource[] = [
   'file',
   'shipped:two-layer-net',
   'shipped:simple-conv-net',
+  // Offered once the chapter 8 page has loaded it (this page does not fetch its 0.5 MB itself).
+  'shipped:deep-conv-net',
 ];
 const SOURCE_LABEL: Readonly<Record<ModelSource, string>> = {
   trained: 'trained on the training page',
   file: 'dropped file',
   'shipped:two-layer-net': 'shipped with the app',
   'shipped:simple-conv-net': 'shipped with the app',
+  'shipped:deep-conv-net': 'shipped with the app',
 };
 
 export interface ModelPicker {

@@ -2,6 +2,7 @@ import { OPTIMIZER_DEFAULTS } from '@dl/optim';
 import { h, labelled, numberInput, readNumber, select, selectedValue } from '../../lib/dom.js';
 import { mnistDataUrl } from '../../lib/public-url.js';
 import { countParameters, specFromForm, type NetworkForm } from '../../lib/train-form.js';
+import { webGpuProbe, type WebGpuProbe } from '../../lib/webgpu-probe.js';
 import type { BackendChoice, ThreadsChoice, TrainConfig, TrainOptimizer } from '../../worker/protocol.js';
 
 // The training page's form: the network, the optimizer and the run, read into a `TrainConfig`.
@@ -24,6 +25,8 @@ const BACKENDS: readonly { value: BackendChoice; label: string }[] = [
   { value: 'auto', label: 'auto (WebAssembly if available)' },
   { value: 'wasm', label: 'WebAssembly' },
   { value: 'js', label: 'JavaScript (reference)' },
+  // Offered once the probe finds an adapter (`offerWebGpu`); never the default.
+  { value: 'webgpu', label: 'WebGPU (looking for an adapter…)' },
 ];
 const THREADS: readonly { value: ThreadsChoice; label: string }[] = [
   { value: 'auto', label: 'auto (one per core)' },
@@ -96,6 +99,33 @@ function networkFields() {
   };
 }
 
+/** The backend select with its WebGPU option disabled until the probe answers. */
+function disabledWebGpu(backend: HTMLSelectElement): HTMLSelectElement {
+  const option = backend.querySelector<HTMLOptionElement>('option[value="webgpu"]');
+  if (option) option.disabled = true;
+  return backend;
+}
+
+/**
+ * Enables the WebGPU option when the probe opened an adapter, else says why it is not offered; the
+ * line under the form names the adapter and warns when it is a software one.
+ */
+function offerWebGpu(backend: HTMLSelectElement, note: HTMLElement, probe: WebGpuProbe): void {
+  const option = backend.querySelector<HTMLOptionElement>('option[value="webgpu"]');
+  if (!option) return;
+  option.disabled = !probe.available;
+  if (probe.available) {
+    option.textContent = 'WebGPU';
+    note.textContent =
+      `WebGPU: ${probe.adapter}.` +
+      (probe.software ? ' A software (CPU) adapter: correct but slow; WebAssembly is faster here.' : '');
+  } else {
+    option.textContent = 'WebGPU (not available)';
+    note.textContent = `WebGPU is not offered: ${probe.reason}.`;
+  }
+  note.dataset.available = String(probe.available);
+}
+
 /** The optimizer's and the run's fields. */
 function runFields() {
   return {
@@ -106,7 +136,7 @@ function runFields() {
     trainSize: select(TRAIN_SIZES.map(imagesOption), '10000', 'train-size'),
     testSize: select(TEST_SIZES.map(imagesOption), '10000', 'train-test-size'),
     seed: numberInput({ value: 0, step: 1, min: 0, testid: 'train-seed' }),
-    backend: select(BACKENDS, 'auto', 'train-backend'),
+    backend: disabledWebGpu(select(BACKENDS, 'auto', 'train-backend')),
     threads: select(THREADS, 'auto', 'train-threads'),
   };
 }
@@ -221,6 +251,8 @@ export function createTrainForm(): TrainForm {
     data: { testid: 'train-form-error' },
   });
   const sizeInfo = h('p', { class: 'note', data: { testid: 'train-size-info' } });
+  const webGpuNote = h('p', { class: 'note', data: { testid: 'train-webgpu-note' } });
+  void webGpuProbe().then((probe) => offerWebGpu(run.backend, webGpuNote, probe));
   const convOnly = h(
     'div',
     { class: 'controls' },
@@ -271,7 +303,7 @@ export function createTrainForm(): TrainForm {
   }
 
   return {
-    elements: layout(net, run, [extendOnly, convOnly], [sizeInfo, formError]),
+    elements: layout(net, run, [extendOnly, convOnly], [sizeInfo, webGpuNote, formError]),
     config: () => readConfig(net, run),
     refresh,
     showError: (message) => {

@@ -43,6 +43,7 @@ const STAT_LABELS: readonly (readonly [keyof Stats, string])[] = [
 function backendText(s: TrainingSession): string {
   const b = s.ready?.backend;
   if (!b) return '–';
+  if (b.name === 'webgpu') return `webgpu on ${b.adapter ?? 'an unnamed adapter'}`;
   return (
     `${b.variant}, ${b.threads} thread${b.threads === 1 ? '' : 's'}` +
     ` (${navigator.hardwareConcurrency} cores, cross-origin isolated: ${s.ready?.crossOriginIsolated ? 'yes' : 'no'})` +
@@ -56,6 +57,14 @@ function renderStats(stats: Stats, s: TrainingSession): void {
   stats.step.textContent = s.totalSteps > 0 ? `${s.losses.length} / ${s.totalSteps}` : '–';
   stats.epoch.textContent = s.currentEpoch > 0 ? String(s.currentEpoch) : '–';
   stats.loss.textContent = s.losses.length > 0 ? formatNumber(s.losses.at(-1)!, 4) : '–';
+  // The first and the latest loss exactly, for whoever checks that it fell (the e2e tests).
+  if (s.losses.length > 0) {
+    stats.loss.dataset.first = String(s.losses[0]);
+    stats.loss.dataset.last = String(s.losses.at(-1));
+  } else {
+    delete stats.loss.dataset.first;
+    delete stats.loss.dataset.last;
+  }
   stats.rate.textContent = s.imagesPerSecond > 0 ? Math.round(s.imagesPerSecond).toLocaleString('en') : '–';
   stats.elapsed.textContent =
     s.startedAt > 0
@@ -79,6 +88,8 @@ export function createProgressView(): ProgressView {
     ...STAT_LABELS.map(([key, label]) => h('div', {}, h('dt', { text: label }), stats[key])),
   );
   const errorLine = h('p', { class: 'error', attrs: { role: 'alert' }, data: { testid: 'train-error' } });
+  // The backend's own warning (a software WebGPU adapter is slow), shown while its run is on screen.
+  const warningLine = h('p', { class: 'note warning', data: { testid: 'train-backend-warning' } });
   const lossChart = new LineChart({
     title: 'Training loss per step',
     xLabel: 'step',
@@ -102,6 +113,8 @@ export function createProgressView(): ProgressView {
     status.dataset.state = s.state;
     renderStats(stats, s);
     errorLine.textContent = s.error ?? '';
+    warningLine.textContent = s.ready?.backend.warning ?? '';
+    warningLine.hidden = warningLine.textContent === '';
     const { xs, ys } = downsample(s.losses, 300);
     lossChart.update([{ label: 'loss', xs: xs.map((x) => x + 1), ys, color: 'var(--series-1)' }], {
       xDomain: [0, Math.max(s.totalSteps, s.losses.length, 1)],
@@ -124,6 +137,7 @@ export function createProgressView(): ProgressView {
       h('h2', { id: 'train-run-title', text: 'Progress' }),
       status,
       statList,
+      warningLine,
       errorLine,
       h('div', { class: 'grid-2' }, lossChart.element, accChart.element),
       h('p', {
