@@ -1,7 +1,13 @@
 import type { GemmBenchReport } from './gemm-bench.js';
 import type { InferenceReport } from './inference-bench.js';
 import { peakKiB, type MemoryReport } from './memory-bench.js';
-import { STEP_TFJS_WEBGPU, STEP_WEBGPU, type StepBenchReport, type StepCell } from './step-bench.js';
+import {
+  STEP_TFJS_WEBGPU,
+  STEP_WEBGPU,
+  type StepBenchReport,
+  type StepCell,
+  type StepCountRow,
+} from './step-bench.js';
 
 /** One of the speed issue's targets, checked on one run's figures. */
 export interface TargetResult {
@@ -105,6 +111,33 @@ export function webgpuTargets(steps: StepBenchReport): TargetResult[] {
   const gpu = steps.webgpu;
   if (!gpu) return [];
   const results: TargetResult[] = [];
+  // The f16 column and the six book networks (float32 and float16 storage): the two count targets
+  // that need no TF.js figure.
+  const storageTargets = (net: string, counted: StepCountRow['ours'] | undefined): void => {
+    if (!counted) return;
+    const o = 'skipped' in counted ? undefined : counted;
+    results.push(
+      countCheck(
+        `${net} webgpu: no buffer created per step`,
+        'GPU buffers created per step (ours)',
+        o?.perStep.buffersCreated,
+        0,
+        (v) => v === 0,
+      ),
+      countCheck(
+        `${net} webgpu: only the loss read back`,
+        'bytes read to the host per step (ours; one read)',
+        o && o.perStep.reads === 1 ? o.hostBytes : o ? Number.NaN : undefined,
+        4,
+        (v) => v === 4,
+      ),
+    );
+  };
+  for (const { network, oursF16 } of gpu.counts) storageTargets(`${network.split(',')[0]!} f16`, oursF16);
+  for (const { network, ours, oursF16 } of gpu.models ?? []) {
+    storageTargets(network, ours);
+    storageTargets(`${network} f16`, oursF16);
+  }
   for (const { network, ours, tfjs } of gpu.counts) {
     const net = network.split(',')[0]!;
     const o = 'skipped' in ours ? undefined : ours;
