@@ -367,7 +367,7 @@ async function bookModelCounts(
       ? stepCounts.find((r) => STEP_WORKLOADS.find((w) => w.name === r.network)?.kind === kind)
       : undefined;
     if (!kind) {
-      tfjsCount = { skipped: 'TF.js: not built (tfjs.ts has no such network)' };
+      tfjsCount = { skipped: 'not in tfjs.ts' };
     } else if (fromSteps) {
       tfjsCount = fromSteps.tfjs;
     } else if (!tfjsGpu?.ok || !(await tfjs.use('webgpu'))) {
