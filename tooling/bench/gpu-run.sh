@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The webgpu rows on a GPU machine lent by the `device` tool (see docs/benchmarks.md): one run
-# sweeps GEMM tiles, times DeepConvNet's training step at batch 100 (ours, then TF.js's webgpu
-# backend), and trains DeepConvNet for the book's 20 epochs only when asked. JSON goes to
-# $OUT/gpu-run.json (OUT defaults to ./gpu-out), the log to $OUT/gpu-run.log.
+# sweeps GEMM tiles, times DeepConvNet's training step at batch 100 (ours at float32, then with
+# float16 storage unless --no-f16, then TF.js's webgpu backend), and trains DeepConvNet for the
+# book's 20 epochs only when asked. JSON goes to $OUT/gpu-run.json (OUT defaults to ./gpu-out),
+# the log to $OUT/gpu-run.log.
 #
-#   tooling/bench/gpu-run.sh [--tiles 16x4,8x4,16x8] [--gemm 4096] [--batch 100] [--steps 20] [--epochs 20] [--no-tfjs]
+#   tooling/bench/gpu-run.sh [--tiles 16x4,8x4,16x8] [--gemm 4096] [--batch 100] [--steps 20] [--epochs 20] [--no-tfjs] [--no-f16]
 #   tooling/bench/gpu-run.sh --dry          # tiny sizes (gemm 128, batch 8, 2 steps): a check on llvmpipe
 #
 # Needs node 20+, this repository's node_modules (tsx, webgpu's dawn.node, tfjs) and MNIST for

@@ -1,12 +1,13 @@
 /**
  * The webgpu rows for a GPU machine (`tooling/bench/gpu-run.sh` runs this):
  * `node --conditions=source --import tsx tooling/bench/src/gpu-run.ts [--tiles 16x4,8x4] [--gemm 4096]
- *  [--batch 100] [--steps 20] [--epochs 0] [--no-tfjs] [--out FILE]`.
+ *  [--batch 100] [--steps 20] [--epochs 0] [--no-tfjs] [--no-f16] [--out FILE]`.
  *
  * For each tile (T×T invocations of R×R results; `default` is the backend's own choice): one
  * square float32 GEMM (median of 5 runs, each recorded, submitted and waited for) and DeepConvNet's
- * training step at `batch` (median of `steps` after a first one, one-step lag as in training);
- * then TF.js's webgpu backend on the same step; with `--epochs N`, DeepConvNet trained N book
+ * training step at `batch` (median of `steps` after a first one, one-step lag as in training), then
+ * the same step with float16 storage (`precision: 'float16'`, book 8.3; `--no-f16` skips it), its
+ * arithmetic as the backend states it (`compute`); then TF.js's webgpu backend on the same step; with `--epochs N`, DeepConvNet trained N book
  * epochs on MNIST (Adam lr 0.001, batch 100) with the first tile. Prints each row as it finishes
  * and writes everything as JSON to `--out`. Software adapters are labelled so; no time target
  * applies to them.
@@ -24,6 +25,7 @@ interface Args {
   steps: number;
   epochs: number;
   tfjs: boolean;
+  f16: boolean;
   out: string | undefined;
 }
 
@@ -48,6 +50,7 @@ function parseArgs(argv: readonly string[]): Args {
     steps: Number(value('--steps', '20')),
     epochs: Number(value('--epochs', '0')),
     tfjs: !argv.includes('--no-tfjs'),
+    f16: !argv.includes('--no-f16'),
     out: out || undefined,
   };
 }
@@ -103,7 +106,7 @@ async function main(): Promise<number> {
     };
     const step = ourGpuStep(net, optimizer, x.to(gpu.kernels), t, { train: true, rng: new Rng(2) });
     const timing = await timeGpuSteps(step, args.steps);
-    const row = {
+    const row: Record<string, unknown> = {
       tile: label,
       effectiveTile: gpu.tile,
       software: gpu.software,
@@ -118,6 +121,31 @@ async function main(): Promise<number> {
     );
     save();
     backend.destroy();
+    if (args.f16) {
+      // The same step with float16 storage, on a device of its own with the same tile.
+      const half = await openOurGpu({ tile: gpu.tile, precision: 'float16' });
+      if (!half.ok) {
+        row.deepConvNetStepF16 = { unavailable: half.reason };
+        console.log(`tile ${label} f16: n/a (${half.reason})`);
+      } else {
+        const f16Step = ourGpuStep(
+          new lib.DeepConvNet({ backend: half.kernels }),
+          new lib.Adam({ lr: 0.001, backend: half.kernels }),
+          x.to(half.kernels),
+          t,
+          { train: true, rng: new Rng(2) },
+        );
+        const f16Timing = await timeGpuSteps(f16Step, args.steps);
+        row.deepConvNetStepF16 = { batch: args.batch, compute: half.compute, ...f16Timing };
+        console.log(
+          `tile ${label} f16${half.software ? ' [software adapter]' : ''}: DeepConvNet step (batch ${args.batch}) ` +
+            `median ${f16Timing.medianMs.toFixed(2)} ms (first ${f16Timing.firstMs.toFixed(0)} ms, ` +
+            `${f16Timing.steps} steps); ${half.compute}`,
+        );
+        half.kernels.gpu.destroy();
+      }
+      save();
+    }
   }
   if (args.tfjs) {
     const tfjs = await loadTfjs();

@@ -1,14 +1,25 @@
 import type { LayerNetwork } from './networks.js';
 import { runPython, type NumpyThreads } from './numpy.js';
 import { Tensor, type Kernels } from './tensor.js';
-import { buildTfjsModel, loadTfjs, type Tfjs } from './tfjs.js';
+import { buildTfjsModel, loadTfjs, loadTfjsWebGpu, type Tfjs } from './tfjs.js';
+import { SOFTWARE_LABEL, type OurGpu } from './webgpu.js';
 
 type NetInput = Parameters<LayerNetwork['accuracy']>[0];
 type NetLabels = Parameters<LayerNetwork['accuracy']>[1];
 
 /** A pass over the test images: the warm-up pass (on a tenth of them) apart, then the median of `runs`. */
 export type InferenceCell =
-  { firstMs: number; medianMs: number; runs: number; accuracy?: number } | { skipped: string };
+  | {
+      firstMs: number;
+      medianMs: number;
+      runs: number;
+      accuracy?: number;
+      /** Images per pass where not the report's (the webgpu columns on a software adapter). */
+      images?: number;
+      /** On a software WebGPU adapter: labelled so, no target. */
+      software?: boolean;
+    }
+  | { skipped: string };
 
 export interface InferenceReport {
   images: number;
@@ -17,6 +28,8 @@ export interface InferenceReport {
   cells: Record<string, InferenceCell>;
   numpy: string;
   tfjs: string;
+  /** The webgpu columns' engines and sizes; undefined when not run. */
+  webgpu?: { ours: string; tfjs: string; software: boolean; note: string };
 }
 
 export interface InferenceBenchOptions {
@@ -24,7 +37,58 @@ export interface InferenceBenchOptions {
   backends: Readonly<Record<string, Kernels>>;
   quick: boolean;
   numpy: boolean;
+  /** Our webgpu backend (or why it did not open): the webgpu columns; undefined: none. */
+  webgpu?: OurGpu;
   onCell?: (engine: string) => void;
+}
+
+/** Images per pass on a software adapter (DeepConvNet's forward is ~16 MFLOP an image; llvmpipe ~0.3 GFLOP/s). */
+const SOFTWARE_IMAGES = 100;
+
+/** `timeRuns` for a pass that ends in a read from the GPU; the warm-up pass is on `warmup` images. */
+async function timeRunsAsync(
+  pass: (images: number) => Promise<number>,
+  images: number,
+  runs: number,
+  warmup: number,
+): Promise<InferenceCell> {
+  let start = performance.now();
+  await pass(warmup);
+  const firstMs = performance.now() - start;
+  let correct = 0;
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    start = performance.now();
+    correct = await pass(images);
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { firstMs, medianMs: times[times.length >> 1]!, runs, accuracy: correct / images };
+}
+
+/** `tfjsPass` on a backend that reads back asynchronously only (webgpu in Node): `await scores.data()`. */
+function tfjsAsyncPass(
+  tfjs: Tfjs,
+  pixels: Float32Array,
+  labels: Int32Array,
+  batch: number,
+): (n: number) => Promise<number> {
+  const { tf } = tfjs;
+  const model = buildTfjsModel(tfjs, 'deep');
+  const all = tf.tensor4d(pixels, [labels.length, 28, 28, 1]);
+  return async (n: number): Promise<number> => {
+    let correct = 0;
+    for (let start = 0; start < n; start += batch) {
+      const size = Math.min(batch, n - start);
+      const scores = tf.tidy(
+        () =>
+          model.predict(tf.slice(all, [start, 0, 0, 0], [size, 28, 28, 1])) as ReturnType<typeof tf.tensor>,
+      );
+      correct += countCorrect((await scores.data()) as Float32Array, labels, start);
+      scores.dispose();
+    }
+    return correct;
+  };
 }
 
 /** TF.js's cpu backend is timed only when a pass would take less than this. */
@@ -95,6 +159,7 @@ export async function runInferenceBench({
   backends,
   quick,
   numpy,
+  webgpu,
   onCell,
 }: InferenceBenchOptions): Promise<InferenceReport> {
   const lib = await import('./networks.js');
@@ -145,6 +210,46 @@ export async function runInferenceBench({
     cells[column] = timeRuns(pass, images, runs);
     onCell?.(column);
   }
+  let gpuReport: InferenceReport['webgpu'];
+  if (webgpu) {
+    const software = webgpu.ok && webgpu.software;
+    const gpuImages = software ? Math.min(SOFTWARE_IMAGES, images) : images;
+    const gpuRuns = software ? 1 : runs;
+    // The warm-up pass as the others' (a tenth), but a whole batch on a software adapter: its
+    // first batch compiles the pipelines.
+    const warmup = software ? batch : Math.max(100, images / 10);
+    const label = software ? { software: true, images: gpuImages } : {};
+    if (!webgpu.ok) {
+      cells.webgpu = { skipped: `n/a (${webgpu.reason})` };
+    } else {
+      // On the backend explicitly; accuracyAsync reads each batch's predicted classes back.
+      const net = new lib.DeepConvNet({ backend: webgpu.kernels });
+      const pass = async (n: number): Promise<number> =>
+        Math.round(n * (await net.accuracyAsync(...head(n), { batchSize: batch })));
+      cells.webgpu = { ...(await timeRunsAsync(pass, gpuImages, gpuRuns, warmup)), ...label };
+      onCell?.('webgpu');
+    }
+    const tfjsGpu = await loadTfjsWebGpu(tfjs);
+    if (!tfjsGpu.ok || !(await tfjs.use('webgpu'))) {
+      cells['tfjs webgpu'] = { skipped: `n/a (${tfjsGpu.ok ? 'backend failed' : tfjsGpu.reason})` };
+    } else {
+      const pass = tfjsAsyncPass(tfjs, pixels, labels, batch);
+      cells['tfjs webgpu'] = { ...(await timeRunsAsync(pass, gpuImages, gpuRuns, warmup)), ...label };
+      onCell?.('tfjs webgpu');
+    }
+    gpuReport = {
+      ours: webgpu.ok
+        ? `${webgpu.adapter}, tile ${webgpu.tile.T}x${webgpu.tile.R}`
+        : `n/a (${webgpu.reason})`,
+      tfjs: tfjsGpu.ok ? `TF.js ${tfjs.version} webgpu on ${tfjsGpu.adapter}` : `n/a (${tfjsGpu.reason})`,
+      software,
+      note:
+        'ours: accuracyAsync (each batch predicted on the GPU, its classes read back); tfjs: model.predict, await data()' +
+        (software
+          ? `; ${SOFTWARE_LABEL} (llvmpipe): ${gpuImages} images, ${gpuRuns} pass after a warm-up pass of ${warmup}, no target`
+          : ''),
+    };
+  }
   let numpyLabel = 'n/a (--no-numpy)';
   if (numpy) {
     for (const threads of ['single'] as NumpyThreads[]) {
@@ -163,5 +268,6 @@ export async function runInferenceBench({
     cells,
     numpy: numpyLabel,
     tfjs: `TF.js ${tfjs.version} (tfjs-layers model.predict; ${tfjs.wasmNote})`,
+    ...(gpuReport ? { webgpu: gpuReport } : {}),
   };
 }

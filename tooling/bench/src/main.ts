@@ -17,7 +17,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runGemmBench } from './gemm-bench.js';
 import { machineInfo } from './machine.js';
-import { runLayerBench } from './layer-bench.js';
+import { addLayerGpuCells, runLayerBench } from './layer-bench.js';
 import { runEpochBench } from './epoch-bench.js';
 import { runInferenceBench } from './inference-bench.js';
 import { runMemoryBench } from './memory-bench.js';
@@ -123,8 +123,11 @@ async function main(args: readonly string[]): Promise<number> {
     'wasm threads': threaded,
   };
   // Our webgpu backend, once for every suite; where it cannot open, its columns say why.
+  const gpuSuites: readonly Suite[] = ['gemm', 'layers', 'steps', 'inference'];
   const webgpu: OurGpu | undefined =
-    args.includes('--no-webgpu') || !suites.has('steps') ? undefined : await openOurGpu();
+    args.includes('--no-webgpu') || !gpuSuites.some((suite) => suites.has(suite))
+      ? undefined
+      : await openOurGpu();
   if (webgpu && !webgpu.ok) process.stderr.write(`bench: webgpu columns: n/a (${webgpu.reason})\n`);
   if (webgpu?.ok && webgpu.software) {
     process.stderr.write(
@@ -141,10 +144,11 @@ async function main(args: readonly string[]): Promise<number> {
         quick,
         numpy,
         threaded,
+        ...(webgpu ? { webgpu } : {}),
         onRow: ({ workload }) => progress(`${workload.name} ${shapeLabel(workload)}`),
       })
     : undefined;
-  const layers = suites.has('layers')
+  let layers = suites.has('layers')
     ? runLayerBench({
         quick,
         numpy,
@@ -153,6 +157,12 @@ async function main(args: readonly string[]): Promise<number> {
         onRow: ({ workload, pass }) => progress(`${workload.name} ${pass}`),
       })
     : undefined;
+  if (layers && webgpu) {
+    layers = await addLayerGpuCells(layers, {
+      webgpu,
+      onRow: ({ workload, pass }) => progress(`${workload.name} ${pass} webgpu`),
+    });
+  }
   const steps = suites.has('steps')
     ? await runStepBench({
         backends,
@@ -163,7 +173,13 @@ async function main(args: readonly string[]): Promise<number> {
       })
     : undefined;
   const inference = suites.has('inference')
-    ? await runInferenceBench({ backends, quick, numpy, onCell: (e) => progress(`inference ${e}`) })
+    ? await runInferenceBench({
+        backends,
+        quick,
+        numpy,
+        ...(webgpu ? { webgpu } : {}),
+        onCell: (e) => progress(`inference ${e}`),
+      })
     : undefined;
   const epoch = suites.has('epoch')
     ? await runEpochBench({ 'wasm threads': threaded }, quick, (e) => progress(`epoch ${e}`))

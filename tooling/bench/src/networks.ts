@@ -4,7 +4,8 @@
  * that resolves to the same source module as `./tensor.js`, and `setBackend` reaches their kernels.
  */
 export { DeepConvNet, SimpleConvNet, TwoLayerNet } from '../../../packages/layers/src/index.js';
-export type { LayerNetwork } from '../../../packages/layers/src/index.js';
+export { buildModel } from '../../../packages/layers/src/index.js';
+export type { LayerNetwork, ModelSpec } from '../../../packages/layers/src/index.js';
 export { Adam, SGD, Trainer } from '../../../packages/optim/src/index.js';
 export type { Optimizer } from '../../../packages/optim/src/index.js';
 export {

@@ -1,8 +1,8 @@
-import { ENGINES, type Cell, type Engine, type GemmBenchReport } from './gemm-bench.js';
+import { ENGINES, GPU_ENGINES, type Cell, type GemmBenchReport } from './gemm-bench.js';
 import type { MachineInfo } from './machine.js';
 import { formatTable } from './table.js';
 import { flops, shapeLabel } from './workloads.js';
-import { LAYER_ENGINES, type LayerBenchReport, type LayerCell } from './layer-bench.js';
+import { LAYER_ENGINES, LAYER_GPU_ENGINES, type LayerBenchReport, type LayerCell } from './layer-bench.js';
 import { layerFlops, layerLabel } from './layer-workloads.js';
 import type { EpochReport } from './epoch-bench.js';
 import type { InferenceReport } from './inference-bench.js';
@@ -10,8 +10,10 @@ import { MEMORY_ENGINES, peakKiB, type MemoryCell, type MemoryReport } from './m
 import type { StepBenchReport, StepCell, StepCountRow } from './step-bench.js';
 import type { TargetResult } from './targets.js';
 
-function cellText(cell: Cell, show: (ms: number) => string): string {
-  return 'ms' in cell ? show(cell.ms) : cell.skipped;
+/** A cell's figure (' sw' after one taken on a software WebGPU adapter), or why there is none. */
+function cellText(cell: Cell | undefined, show: (ms: number) => string): string {
+  if (!cell) return 'n/a';
+  return 'ms' in cell ? `${show(cell.ms)}${cell.software ? ' sw' : ''}` : cell.skipped;
 }
 
 function ms(value: number): string {
@@ -40,13 +42,21 @@ export function formatReport(report: GemmBenchReport): string {
   lines.push(`numpy 1T: ${report.numpy.single}`);
   lines.push(`numpy MT: ${report.numpy.multi}`);
   lines.push(`mode: ${report.mode}; float32, c = op(a)·op(b), beta 0; fastest batch mean of each`);
+  if (report.webgpu) {
+    lines.push(
+      `webgpu: ${report.webgpu.ours}`,
+      `tfjs webgpu: ${report.webgpu.tfjs} (tf.matMul with its transpose flags)`,
+      `webgpu columns: ${report.webgpu.note}${report.webgpu.software ? " ('sw': software adapter)" : ''}`,
+    );
+  }
 
-  const header = ['workload', 'm×k·k×n', ...ENGINES];
+  const engines = [...ENGINES, ...(report.webgpu ? GPU_ENGINES : [])];
+  const header = ['workload', 'm×k·k×n', ...engines];
   const table = (title: string, show: (ms: number, flop: number, numpy: Cell) => string): void => {
     const rows = report.rows.map(({ workload, cells }) => [
       workload.name,
       shapeLabel(workload),
-      ...ENGINES.map((e: Engine) => cellText(cells[e], (t) => show(t, flops(workload), cells['numpy 1T']))),
+      ...engines.map((e) => cellText(cells[e], (t) => show(t, flops(workload), cells['numpy 1T']))),
     ]);
     lines.push('', title, formatTable(header, rows));
   };
@@ -55,10 +65,15 @@ export function formatReport(report: GemmBenchReport): string {
   table('speed relative to NumPy on one thread (higher is faster)', (t, _flop, numpy) =>
     'ms' in numpy ? `${(numpy.ms / t).toFixed(2)}×` : 'n/a',
   );
-  for (const { workload, wasmError } of report.rows) {
+  for (const { workload, wasmError, webgpuError } of report.rows) {
     if (wasmError !== undefined && wasmError > 1e-4) {
       lines.push(
         `WARNING: ${workload.name}: wasm differs from js by ${wasmError.toExponential(1)} (relative)`,
+      );
+    }
+    if (webgpuError !== undefined && webgpuError > 1e-4) {
+      lines.push(
+        `WARNING: ${workload.name}: webgpu differs from js by ${webgpuError.toExponential(1)} (relative)`,
       );
     }
   }
@@ -75,15 +90,23 @@ export function formatLayerReport(report: LayerBenchReport): string {
       "(the direct convolution's count: the wasm backend's 3×3 layers with 8+ input channels run Winograd F(2×2, 3×3), " +
       '2.25× fewer multiply-adds, so theirs are effective rates)',
   );
-  const header = ['layer', 'shape', 'pass', ...LAYER_ENGINES];
-  const text = (cell: LayerCell, show: (ms: number) => string): string =>
-    'ms' in cell ? show(cell.ms) : cell.skipped;
+  if (report.webgpu) {
+    lines.push(
+      `webgpu: ${report.webgpu.ours}`,
+      `tfjs webgpu: ${report.webgpu.tfjs}`,
+      `webgpu columns: ${report.webgpu.note}${report.webgpu.software ? " ('sw': software adapter)" : ''}`,
+    );
+  }
+  const engines = [...LAYER_ENGINES, ...(report.webgpu ? LAYER_GPU_ENGINES : [])];
+  const header = ['layer', 'shape', 'pass', ...engines];
+  const text = (cell: LayerCell | undefined, show: (ms: number) => string): string =>
+    !cell ? 'n/a' : 'ms' in cell ? `${show(cell.ms)}${cell.software ? ' sw' : ''}` : cell.skipped;
   const table = (title: string, show: (t: number, row: LayerBenchReport['rows'][number]) => string): void => {
     const rows = report.rows.map((row) => [
       row.workload.name,
       layerLabel(row.workload),
       row.pass,
-      ...LAYER_ENGINES.map((e) => text(row.cells[e], (t) => show(t, row))),
+      ...engines.map((e) => text(row.cells[e], (t) => show(t, row))),
     ]);
     lines.push('', title, formatTable(header, rows));
   };
@@ -117,11 +140,15 @@ function count(value: number): string {
 }
 
 /** Per training step in steady state, at the device: ours beside TF.js's webgpu backend. */
-export function formatStepCounts(counts: readonly StepCountRow[]): string {
-  const rows = counts.flatMap(({ network, ours, tfjs }) =>
+export function formatStepCounts(
+  counts: readonly StepCountRow[],
+  title = 'webgpu: per training step in steady state',
+): string {
+  const rows = counts.flatMap(({ network, ours, tfjs, oursF16 }) =>
     (
       [
         ['webgpu (ours)', ours],
+        ...(oursF16 ? ([['webgpu f16 (ours)', oursF16]] as const) : []),
         ['tfjs webgpu', tfjs],
       ] as const
     ).map(([engine, c]) =>
@@ -142,7 +169,7 @@ export function formatStepCounts(counts: readonly StepCountRow[]): string {
   );
   return [
     '',
-    'webgpu: per training step in steady state, counted at the device (GPUDevice.createBuffer, ' +
+    `${title}, counted at the device (GPUDevice.createBuffer, ` +
       'dispatchWorkgroups, copies into mappable buffers and mapAsync, queue.submit and writeBuffer), ' +
       'after warm-up steps; bytes read back are whole copies (ours pads a buffer to 16 bytes)',
     formatTable(
@@ -212,7 +239,16 @@ export function formatStepReport(report: StepBenchReport): string {
       formatTable([...header, 'target'], relative),
     );
   }
+  if (report.webgpu?.f16) lines.push('', `webgpu f16: ${report.webgpu.f16}`);
   if (report.webgpu && report.webgpu.counts.length > 0) lines.push(formatStepCounts(report.webgpu.counts));
+  if (report.webgpu?.models && report.webgpu.models.length > 0) {
+    lines.push(
+      formatStepCounts(
+        report.webgpu.models,
+        "webgpu: the six book networks (buildModel, the book's optimizer), per training step in steady state",
+      ),
+    );
+  }
   return lines.join('\n');
 }
 
@@ -225,23 +261,44 @@ export function formatInferenceReport(report: InferenceReport): string {
     `tfjs: ${report.tfjs}`,
     `numpy: ${report.numpy}`,
   ];
+  if (report.webgpu) {
+    lines.push(
+      `webgpu: ${report.webgpu.ours}`,
+      `tfjs webgpu: ${report.webgpu.tfjs}`,
+      `webgpu rows: ${report.webgpu.note}${report.webgpu.software ? " ('sw': software adapter)" : ''}`,
+    );
+  }
   const ref = report.cells['tfjs wasm'];
   const rows = Object.entries(report.cells).map(([engine, cell]) => {
-    if ('skipped' in cell) return [engine, '-', '', '', '', '', ''];
+    if ('skipped' in cell) return [engine, '-', '', '', '', '', '', ''];
+    // Per image: a software adapter's rows pass over fewer images.
+    const images = cell.images ?? report.images;
     return [
-      engine,
+      `${engine}${cell.software ? ' sw' : ''}`,
       (cell.medianMs / 1000).toFixed(2),
+      String(images),
       ms(cell.firstMs),
       String(cell.runs),
-      ((report.images / cell.medianMs) * 1000).toFixed(0),
-      ref && 'medianMs' in ref ? (cell.medianMs / ref.medianMs).toFixed(3) : 'n/a',
+      ((images / cell.medianMs) * 1000).toFixed(0),
+      ref && 'medianMs' in ref
+        ? (cell.medianMs / images / (ref.medianMs / (ref.images ?? report.images))).toFixed(3)
+        : 'n/a',
       engine.startsWith('wasm') ? '<= 0.50' : '',
     ];
   });
   lines.push(
     '',
     formatTable(
-      ['engine', 's per pass', 'warm-up ms', 'passes', 'images/s', 'time / tfjs wasm', 'target'],
+      [
+        'engine',
+        's per pass',
+        'images',
+        'warm-up ms',
+        'passes',
+        'images/s',
+        'time / tfjs wasm (per image)',
+        'target',
+      ],
       rows,
     ),
   );

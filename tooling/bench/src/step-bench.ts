@@ -13,8 +13,10 @@ import {
   tfjsTrainer,
 } from './tfjs.js';
 import { installGpuCounters } from './gpu-count.js';
+import { BOOK_MODELS } from './book-models.js';
 import {
   countSteps,
+  openOurGpu,
   ourGpuStep,
   SOFTWARE_LABEL,
   timeAwaitedSteps,
@@ -39,12 +41,16 @@ export type StepCell =
 /** The webgpu columns, after our other backends' and after the other TF.js columns. */
 export const STEP_WEBGPU = 'webgpu';
 export const STEP_TFJS_WEBGPU = 'tfjs webgpu';
+/** Our webgpu backend with float16 storage (`createWebGpuKernels({ precision: 'float16' })`). */
+export const STEP_WEBGPU_F16 = 'webgpu f16';
 
 /** One network's cost per training step at the device, ours and TF.js's (`gpu-count.ts`). */
 export interface StepCountRow {
   network: string;
   ours: StepCounts | { skipped: string };
   tfjs: StepCounts | { skipped: string };
+  /** Ours with float16 storage. */
+  oursF16?: StepCounts | { skipped: string };
 }
 
 export interface StepBenchRow {
@@ -118,6 +124,13 @@ export interface StepBenchReport {
     software: boolean;
     note: string;
     counts: StepCountRow[];
+    /** The f16 column's backend: adapter, storage and arithmetic (`gpu.compute`), or why not. */
+    f16?: string;
+    /**
+     * All six book networks (`BOOK_MODELS`, built by `buildModel`), counted per step as `counts`:
+     * ours at float32 and float16 storage, TF.js's where it builds the same network.
+     */
+    models?: StepCountRow[];
   };
 }
 
@@ -148,6 +161,12 @@ export async function runStepBench({
   const tfjsGpu = webgpu ? await loadTfjsWebGpu(tfjs) : undefined;
   const software = webgpu?.ok === true && webgpu.software;
   const counts: StepCountRow[] = [];
+  // The f16 column: a second backend on the same kind of adapter, float16 storage; the same tile.
+  const webgpuF16: OurGpu | undefined = !webgpu
+    ? undefined
+    : webgpu.ok
+      ? await openOurGpu({ tile: webgpu.tile, precision: 'float16' })
+      : webgpu;
   for (const workload of workloads) {
     const cells: Record<string, StepCell> = {};
     const rng = new Rng(1);
@@ -207,13 +226,25 @@ export async function runStepBench({
       const { ours, tfjsCell, count } = await webgpuCells(workload, x, t, lib, tfjs, webgpu, tfjsGpu, quick);
       cells[STEP_WEBGPU] = ours;
       cells[STEP_TFJS_WEBGPU] = tfjsCell;
+      if (webgpuF16) {
+        const f16 = await ourGpuCell(workload, x, t, lib, webgpuF16, quick);
+        cells[STEP_WEBGPU_F16] = f16.cell;
+        count.oursF16 = f16.count;
+      }
       counts.push(count);
     }
     const row = { workload, cells };
     rows.push(row);
     onRow?.(row);
   }
-  const gpuEngines = webgpu ? [STEP_WEBGPU] : [];
+  const models = webgpu ? await bookModelCounts(lib, tfjs, webgpu, webgpuF16, tfjsGpu, counts) : undefined;
+  const f16 = webgpuF16?.ok
+    ? `${webgpuF16.adapter}, tile ${webgpuF16.tile.T}x${webgpuF16.tile.R}: ${webgpuF16.compute}`
+    : webgpuF16
+      ? `n/a (${webgpuF16.reason})`
+      : undefined;
+  if (webgpuF16?.ok) webgpuF16.kernels.gpu.destroy();
+  const gpuEngines = webgpu ? [STEP_WEBGPU, STEP_WEBGPU_F16] : [];
   return {
     rows,
     engines: [...Object.keys(backends), ...gpuEngines, ...STEP_OTHERS, ...(webgpu ? [STEP_TFJS_WEBGPU] : [])],
@@ -236,6 +267,8 @@ export async function runStepBench({
               ? `${SOFTWARE_LABEL}: batch 100 but only ${SOFTWARE_STEPS.two}/${SOFTWARE_STEPS.simple}/${SOFTWARE_STEPS.deep} timed steps (TwoLayerNet/SimpleConvNet/DeepConvNet), no time target; counts at batch ${SOFTWARE_COUNT_BATCH}`
               : 'timed as the wasm columns; counts at batch 100',
             counts,
+            ...(f16 !== undefined ? { f16 } : {}),
+            ...(models ? { models } : {}),
           },
         }
       : {}),
@@ -246,6 +279,124 @@ export async function runStepBench({
 const SOFTWARE_STEPS = { two: 5, simple: 2, deep: 1 } as const;
 /** The batch the device counts are taken at on a software adapter (they do not depend on it). */
 const SOFTWARE_COUNT_BATCH = 8;
+
+type BuildRng = NonNullable<Parameters<typeof NetworksModule.buildModel>[1]>['rng'];
+
+/** The first `batch` rows of a batch (images and labels), for the counts. */
+function headOf(x: Tensor, t: Tensor, batch: number): { xs: Tensor; ts: Tensor } {
+  const per = x.size / x.shape[0]!;
+  return {
+    xs: new Tensor(x.data.slice(0, batch * per), [batch, ...x.shape.slice(1)]),
+    ts: new Tensor(Int32Array.from(t.data.slice(0, batch)), [batch], 'int32'),
+  };
+}
+
+/**
+ * Our cell of one network on `webgpu` (float32 or float16 storage) and its device counts: a step
+ * recorded one ahead of its loss.
+ */
+async function ourGpuCell(
+  workload: StepWorkload,
+  x: Tensor,
+  t: Tensor,
+  lib: typeof NetworksModule,
+  webgpu: OurGpu,
+  quick: boolean,
+): Promise<{ cell: StepCell; count: StepCounts | { skipped: string } }> {
+  if (!webgpu.ok) return { cell: { skipped: `n/a (${webgpu.reason})` }, count: { skipped: 'n/a' } };
+  const software = webgpu.software;
+  const timedSteps = software ? SOFTWARE_STEPS[workload.kind] : stepsCount(workload.steps.wasm, quick);
+  const countBatch = software ? SOFTWARE_COUNT_BATCH : 100;
+  const small = headOf(x, t, countBatch);
+  const gpu = webgpu.kernels;
+  const make = (xs: Tensor, ts: Tensor): (() => Promise<number>) => {
+    const { net, optimizer } = workload.make(lib, gpu);
+    // The images on the GPU once, as the Trainer gathers a batch; the labels stay on the host
+    // (the loss's one-hot weights are made from them there).
+    return ourGpuStep(net, optimizer, xs.to(gpu), ts, { train: true, rng: new Rng(2) });
+  };
+  const timing = await timeGpuSteps(make(x, t), timedSteps);
+  const count = await countSteps(make(small.xs, small.ts), {
+    warmup: 3,
+    steps: software ? 3 : 10,
+    batch: countBatch,
+    lagged: true,
+    hostBytes: () => gpu.copies().outBytes,
+  });
+  return { cell: { ...timing, ...(software ? { software: true } : {}) }, count };
+}
+
+/**
+ * The six book networks' device counts per step (`BOOK_MODELS`, built by `buildModel` with the
+ * book's optimizer): ours at float32 and float16 storage; TF.js's for the three it builds, taken
+ * from the step rows where they ran (the same networks), else counted here.
+ */
+async function bookModelCounts(
+  lib: typeof NetworksModule,
+  tfjs: Awaited<ReturnType<typeof loadTfjs>>,
+  webgpu: OurGpu,
+  webgpuF16: OurGpu | undefined,
+  tfjsGpu: Awaited<ReturnType<typeof loadTfjsWebGpu>> | undefined,
+  stepCounts: readonly StepCountRow[],
+): Promise<StepCountRow[]> {
+  const software = webgpu.ok && webgpu.software;
+  const batch = software ? SOFTWARE_COUNT_BATCH : 100;
+  const runs = { warmup: 3, steps: software ? 3 : 10, batch };
+  const rows: StepCountRow[] = [];
+  for (const model of BOOK_MODELS) {
+    const rng = new Rng(1);
+    const x = randn([batch, ...model.sample], rng);
+    const t = randint([batch], rng, 0, 10);
+    const ours = async (gpu: OurGpu | undefined): Promise<StepCounts | { skipped: string }> => {
+      if (!gpu) return { skipped: 'not run' };
+      if (!gpu.ok) return { skipped: `n/a (${gpu.reason})` };
+      const kernels = gpu.kernels;
+      // The layers' own Rng at run time (one @dl/tensor source module); the type checker sees it
+      // through their package's declarations, hence the cast.
+      const net = lib.buildModel(model.spec, { rng: new Rng(3) as unknown as BuildRng, backend: kernels });
+      const optimizer =
+        model.optimizer === 'sgd'
+          ? new lib.SGD({ lr: model.lr, backend: kernels })
+          : new lib.Adam({ lr: model.lr, backend: kernels });
+      const step = ourGpuStep(net, optimizer, x.to(kernels), t, { train: true, rng: new Rng(2) });
+      return countSteps(step, { ...runs, lagged: true, hostBytes: () => kernels.copies().outBytes });
+    };
+    let tfjsCount: StepCountRow['tfjs'];
+    const kind = model.tfjs;
+    const fromSteps = kind
+      ? stepCounts.find((r) => STEP_WORKLOADS.find((w) => w.name === r.network)?.kind === kind)
+      : undefined;
+    if (!kind) {
+      tfjsCount = { skipped: 'not in tfjs.ts' };
+    } else if (fromSteps) {
+      tfjsCount = fromSteps.tfjs;
+    } else if (!tfjsGpu?.ok || !(await tfjs.use('webgpu'))) {
+      tfjsCount = { skipped: `n/a (${tfjsGpu && !tfjsGpu.ok ? tfjsGpu.reason : 'backend failed'})` };
+    } else {
+      const device = tfjsDevice(tfjs);
+      if (device) installGpuCounters(device);
+      const counted = await tfjsAsyncTrainer(
+        tfjs,
+        kind,
+        new Float32Array(x.data),
+        new Int32Array(t.data),
+        model.optimizer,
+      );
+      tfjsCount =
+        'cannot' in counted
+          ? { skipped: counted.cannot }
+          : await countSteps(counted.step, { ...runs, lagged: false });
+      if (!('cannot' in counted)) counted.dispose();
+    }
+    rows.push({
+      network: model.name,
+      ours: await ours(webgpu),
+      oursF16: await ours(webgpuF16),
+      tfjs: tfjsCount,
+    });
+  }
+  return rows;
+}
 
 /**
  * The webgpu cells of one network: ours (a step recorded one ahead of its loss), TF.js's webgpu
@@ -267,32 +418,8 @@ async function webgpuCells(
   const countBatch = software ? SOFTWARE_COUNT_BATCH : 100;
   const countRuns = { warmup: 3, steps: software ? 3 : 10, batch: countBatch };
   // The first rows of the batch, for the counts.
-  const per = x.size / x.shape[0]!;
-  const small = {
-    xs: new Tensor(x.data.slice(0, countBatch * per), [countBatch, ...x.shape.slice(1)]),
-    ts: new Tensor(Int32Array.from(t.data.slice(0, countBatch)), [countBatch], 'int32'),
-  };
-  let ours: StepCell;
-  let oursCount: StepCountRow['ours'];
-  if (!webgpu.ok) {
-    ours = { skipped: `n/a (${webgpu.reason})` };
-    oursCount = { skipped: 'n/a' };
-  } else {
-    const gpu = webgpu.kernels;
-    const make = (xs: Tensor, ts: Tensor): (() => Promise<number>) => {
-      const { net, optimizer } = workload.make(lib, gpu);
-      // The images on the GPU once, as the Trainer gathers a batch; the labels stay on the host
-      // (the loss's one-hot weights are made from them there).
-      return ourGpuStep(net, optimizer, xs.to(gpu), ts, { train: true, rng: new Rng(2) });
-    };
-    const timing = await timeGpuSteps(make(x, t), timedSteps);
-    ours = { ...timing, ...(software ? { software: true } : {}) };
-    oursCount = await countSteps(make(small.xs, small.ts), {
-      ...countRuns,
-      lagged: true,
-      hostBytes: () => gpu.copies().outBytes,
-    });
-  }
+  const small = headOf(x, t, countBatch);
+  const { cell: ours, count: oursCount } = await ourGpuCell(workload, x, t, lib, webgpu, quick);
   let tfjsCell: StepCell;
   let tfjsCount: StepCountRow['tfjs'];
   if (!tfjsGpu?.ok || !(await tfjs.use('webgpu'))) {

@@ -1,7 +1,13 @@
 import type { GemmBenchReport } from './gemm-bench.js';
 import type { InferenceReport } from './inference-bench.js';
 import { peakKiB, type MemoryReport } from './memory-bench.js';
-import { STEP_TFJS_WEBGPU, STEP_WEBGPU, type StepBenchReport, type StepCell } from './step-bench.js';
+import {
+  STEP_TFJS_WEBGPU,
+  STEP_WEBGPU,
+  type StepBenchReport,
+  type StepCell,
+  type StepCountRow,
+} from './step-bench.js';
 
 /** One of the speed issue's targets, checked on one run's figures. */
 export interface TargetResult {
@@ -105,6 +111,48 @@ export function webgpuTargets(steps: StepBenchReport): TargetResult[] {
   const gpu = steps.webgpu;
   if (!gpu) return [];
   const results: TargetResult[] = [];
+  // The f16 column and the six book networks (float32 and float16 storage): the two count targets
+  // that need no TF.js figure, one row each for a group of networks (the worst of them).
+  const groupTargets = (group: string, counted: (StepCountRow['ours'] | undefined)[]): void => {
+    const all = counted.filter((c): c is StepCountRow['ours'] => c !== undefined);
+    if (all.length === 0) return;
+    const found = all.filter((c): c is Exclude<typeof c, { skipped: string }> => !('skipped' in c));
+    const complete = found.length === all.length;
+    const buffers = complete ? Math.max(...found.map((c) => c.perStep.buffersCreated)) : undefined;
+    const bytes = complete
+      ? Math.max(...found.map((c) => (c.perStep.reads === 1 ? (c.hostBytes ?? Number.NaN) : Number.NaN)))
+      : undefined;
+    results.push(
+      countCheck(
+        `${group} webgpu: no buffer created per step`,
+        'GPU buffers created per step (ours; the most of them)',
+        buffers,
+        0,
+        (v) => v === 0,
+      ),
+      countCheck(
+        `${group} webgpu: only the loss read back`,
+        'bytes read to the host per step (ours; one read; the most)',
+        bytes,
+        4,
+        (v) => v === 4,
+      ),
+    );
+  };
+  groupTargets(
+    'step networks f16',
+    gpu.counts.map((c) => c.oursF16),
+  );
+  if (gpu.models) {
+    groupTargets(
+      `${gpu.models.length} book networks`,
+      gpu.models.map((m) => m.ours),
+    );
+    groupTargets(
+      `${gpu.models.length} book networks f16`,
+      gpu.models.map((m) => m.oursF16),
+    );
+  }
   for (const { network, ours, tfjs } of gpu.counts) {
     const net = network.split(',')[0]!;
     const o = 'skipped' in ours ? undefined : ours;

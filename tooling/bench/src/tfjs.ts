@@ -252,3 +252,23 @@ export async function tfjsAsyncTrainer(
   }
   return { step, dispose, firstMs: performance.now() - start };
 }
+
+/**
+ * Submits what TF.js's webgpu backend recorded and waits for the GPU to finish it, reading nothing
+ * back (`ensureCommandEncoderReady`, `endComputePassEncoder`, `submitQueue` and `device` are public
+ * members of its `WebGPUBackend`): a kernel's time
+ * without the copy to the host, as ours is timed.
+ */
+export async function tfjsGpuDone({ tf }: Tfjs): Promise<void> {
+  const backend = tf.backend() as unknown as {
+    ensureCommandEncoderReady?: () => void;
+    endComputePassEncoder?: () => void;
+    submitQueue?: () => void;
+    device?: GPUDevice;
+  };
+  // As its own reads do: an encoder to finish, its open compute pass ended, then submitted.
+  backend.ensureCommandEncoderReady?.();
+  backend.endComputePassEncoder?.();
+  backend.submitQueue?.();
+  await backend.device?.queue.onSubmittedWorkDone();
+}

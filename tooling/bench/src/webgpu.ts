@@ -14,6 +14,7 @@ import type { LayerNetwork, Optimizer } from './networks.js';
 import type { Tensor } from './tensor.js';
 import type { WebGpuKernels } from '../../../packages/tensor/src/backend/webgpu/index.js';
 import type { Tile } from '../../../packages/tensor/src/backend/webgpu/gemm.js';
+import type { GpuPrecision } from '../../../packages/tensor/src/backend/webgpu/storage.js';
 
 export type { WebGpuKernels } from '../../../packages/tensor/src/backend/webgpu/index.js';
 export type { Tile } from '../../../packages/tensor/src/backend/webgpu/gemm.js';
@@ -28,6 +29,10 @@ export type OurGpu =
       /** A software (CPU) adapter: rows are labelled so and carry no time target. */
       software: boolean;
       tile: Tile;
+      /** How a step's float32 tensors are stored (`float16`: book 8.3's reduced precision). */
+      precision: GpuPrecision;
+      /** The arithmetic, in one line (`WebGpuKernels.compute`). */
+      compute: string;
     }
   | { ok: false; reason: string };
 
@@ -36,10 +41,13 @@ function firstLine(error: unknown): string {
 }
 
 /** Opens our webgpu backend (`createWebGpuKernels`); a failure is one line, and the bench goes on. */
-export async function openOurGpu(options: { tile?: Tile } = {}): Promise<OurGpu> {
+export async function openOurGpu(options: { tile?: Tile; precision?: GpuPrecision } = {}): Promise<OurGpu> {
   try {
     const { createWebGpuKernels } = await import('../../../packages/tensor/src/backend/webgpu/index.js');
-    const kernels = await createWebGpuKernels(options.tile ? { tile: options.tile } : {});
+    const kernels = await createWebGpuKernels({
+      ...(options.tile ? { tile: options.tile } : {}),
+      ...(options.precision ? { precision: options.precision } : {}),
+    });
     installGpuCounters(kernels.gpu.device);
     return {
       ok: true,
@@ -47,6 +55,8 @@ export async function openOurGpu(options: { tile?: Tile } = {}): Promise<OurGpu>
       adapter: kernels.gpu.adapter,
       software: kernels.gpu.software,
       tile: { ...kernels.gpu.tile },
+      precision: kernels.precision,
+      compute: kernels.compute,
     };
   } catch (error) {
     return { ok: false, reason: firstLine(error) };
@@ -55,6 +65,28 @@ export async function openOurGpu(options: { tile?: Tile } = {}): Promise<OurGpu>
 
 /** The label of a software adapter's cells and rows. */
 export const SOFTWARE_LABEL = 'software adapter';
+
+/**
+ * Times an asynchronous call on a GPU: one warm-up call (pipelines compiled, buffers resident),
+ * then `runs` calls one after another, each awaited; the fastest, as `measure` reports for the CPU
+ * columns (other work only ever slows a call down).
+ */
+export async function measureGpu(call: () => Promise<unknown>, runs: number): Promise<number> {
+  await call();
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await call();
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
+/** Submits what our backend recorded and waits for the GPU to finish it, reading nothing back. */
+export async function gpuDone(gpu: WebGpuKernels): Promise<void> {
+  gpu.gpu.flush();
+  await gpu.gpu.device.queue.onSubmittedWorkDone();
+}
 
 interface WebGpuPackage {
   create(flags: string[]): GPU;
