@@ -39,7 +39,8 @@ import { openOurGpu, type OurGpu } from './webgpu.js';
 import { shapeLabel } from './workloads.js';
 
 const USAGE = `usage: bench [--quick] [--summary] [--json] [--out FILE] [--no-numpy] [--no-relaxed] [--no-webgpu] [--only gemm|layers|steps|inference|epoch|memory]
-  --quick        under a minute: the main shapes, short timings, no inference, epoch or memory suites
+  --quick        under a minute: the main shapes, short timings, no inference, epoch or memory suites,
+                 no webgpu columns on a software adapter
   --summary      a short summary that fits 100 columns instead of the full tables
   --json         print the report as JSON
   --out FILE     also write the report as JSON to FILE
@@ -124,10 +125,18 @@ async function main(args: readonly string[]): Promise<number> {
   };
   // Our webgpu backend, once for every suite; where it cannot open, its columns say why.
   const gpuSuites: readonly Suite[] = ['gemm', 'layers', 'steps', 'inference'];
-  const webgpu: OurGpu | undefined =
+  const opened: OurGpu | undefined =
     args.includes('--no-webgpu') || !gpuSuites.some((suite) => suites.has(suite))
       ? undefined
       : await openOurGpu();
+  // `--quick` promises about a minute; a software adapter's columns take minutes: left out there.
+  const webgpu = quick && opened?.ok && opened.software ? undefined : opened;
+  if (webgpu === undefined && opened?.ok) {
+    process.stderr.write(
+      `bench: webgpu: ${opened.adapter} is a software adapter: its columns are left out of --quick (run without it)\n`,
+    );
+    opened.kernels.gpu.destroy();
+  }
   if (webgpu && !webgpu.ok) process.stderr.write(`bench: webgpu columns: n/a (${webgpu.reason})\n`);
   if (webgpu?.ok && webgpu.software) {
     process.stderr.write(
