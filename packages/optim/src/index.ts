@@ -80,6 +80,7 @@ export type {
 } from './trainer-options.js';
 export type { TrainerConfig } from './trainer-config.js';
 export { Trainer, train } from './trainer.js';
+export type { Accuracies } from './trainer-evaluate.js';
 export {
   logUniform,
   randomSearch,

@@ -6,19 +6,21 @@ import {
   rowsBuffer,
   stepScope,
   type Kernels,
+  type Rng,
   type Tensor,
 } from '@dl/tensor';
 import type { FloatTensor, Model } from './model.js';
 import { gatherScaledRows, scaledRowsBuffer } from './byte-images.js';
-import { isByteTrainData, rowsView, type TrainData } from './dataset.js';
+import { isByteTrainData, type TrainData } from './dataset.js';
 import {
-  byteAccuracy,
-  byteAccuracyAsync,
-  byteDatasetLoss,
-  byteDatasetLossAsync,
-  datasetLoss,
-  datasetLossAsync,
-} from './evaluate.js';
+  setAccuracies,
+  setAccuraciesAsync,
+  testSetAccuracy,
+  testSetAccuracyAsync,
+  testSetLoss,
+  testSetLossAsync,
+  type Accuracies,
+} from './trainer-evaluate.js';
 import { NonFiniteError, findNonFinite, findNonFiniteAsync } from './non-finite.js';
 import type { Optimizer } from './optimizer.js';
 import { resolveTrainerConfig, type TrainerConfig } from './trainer-config.js';
@@ -147,22 +149,11 @@ export class Trainer<D extends TrainerData = TrainData> {
   }
 
   /** Train and test accuracy on the first `evaluateSampleNumPerEpoch` rows of each set (all rows by default). */
-  evaluate(): { trainAcc: number; testAcc: number } {
-    const n = this.config.evaluateSampleNum;
-    const data: TrainerData = this.data;
-    if (isByteTrainData(data)) {
-      const { xTrain, tTrain, xTest, tTest, pixelScale } = data;
-      const options = { rows: n, ...this.accuracyOptions() };
-      return onBackend(this.backend, () => ({
-        trainAcc: byteAccuracy(this.model, xTrain, tTrain, pixelScale, options),
-        testAcc: byteAccuracy(this.model, xTest, tTest, pixelScale, options),
-      }));
-    }
-    const { xTrain, tTrain, xTest, tTest } = data;
-    return onBackend(this.backend, () => ({
-      trainAcc: this.model.accuracy(rowsView(xTrain, 0, n), rowsView(tTrain, 0, n), this.accuracyOptions()),
-      testAcc: this.model.accuracy(rowsView(xTest, 0, n), rowsView(tTest, 0, n), this.accuracyOptions()),
-    }));
+  evaluate(): Accuracies {
+    const { model, data, config } = this;
+    return onBackend(this.backend, () =>
+      setAccuracies(model, data, config.evaluateSampleNum, this.accuracyOptions()),
+    );
   }
 
   private evaluateEpoch(): void {
@@ -308,66 +299,33 @@ export class Trainer<D extends TrainerData = TrainData> {
   }
 
   /** `evaluate`, read back asynchronously (any backend). */
-  async evaluateAsync(): Promise<{ trainAcc: number; testAcc: number }> {
-    const n = this.config.evaluateSampleNum;
-    const model = this.model;
-    if (model.accuracyAsync === undefined) return this.evaluate();
-    const data: TrainerData = this.data;
-    if (isByteTrainData(data)) {
-      const { xTrain, tTrain, xTest, tTest, pixelScale } = data;
-      const options = { rows: n, ...this.accuracyOptions() };
-      return {
-        trainAcc: await byteAccuracyAsync(model, xTrain, tTrain, pixelScale, options),
-        testAcc: await byteAccuracyAsync(model, xTest, tTest, pixelScale, options),
-      };
-    }
-    const { xTrain, tTrain, xTest, tTest } = data;
-    const options = this.accuracyOptions();
-    const trainAcc = await model.accuracyAsync(rowsView(xTrain, 0, n), rowsView(tTrain, 0, n), options);
-    const testAcc = await model.accuracyAsync(rowsView(xTest, 0, n), rowsView(tTest, 0, n), options);
-    return { trainAcc, testAcc };
+  evaluateAsync(): Promise<Accuracies> {
+    const { model, data, config } = this;
+    return setAccuraciesAsync(model, data, config.evaluateSampleNum, this.accuracyOptions());
   }
 
   /** Accuracy on the whole test set. */
   testAccuracy(): number {
-    const data: TrainerData = this.data;
-    return onBackend(this.backend, () =>
-      isByteTrainData(data)
-        ? byteAccuracy(this.model, data.xTest, data.tTest, data.pixelScale, this.accuracyOptions())
-        : this.model.accuracy(data.xTest, data.tTest, this.accuracyOptions()),
-    );
+    return onBackend(this.backend, () => testSetAccuracy(this.model, this.data, this.accuracyOptions()));
   }
 
   /** `testAccuracy`, read back asynchronously (any backend). */
-  async testAccuracyAsync(): Promise<number> {
-    const accuracyAsync = this.model.accuracyAsync?.bind(this.model);
-    if (accuracyAsync === undefined) return this.testAccuracy();
-    const data: TrainerData = this.data;
-    return isByteTrainData(data)
-      ? byteAccuracyAsync(this.model, data.xTest, data.tTest, data.pixelScale, this.accuracyOptions())
-      : accuracyAsync(data.xTest, data.tTest, this.accuracyOptions());
+  testAccuracyAsync(): Promise<number> {
+    return testSetAccuracyAsync(this.model, this.data, this.accuracyOptions());
   }
 
   /** `testLoss`, read back asynchronously (any backend). */
   testLossAsync(): Promise<number> {
-    const { evalBatchSize, rng } = this.config;
-    const data: TrainerData = this.data;
-    const options = { batchSize: evalBatchSize ?? 1000, rng };
-    return isByteTrainData(data)
-      ? byteDatasetLossAsync(this.model, data.xTest, data.tTest, data.pixelScale, options)
-      : datasetLossAsync(this.model, data.xTest, data.tTest, options);
+    return testSetLossAsync(this.model, this.data, this.lossOptions());
+  }
+
+  private lossOptions(): { batchSize: number; rng: Rng } {
+    return { batchSize: this.config.evalBatchSize ?? 1000, rng: this.config.rng };
   }
 
   /** Mean loss on the whole test set, in test mode. */
   testLoss(): number {
-    const { evalBatchSize, rng } = this.config;
-    const data: TrainerData = this.data;
-    const options = { batchSize: evalBatchSize ?? 1000, rng };
-    return onBackend(this.backend, () =>
-      isByteTrainData(data)
-        ? byteDatasetLoss(this.model, data.xTest, data.tTest, data.pixelScale, options)
-        : datasetLoss(this.model, data.xTest, data.tTest, options),
-    );
+    return onBackend(this.backend, () => testSetLoss(this.model, this.data, this.lossOptions()));
   }
 
   getState(): TrainerState {

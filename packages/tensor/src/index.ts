@@ -12,6 +12,7 @@ export { Rng, type RngState } from './rng.js';
 export { Tensor, type NestedArray } from './tensor.js';
 export { outsideStep, stepScope } from './scope.js';
 export type { BackendStorage, StorageBlock } from './storage.js';
+export type { ReleasableBlock } from './step-scopes.js';
 export * from './create.js';
 export * from './random.js';
 export { BatchSampler, gatherRows, rowsBuffer, type Sampling, type SamplerState } from './batch-sampler.js';

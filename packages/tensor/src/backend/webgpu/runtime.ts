@@ -1,5 +1,5 @@
 /// <reference types="webgpu" preserve="true" />
-import { decodeFloat16, encodeFloat16 } from '../../precision/float16.js';
+import { CONVERT, elementBytes, readValues, uploadBytes } from './transfer.js';
 import { BufferPool, byteSize, type GpuArray, type GpuDType, type GpuTypedArray } from './buffers.js';
 import {
   BUFFER_COPY_DST,
@@ -21,6 +21,8 @@ import {
 } from './kernel-spec.js';
 
 export type { Access, BindingSpec, KernelSpec, ParamType, ParamValues } from './kernel-spec.js';
+export type { RuntimeStats } from './types.js';
+import type { RuntimeStats } from './types.js';
 
 /**
  * The machinery under every kernel: one command encoder that kernels record into (submitted when
@@ -42,14 +44,6 @@ interface Pipeline {
 
 function firstLine(text: string): string {
   return text.split('\n', 1)[0]!.trim();
-}
-
-export interface RuntimeStats {
-  /** Storage buffers created (allocations that the pool could not serve). */
-  buffersCreated: number;
-  pipelines: number;
-  dispatches: number;
-  submits: number;
 }
 
 export class GpuRuntime {
@@ -170,11 +164,8 @@ export class GpuRuntime {
   /** Writes `data` into a pooled buffer (queue order: after everything submitted before). */
   upload(dtype: GpuDType, data: Float32Array | Int32Array | Uint8Array, half = false): GpuArray {
     const array = this.alloc(dtype, data.length, false, half);
-    const source = half ? encodeFloat16(data as Float32Array) : data;
-    const bytes = new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
-    // writeBuffer wants a multiple of 4 bytes: pad uint8 and float16 data.
-    const padded = bytes.byteLength % 4 === 0 ? bytes : padTo4(bytes);
-    if (padded.byteLength > 0) this.device.queue.writeBuffer(array.buffer, 0, padded);
+    const bytes = uploadBytes(data, half);
+    if (bytes.byteLength > 0) this.device.queue.writeBuffer(array.buffer, 0, bytes);
     return array;
   }
 
@@ -208,7 +199,7 @@ export class GpuRuntime {
   async read(array: GpuArray): Promise<GpuTypedArray> {
     this.check();
     const half = array.half === true;
-    const bytes = array.dtype === 'uint8' ? array.length : array.length * (half ? 2 : 4);
+    const bytes = elementBytes(array);
     const size = byteSize(array.dtype, array.length, half);
     const { buffer: staging } = this.staging.take(size);
     this.endPass();
@@ -227,10 +218,7 @@ export class GpuRuntime {
     this.staging.settle();
     await this.settleErrors();
     this.check();
-    if (half) return decodeFloat16(new Uint16Array(copy));
-    if (array.dtype === 'float32') return new Float32Array(copy);
-    if (array.dtype === 'int32') return new Int32Array(copy);
-    return new Uint8Array(copy);
+    return readValues(array.dtype, half, copy);
   }
 
   /** Waits for the error reports of everything recorded so far. */
@@ -410,25 +398,3 @@ export class GpuRuntime {
     this.device.destroy();
   }
 }
-
-function padTo4(bytes: Uint8Array): Uint8Array {
-  const out = new Uint8Array(Math.ceil(bytes.byteLength / 4) * 4);
-  out.set(bytes);
-  return out;
-}
-
-/** float16 <-> float32 element copies, as the kernels convert (round to nearest even). */
-const CONVERT: KernelSpec = {
-  name: 'convert',
-  key: 'convert',
-  bindings: [
-    { name: 'x', access: 'read', dtype: 'float32' },
-    { name: 'out', access: 'write', dtype: 'float32' },
-  ],
-  params: [['n', 'u32']],
-  body: `@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = id.x + id.y * nwg.x * 64u;
-  if (i < P.n) { out_st(i, x_ld(i)); }
-}`,
-};

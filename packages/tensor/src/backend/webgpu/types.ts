@@ -30,3 +30,12 @@ export type GpuKernels = { readonly [K in RequiredKernelName]: GpuKernel<Kernels
 export type GpuFusedKernels = {
   readonly [K in keyof FusedKernels]-?: GpuKernel<NonNullable<FusedKernels[K]>>;
 };
+
+/** What the runtime has done so far: buffers created, pipelines compiled, dispatches, submits. */
+export interface RuntimeStats {
+  /** Storage buffers created (allocations that the pool could not serve). */
+  buffersCreated: number;
+  pipelines: number;
+  dispatches: number;
+  submits: number;
+}
