@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, Tensor, gatherRows, rowsBuffer } from '@dl/tensor';
+import { createWasmBackend, Rng, Tensor, gatherRows, rowsBuffer, withBackend } from '@dl/tensor';
 import { LogisticModel } from '../test/logistic-model.js';
 import { byteScaleTable, gatherScaledRows, scaledRows, scaledRowsBuffer } from './byte-images.js';
 import { createOptimizer } from './create-optimizer.js';
@@ -67,6 +67,31 @@ describe('gatherScaledRows and scaledRows', () => {
     const out = scaledRowsBuffer(x, 2);
     expect(() => gatherScaledRows(x, Int32Array.from([0, 40]), 255, out)).toThrow(/out of bounds/);
     expect(() => gatherScaledRows(x, Int32Array.from([0]), 255, out)).toThrow(/does not hold/);
+  });
+});
+
+describe('the wasm backend scales bytes as the reference does', () => {
+  it('every byte value, whole vectors and tails, bit for bit; a scale float32 cannot hold is declined', async () => {
+    const wasm = await createWasmBackend();
+    const scaleBytes = wasm.fused.scaleBytes;
+    const rng = new Rng(21);
+    for (const scale of [255, 1, 3]) {
+      const bits = (a: Float32Array): number[] => [...new Uint32Array(a.buffer, a.byteOffset, a.length)];
+      const table = byteScaleTable(scale);
+      for (const n of [0, 1, 15, 16, 17, 256, 1000]) {
+        const bytes = Uint8Array.from({ length: n }, (_, i) => (n === 256 ? i : rng.int(256)));
+        const out = new Float32Array(n).fill(NaN);
+        expect(scaleBytes(bytes, scale, out)).toBe(true);
+        expect(bits(out)).toEqual(bits(Float32Array.from(bytes, (b) => table[b]!)));
+      }
+    }
+    expect(scaleBytes(new Uint8Array(4), 0.1, new Float32Array(4))).toBe(false);
+    // Through the Trainer's gather on that backend: the float32 set's rows, bit for bit.
+    const { x } = byteSet(40, 22);
+    const indices = Int32Array.from({ length: 12 }, () => rng.int(40));
+    const onWasm = withBackend(wasm, () => gatherScaledRows(x, indices, 255, scaledRowsBuffer(x, 12)));
+    const want = gatherRows(toFloat(x, 255), indices, rowsBuffer(toFloat(x, 255), 12));
+    expect([...onWasm.data]).toEqual([...want.data]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { ShapeError, Tensor, allocate, shapeToString } from '@dl/tensor';
+import { ShapeError, Tensor, allocate, getBackend, shapeToString } from '@dl/tensor';
 
 /**
  * Images kept as bytes (0..255) and turned into float32 `byte / scale` a batch at a time: a quarter
@@ -45,8 +45,20 @@ export function gatherScaledRows(
       `gatherScaledRows: out ${shapeToString(out.shape)} does not hold ${indices.length} rows of ${shapeToString(x.shape)}`,
     );
   }
-  const table = byteScaleTable(scale);
   const src = x.data;
+  const fused = getBackend().fused?.scaleBytes;
+  if (fused !== undefined) {
+    // The rows' bytes side by side (row copies), then one kernel scales them where `out` lives.
+    const bytes = gatherBuffer(indices.length * row);
+    for (let j = 0; j < indices.length; j++) {
+      const k = indices[j]!;
+      if (k < 0 || k >= n)
+        throw new RangeError(`gatherScaledRows: index ${k} is out of bounds for ${n} rows`);
+      bytes.set(src.subarray(k * row, (k + 1) * row), j * row);
+    }
+    if (fused(bytes, scale, out.operand)) return out;
+  }
+  const table = byteScaleTable(scale);
   // Read once: nothing below allocates, so the view stays live on a backend with its own memory.
   const dst = out.data;
   for (let j = 0; j < indices.length; j++) {
@@ -75,10 +87,28 @@ export function scaledRows(
   const to = Math.max(from, Math.min(end, n));
   const row = n === 0 ? 0 : x.size / n;
   const length = (to - from) * row;
+  // `into` itself when the rows fill it: a buffer in a backend's storage stays one a kernel binds.
   const out =
-    into !== undefined && into.length >= length ? into.subarray(0, length) : new Float32Array(length);
-  const table = byteScaleTable(scale);
+    into !== undefined && into.length === length
+      ? into
+      : into !== undefined && into.length > length
+        ? into.subarray(0, length)
+        : new Float32Array(length);
   const src = x.data.subarray(from * row, to * row);
-  for (let i = 0; i < length; i++) out[i] = table[src[i]!]!;
-  return new Tensor(out, [to - from, ...x.shape.slice(1)], 'float32');
+  // The tensor first: a kernel may grow the backend's memory, and the tensor's views follow it.
+  const result = new Tensor(out, [to - from, ...x.shape.slice(1)], 'float32');
+  if (!getBackend().fused?.scaleBytes?.(src, scale, result.operand)) {
+    const table = byteScaleTable(scale);
+    const dst = result.data;
+    for (let i = 0; i < length; i++) dst[i] = table[src[i]!]!;
+  }
+  return result;
+}
+
+/** One byte buffer for the rows a gather copies, grown as needed (the Trainer gathers one batch at a time). */
+let gathered = new Uint8Array(0);
+
+function gatherBuffer(length: number): Uint8Array {
+  if (gathered.length < length) gathered = new Uint8Array(length);
+  return gathered.length === length ? gathered : gathered.subarray(0, length);
 }

@@ -1,4 +1,4 @@
-import type { Rng, Tensor } from '@dl/tensor';
+import { allocate, Tensor, type Rng } from '@dl/tensor';
 import type { FloatTensor, Model } from './model.js';
 import { rowsView } from './dataset.js';
 import { scaledRows } from './byte-images.js';
@@ -67,11 +67,16 @@ export function byteAccuracy(
   const n = Math.min(options.rows ?? Infinity, x.shape[0] ?? 0);
   const size = options.batchSize ?? BYTE_EVAL_ROWS;
   if (n === 0) return model.accuracy(scaledRows(x, 0, 0, pixelScale), rowsView(t, 0, 0), { batchSize: size });
-  const buffer = new Float32Array(Math.min(size, n) * (x.size / x.shape[0]!));
+  // In the backend's storage (wasm: its memory), so the scaling kernel writes where the network reads.
+  const buffer = new Tensor(
+    allocate('float32', Math.min(size, n) * (x.size / x.shape[0]!)),
+    [Math.min(size, n) * (x.size / x.shape[0]!)],
+    'float32',
+  );
   let correct = 0;
   for (let i = 0; i < n; i += size) {
     const end = Math.min(i + size, n);
-    const fraction = model.accuracy(scaledRows(x, i, end, pixelScale, buffer), rowsView(t, i, end), {
+    const fraction = model.accuracy(scaledRows(x, i, end, pixelScale, buffer.data), rowsView(t, i, end), {
       batchSize: size,
     });
     // A count over (end - i) rows, back from the fraction the model gives.
@@ -90,13 +95,18 @@ export function byteDatasetLoss(
 ): number {
   const n = x.shape[0] ?? 0;
   const size = options.batchSize ?? 1000;
-  const buffer = new Float32Array(Math.min(size, n) * (n === 0 ? 0 : x.size / n));
+  // In the backend's storage (wasm: its memory), so the scaling kernel writes where the network reads.
+  const buffer = new Tensor(
+    allocate('float32', Math.min(size, n) * (n === 0 ? 0 : x.size / n)),
+    [Math.min(size, n) * (n === 0 ? 0 : x.size / n)],
+    'float32',
+  );
   let total = 0;
   for (let i = 0; i < n; i += size) {
     const rows = Math.min(size, n - i);
     total +=
       rows *
-      model.loss(scaledRows(x, i, i + rows, pixelScale, buffer), rowsView(t, i, i + rows), {
+      model.loss(scaledRows(x, i, i + rows, pixelScale, buffer.data), rowsView(t, i, i + rows), {
         train: false,
         rng: options.rng,
       });

@@ -25,4 +25,5 @@ export function heapBase(): usize {
 export { softmaxF32, softmaxCrossEntropyBackwardF32 } from './softmax';
 export { batchNormForwardF32, batchNormBackwardF32 } from './batchnorm';
 export { dropoutF32 } from './dropout';
+export { scaleBytesF32 } from './bytes';
 export { optimizerUpdateF32 } from './optimizer';

@@ -283,12 +283,16 @@ export class LayerNetwork implements Model {
     let correct = 0;
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(start + batchSize, n);
-      const xb = new Tensor(
-        x.data.subarray(start * row, end * row),
-        [end - start, ...x.shape.slice(1)],
-        x.dtype,
-        x.backend,
-      );
+      // The tensor itself when one batch holds every row: a kernel then binds it where it lives.
+      const xb =
+        start === 0 && end === n
+          ? x
+          : new Tensor(
+              x.data.subarray(start * row, end * row),
+              [end - start, ...x.shape.slice(1)],
+              x.dtype,
+              x.backend,
+            );
       // Each batch reuses the previous batch's arrays (read before the next recycle), or on a
       // backend with its own storage releases them at the end of its step.
       this.pool.recycle();

@@ -249,6 +249,11 @@ export interface FusedKernels {
   readonly dropout?: (x: FloatArray, mask: Uint8Array | undefined, scale: number, out: FloatArray) => boolean;
   /** One optimizer step of a parameter `w` with gradient `g`, in place (`w` and the slots). */
   readonly optimizerUpdate?: (update: OptimizerUpdate, w: FloatArray, g: FloatArray) => boolean;
+  /**
+   * Images kept as bytes turned into float32: `out[i] = bytes[i] / scale`, the correctly rounded
+   * quotient (what `loadMnist` stores). Reference: `@dl/optim`'s `byte-images.ts`.
+   */
+  readonly scaleBytes?: (bytes: Uint8Array, scale: number, out: Float32Array) => boolean;
 }
 
 /**

@@ -115,6 +115,7 @@ export interface KernelModule {
   ): void;
   /** `mask` 0: no mask (x · scale). */
   dropoutF32(x: number, mask: number, scale: number, out: number, n: number): void;
+  scaleBytesF32(src: number, scale: number, out: number, n: number): void;
   /** See assembly/optimizer.ts for the kind codes and what p1..p3 mean for each. */
   optimizerUpdateF32(
     kind: number,
@@ -179,6 +180,7 @@ export const FUNCTIONS = [
   'batchNormForwardF32',
   'batchNormBackwardF32',
   'dropoutF32',
+  'scaleBytesF32',
   'optimizerUpdateF32',
   'convScratchBytes',
 ] as const;

@@ -6,6 +6,7 @@ import { createWasmActivation } from './activation.js';
 import { createWasmBatchNorm } from './batch-norm.js';
 import { createWasmConv } from './conv.js';
 import { createWasmDropout } from './dropout.js';
+import { createWasmScaleBytes } from './bytes.js';
 import { createWasmBinary, createWasmUnary } from './elementwise.js';
 import { createWasmGemm } from './gemm.js';
 import { wasmApi, type WasmMemory } from './api.js';
@@ -182,6 +183,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       softmaxCrossEntropyBackward: createWasmSoftmaxCrossEntropyBackward(module, heap),
       ...createWasmBatchNorm(module, heap),
       dropout: createWasmDropout(module, heap),
+      scaleBytes: createWasmScaleBytes(module, heap),
       optimizerUpdate: createWasmOptimizer(module, heap),
     },
   };

@@ -2,6 +2,7 @@ import type { AnyTypedArray } from '../../dtype.js';
 import { blockOf } from '../../storage.js';
 import type { FusedKernels, Kernels, OptimizerUpdate } from '../kernels.js';
 import type { GpuArray } from './buffers.js';
+import type { GpuFusedName } from './types.js';
 import type { WebGpuBackend } from './index.js';
 import { GpuBlock, GpuStorage, type GpuCopyCounts, type GpuPrecision } from './storage.js';
 import type { GpuOptimizerUpdate } from './fused.js';
@@ -17,7 +18,7 @@ export interface WebGpuKernels extends Kernels {
   /** The kernels on GPU arrays underneath, with the adapter, its limits and statistics. */
   readonly gpu: WebGpuBackend;
   readonly storage: GpuStorage;
-  readonly fused: Required<FusedKernels>;
+  readonly fused: Required<Pick<FusedKernels, GpuFusedName>>;
   /** Host arrays uploaded and tensors read back so far. */
   copies(): Readonly<GpuCopyCounts>;
   /** How a step's float32 tensors are stored (`float16`: reduced precision, book 8.3). */

@@ -28,8 +28,14 @@ export type GpuKernels = { readonly [K in RequiredKernelName]: GpuKernel<Kernels
 
 /** The fused tier on GPU arrays; this backend offers every one. */
 export type GpuFusedKernels = {
-  readonly [K in keyof FusedKernels]-?: GpuKernel<NonNullable<FusedKernels[K]>>;
+  readonly [K in GpuFusedName]-?: GpuKernel<NonNullable<FusedKernels[K]>>;
 };
+
+/**
+ * The fused kernels this backend offers: all but `scaleBytes`, whose bytes and output are a batch
+ * on the CPU here (a GPU network moves the scaled batch up once).
+ */
+export type GpuFusedName = Exclude<keyof FusedKernels, 'scaleBytes'>;
 
 /** What the runtime has done so far: buffers created, pipelines compiled, dispatches, submits. */
 export interface RuntimeStats {
