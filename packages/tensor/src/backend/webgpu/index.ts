@@ -16,7 +16,14 @@ export type { GpuArray, GpuDType, GpuTypedArray, GpuTypedArrayMap } from './buff
 export type { DawnAttempt, WebGpuModule, WebGpuOptions } from './device.js';
 export type { RuntimeStats } from './runtime.js';
 export type { Tile } from './gemm.js';
-export type { GpuFusedKernels, GpuKernel, GpuKernels, OnGpu, RequiredKernelName } from './types.js';
+export type {
+  GpuFusedKernels,
+  GpuFusedName,
+  GpuKernel,
+  GpuKernels,
+  OnGpu,
+  RequiredKernelName,
+} from './types.js';
 export { onTypedArrays, typedArrayMover, type TypedArrayMover } from './typed.js';
 export { webgpuKernels, type WebGpuKernels, type WebGpuKernelsOptions } from './tensor-kernels.js';
 export type { GpuBlock, GpuCopyCounts, GpuPrecision, GpuStorage } from './storage.js';
