@@ -191,6 +191,7 @@ describe.runIf(process.env.DL_WEBGPU !== 'off')('fused layer kernels of the webg
       softmaxCrossEntropyBackward: (y, labels, rows, classes, dx) =>
         gpu.fused.softmaxCrossEntropyBackward(move(y), move(labels), rows, classes, move(dx)),
       optimizerUpdate: () => false,
+      scaleBytes: () => false,
     };
     const outcomes = await conformance(fused, 11, settle);
     expect(outcomes).toHaveLength(2 * 2 * views.length + 2 + 4);
@@ -209,6 +210,7 @@ describe('fused layer conformance', () => {
         true
       ),
       optimizerUpdate: () => false,
+      scaleBytes: () => false,
     };
     expect((await conformance(reference)).filter((o) => !(o.worst <= 1))).toEqual([]);
     // As if the statistics were constants in train mode too: dx = dout · gamma / std.
