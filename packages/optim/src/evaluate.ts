@@ -52,6 +52,36 @@ export async function datasetLossAsync(
  */
 export const BYTE_EVAL_ROWS = 1000;
 
+/** Floats in `rows` rows of `x` (its shape past the first axis). */
+function rowFloats(x: Tensor<'uint8'>, rows: number): number {
+  const n = x.shape[0] ?? 0;
+  return n === 0 ? 0 : rows * (x.size / n);
+}
+
+/**
+ * A reusable float32 buffer of `rows` rows of `x`, in the bound backend's storage (wasm: its
+ * memory), so the scaling kernel writes where the network reads; its `data` is a live view.
+ */
+function backendBuffer(x: Tensor<'uint8'>, rows: number): Tensor<'float32'> {
+  const length = rowFloats(x, rows);
+  return new Tensor(allocate('float32', length), [length], 'float32');
+}
+
+/** Rows `[0, n)` of the bytes `x` and of `t`, `size` at a time, each batch scaled into `buffer()`. */
+function* scaledBatches(
+  x: Tensor<'uint8'>,
+  t: Tensor,
+  pixelScale: number,
+  n: number,
+  size: number,
+  buffer: () => Float32Array,
+): Generator<{ x: FloatTensor; t: Tensor; rows: number }> {
+  for (let i = 0; i < n; i += size) {
+    const end = Math.min(i + size, n);
+    yield { x: scaledRows(x, i, end, pixelScale, buffer()), t: rowsView(t, i, end), rows: end - i };
+  }
+}
+
 /**
  * `model.accuracy` on the first `rows` rows of images kept as bytes: `batchSize` rows at a time
  * (default `BYTE_EVAL_ROWS`) are scaled into one reused float32 buffer and measured; the correct
@@ -67,20 +97,11 @@ export function byteAccuracy(
   const n = Math.min(options.rows ?? Infinity, x.shape[0] ?? 0);
   const size = options.batchSize ?? BYTE_EVAL_ROWS;
   if (n === 0) return model.accuracy(scaledRows(x, 0, 0, pixelScale), rowsView(t, 0, 0), { batchSize: size });
-  // In the backend's storage (wasm: its memory), so the scaling kernel writes where the network reads.
-  const buffer = new Tensor(
-    allocate('float32', Math.min(size, n) * (x.size / x.shape[0]!)),
-    [Math.min(size, n) * (x.size / x.shape[0]!)],
-    'float32',
-  );
+  const buffer = backendBuffer(x, Math.min(size, n));
   let correct = 0;
-  for (let i = 0; i < n; i += size) {
-    const end = Math.min(i + size, n);
-    const fraction = model.accuracy(scaledRows(x, i, end, pixelScale, buffer.data), rowsView(t, i, end), {
-      batchSize: size,
-    });
-    // A count over (end - i) rows, back from the fraction the model gives.
-    correct += Math.round(fraction * (end - i));
+  for (const batch of scaledBatches(x, t, pixelScale, n, size, () => buffer.data)) {
+    // A count over the batch's rows, back from the fraction the model gives.
+    correct += Math.round(model.accuracy(batch.x, batch.t, { batchSize: size }) * batch.rows);
   }
   return correct / n;
 }
@@ -95,21 +116,11 @@ export function byteDatasetLoss(
 ): number {
   const n = x.shape[0] ?? 0;
   const size = options.batchSize ?? 1000;
-  // In the backend's storage (wasm: its memory), so the scaling kernel writes where the network reads.
-  const buffer = new Tensor(
-    allocate('float32', Math.min(size, n) * (n === 0 ? 0 : x.size / n)),
-    [Math.min(size, n) * (n === 0 ? 0 : x.size / n)],
-    'float32',
-  );
+  const buffer = backendBuffer(x, Math.min(size, n));
+  const ctx = { train: false, rng: options.rng };
   let total = 0;
-  for (let i = 0; i < n; i += size) {
-    const rows = Math.min(size, n - i);
-    total +=
-      rows *
-      model.loss(scaledRows(x, i, i + rows, pixelScale, buffer.data), rowsView(t, i, i + rows), {
-        train: false,
-        rng: options.rng,
-      });
+  for (const batch of scaledBatches(x, t, pixelScale, n, size, () => buffer.data)) {
+    total += batch.rows * model.loss(batch.x, batch.t, ctx);
   }
   return n === 0 ? Number.NaN : total / n;
 }
@@ -127,14 +138,11 @@ export async function byteAccuracyAsync(
   const n = Math.min(options.rows ?? Infinity, x.shape[0] ?? 0);
   const size = options.batchSize ?? BYTE_EVAL_ROWS;
   if (n === 0) return accuracyAsync(scaledRows(x, 0, 0, pixelScale), rowsView(t, 0, 0), { batchSize: size });
-  // The buffer is reused: a GPU network moves each batch up before the next is scaled into it.
-  const buffer = new Float32Array(Math.min(size, n) * (x.size / x.shape[0]!));
+  // On the CPU and reused: a GPU network moves each batch up before the next is scaled into it.
+  const buffer = new Float32Array(rowFloats(x, Math.min(size, n)));
   let correct = 0;
-  for (let i = 0; i < n; i += size) {
-    const end = Math.min(i + size, n);
-    const batch = scaledRows(x, i, end, pixelScale, buffer);
-    const fraction = await accuracyAsync(batch, rowsView(t, i, end), { batchSize: size });
-    correct += Math.round(fraction * (end - i));
+  for (const batch of scaledBatches(x, t, pixelScale, n, size, () => buffer)) {
+    correct += Math.round((await accuracyAsync(batch.x, batch.t, { batchSize: size })) * batch.rows);
   }
   return correct / n;
 }
@@ -151,13 +159,11 @@ export async function byteDatasetLossAsync(
   if (lossAsync === undefined) return byteDatasetLoss(model, x, t, pixelScale, options);
   const n = x.shape[0] ?? 0;
   const size = options.batchSize ?? 1000;
-  const buffer = new Float32Array(Math.min(size, n) * (n === 0 ? 0 : x.size / n));
+  const buffer = new Float32Array(rowFloats(x, Math.min(size, n)));
+  const ctx = { train: false, rng: options.rng };
   let total = 0;
-  for (let i = 0; i < n; i += size) {
-    const rows = Math.min(size, n - i);
-    const ctx = { train: false, rng: options.rng };
-    total +=
-      rows * (await lossAsync(scaledRows(x, i, i + rows, pixelScale, buffer), rowsView(t, i, i + rows), ctx));
+  for (const batch of scaledBatches(x, t, pixelScale, n, size, () => buffer)) {
+    total += batch.rows * (await lossAsync(batch.x, batch.t, ctx));
   }
   return n === 0 ? Number.NaN : total / n;
 }

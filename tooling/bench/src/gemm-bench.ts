@@ -10,7 +10,7 @@ import {
   type WasmKernels,
 } from './tensor.js';
 import { loadTfjs, loadTfjsWebGpu, tfjsGpuDone, type TfjsBackend } from './tfjs.js';
-import { gpuDone, measureGpu, SOFTWARE_LABEL, type OurGpu } from './webgpu.js';
+import { gpuDone, measureGpu, SOFTWARE_LABEL, webgpuEngines, type OurGpu } from './webgpu.js';
 import { flops, WORKLOADS, type GemmWorkload } from './workloads.js';
 
 /** The columns of the comparison, in print order. */
@@ -244,12 +244,7 @@ export async function runGemmBench({
     ...(webgpu
       ? {
           webgpu: {
-            ours: webgpu.ok
-              ? `${webgpu.adapter}, tile ${webgpu.tile.T}x${webgpu.tile.R}`
-              : `n/a (${webgpu.reason})`,
-            tfjs: tfjsGpu?.ok
-              ? `TF.js ${tfjs.version} webgpu on ${tfjsGpu.adapter}`
-              : `n/a (${tfjsGpu?.reason ?? 'not run'})`,
+            ...webgpuEngines(webgpu, tfjsGpu, tfjs.version),
             software,
             note:
               'operands on the GPU; a call records the product, submits it and waits for the GPU (nothing read back); ' +

@@ -2,7 +2,7 @@ import type { LayerNetwork } from './networks.js';
 import { runPython, type NumpyThreads } from './numpy.js';
 import { Tensor, type Kernels } from './tensor.js';
 import { buildTfjsModel, loadTfjs, loadTfjsWebGpu, type Tfjs } from './tfjs.js';
-import { SOFTWARE_LABEL, type OurGpu } from './webgpu.js';
+import { SOFTWARE_LABEL, webgpuEngines, type OurGpu } from './webgpu.js';
 
 type NetInput = Parameters<LayerNetwork['accuracy']>[0];
 type NetLabels = Parameters<LayerNetwork['accuracy']>[1];
@@ -238,10 +238,7 @@ export async function runInferenceBench({
       onCell?.('tfjs webgpu');
     }
     gpuReport = {
-      ours: webgpu.ok
-        ? `${webgpu.adapter}, tile ${webgpu.tile.T}x${webgpu.tile.R}`
-        : `n/a (${webgpu.reason})`,
-      tfjs: tfjsGpu.ok ? `TF.js ${tfjs.version} webgpu on ${tfjsGpu.adapter}` : `n/a (${tfjsGpu.reason})`,
+      ...webgpuEngines(webgpu, tfjsGpu, tfjs.version),
       software,
       note:
         'ours: accuracyAsync (each batch predicted on the GPU, its classes read back); tfjs: model.predict, await data()' +

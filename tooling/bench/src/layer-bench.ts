@@ -3,7 +3,14 @@ import { runPython } from './numpy.js';
 import { convGeometry, Rng, type ConvGeometry, type Kernels } from './tensor.js';
 import { LAYER_WORKLOADS, layerFlops, type LayerWorkload } from './layer-workloads.js';
 import { loadTfjs, loadTfjsWebGpu, tfjsGpuDone, type Tfjs } from './tfjs.js';
-import { gpuDone, measureGpu, SOFTWARE_LABEL, type OurGpu, type WebGpuKernels } from './webgpu.js';
+import {
+  gpuDone,
+  measureGpu,
+  SOFTWARE_LABEL,
+  webgpuEngines,
+  type OurGpu,
+  type WebGpuKernels,
+} from './webgpu.js';
 
 /** The columns of the layer table, in print order. */
 export const LAYER_ENGINES = [
@@ -338,8 +345,7 @@ export async function addLayerGpuCells(
     for (const row of rows) onRow?.(row);
   }
   report.webgpu = {
-    ours: webgpu.ok ? `${webgpu.adapter}, tile ${webgpu.tile.T}x${webgpu.tile.R}` : `n/a (${webgpu.reason})`,
-    tfjs: tfjsGpu.ok ? `TF.js ${tfjs.version} webgpu on ${tfjsGpu.adapter}` : `n/a (${tfjsGpu.reason})`,
+    ...webgpuEngines(webgpu, tfjsGpu, tfjs.version),
     software,
     note:
       'operands on the GPU; a call records the layer kernel(s), submits and waits for the GPU (nothing read back); ' +

@@ -11,7 +11,7 @@ import {
   SOFTWARE_STEPS,
   webgpuCells,
 } from './step-bench-webgpu.js';
-import { openOurGpu, SOFTWARE_LABEL, type OurGpu, type StepCounts } from './webgpu.js';
+import { openOurGpu, SOFTWARE_LABEL, webgpuEngines, type OurGpu, type StepCounts } from './webgpu.js';
 
 /** One training step (batch 100): forward, backward and the optimizer's update, as the Trainer runs it. */
 type NetInput = Parameters<LayerNetwork['gradient']>[0];
@@ -244,12 +244,7 @@ export async function runStepBench({
     ...(webgpu
       ? {
           webgpu: {
-            ours: webgpu.ok
-              ? `${webgpu.adapter}, tile ${webgpu.tile.T}x${webgpu.tile.R}`
-              : `n/a (${webgpu.reason})`,
-            tfjs: tfjsGpu?.ok
-              ? `TF.js ${tfjs.version} webgpu on ${tfjsGpu.adapter}`
-              : `n/a (${tfjsGpu?.reason ?? 'not run'})`,
+            ...webgpuEngines(webgpu, tfjsGpu, tfjs.version),
             software,
             note: software
               ? `${SOFTWARE_LABEL}: batch 100 but only ${SOFTWARE_STEPS.two}/${SOFTWARE_STEPS.simple}/${SOFTWARE_STEPS.deep} timed steps (TwoLayerNet/SimpleConvNet/DeepConvNet), no time target; counts at batch ${SOFTWARE_COUNT_BATCH}`

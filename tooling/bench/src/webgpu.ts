@@ -63,6 +63,23 @@ export async function openOurGpu(options: { tile?: Tile; precision?: GpuPrecisio
   }
 }
 
+/**
+ * The engine lines of a suite's webgpu report: our adapter and tile, TF.js's webgpu adapter, or
+ * why either did not run.
+ */
+export function webgpuEngines(
+  webgpu: OurGpu,
+  tfjsGpu: { ok: true; adapter: string } | { ok: false; reason: string } | undefined,
+  tfjsVersion: string,
+): { ours: string; tfjs: string } {
+  return {
+    ours: webgpu.ok ? `${webgpu.adapter}, tile ${webgpu.tile.T}x${webgpu.tile.R}` : `n/a (${webgpu.reason})`,
+    tfjs: tfjsGpu?.ok
+      ? `TF.js ${tfjsVersion} webgpu on ${tfjsGpu.adapter}`
+      : `n/a (${tfjsGpu?.reason ?? 'not run'})`,
+  };
+}
+
 /** The label of a software adapter's cells and rows. */
 export const SOFTWARE_LABEL = 'software adapter';
 
