@@ -59,14 +59,22 @@ describe.each([1, 2])('steady state on the wasm backend, %i thread(s)', (threads
       const step = stepper(new TwoLayerNet(784, 50, 10), [784]);
       for (let i = 0; i < 20; i++) step();
       const arena = wasm.memoryBytes();
-      const heap = retainedBytes();
-      for (let i = 0; i < 200; i++) {
-        step();
-        if (wasm.memoryBytes() !== arena) throw new Error(`the arena grew at step ${i}`);
+      // A leak grows the heap in every window; one-off growth (a concurrent JIT job finishing, a GC
+      // moving its limits) lands in one window and is often given back in the next. Measured here
+      // with three busy processes on two cores: windows of 50 steps from -242 KB to +325 KB, the smallest
+      // of four at most 24 KB; a leak of 1.3 KB a step puts every window above 64 KB.
+      const windows: number[] = [];
+      let heap = retainedBytes();
+      for (let w = 0; w < 4; w++) {
+        for (let i = 0; i < 50; i++) {
+          step();
+          if (wasm.memoryBytes() !== arena) throw new Error(`the arena grew at step ${w * 50 + i}`);
+        }
+        const now = retainedBytes();
+        windows.push(now - heap);
+        heap = now;
       }
-      const grown = retainedBytes() - heap;
-      // Noise: JIT code and feedback, vitest's bookkeeping (measured: well under 100 KB).
-      expect(grown).toBeLessThan(512 * 1024);
+      expect(Math.min(...windows), `growth per window: ${windows.join(', ')} bytes`).toBeLessThan(64 * 1024);
       expect(wasm.memoryBytes()).toBe(arena);
     });
   });
