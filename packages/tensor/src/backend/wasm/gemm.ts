@@ -41,7 +41,7 @@ export function waitAll(pool: WasmThreadPool, workers: number, failure?: Error):
 
 /**
  * The `wasm` GEMM: the packed SIMD kernel on the operands where they live (operands outside the heap
- * are copied in, and c back; see `io.ts`). With a thread pool, products of 10 MFLOP and more are split by `planGemm`: the main thread computes
+ * are copied in, and c back; see `io.ts`). With a thread pool, products of 2 MFLOP and more are split by `planGemm`: the main thread computes
  * the first part, each worker one other, on the same copies in shared memory.
  */
 export function createWasmGemm(

@@ -22,16 +22,13 @@ export type GemmSplit = { axis: 'none' } | { axis: 'm' | 'n' | 'k'; parts: Part[
  */
 export const MIN_PARALLEL_FLOPS = 2e6;
 /**
- * Below this many floating-point operations a product runs on one thread, though it would split as
- * a convolution's samples do: a product this small takes ~0.2 ms on one core, so a second thread
- * gains at most ~0.1 ms, minus the repacked panels and the call's hand-over (~15-20 µs), and loses
- * more than it gains whenever the worker runs its half late or slowly (woken from its sleep, or its
- * core shared with another process). TwoLayerNet's step (two products of 7.8 MFLOP) was 8% slower
- * on two threads than on one that way on a quiet host, ~50% on a loaded one; its products now stay
- * on one thread, DeepConvNet's
- * (10.2 MFLOP) and SimpleConvNet's (86 MFLOP) split as before (docs/benchmarks.md, 2026-12-06).
+ * Below this many floating-point operations a product runs on one thread. A 2-10 MFLOP product takes
+ * 0.05-0.2 ms on one core; a second thread halves that only if it starts at once, so this bound rests
+ * on the workers polling between calls instead of sleeping (`threads.ts`): from 2026-12-06 until
+ * then, TwoLayerNet's 7.8 MFLOP products stayed on one thread because a worker woken from its sleep
+ * made its step slower on two threads than on one (docs/benchmarks.md).
  */
-export const MIN_PARALLEL_GEMM_FLOPS = 1e7;
+export const MIN_PARALLEL_GEMM_FLOPS = 2e6;
 /**
  * The least extent of the split axis per thread. Splitting M makes every thread pack all of op(B),
  * splitting N all of op(A): fewer than ~32 rows (columns) each and that repeated packing costs more

@@ -46,8 +46,9 @@ describe('splitting work among threads', () => {
   it('keeps small products on one thread and picks M, then N, then K', () => {
     expect(planGemm(100, 10, 50, 2).axis).toBe('none'); // 0.1 MFLOP
     expect(planGemm(100, 50, 784, 1).axis).toBe('none');
-    expect(planGemm(100, 50, 784, 2).axis).toBe('none'); // TwoLayerNet's X·W1, 7.8 MFLOP
-    expect(planGemm(784, 50, 100, 2).axis).toBe('none'); // its dW1 = Xᵀ·dY
+    expect(planGemm(100, 10, 784, 2).axis).toBe('none'); // 1.6 MFLOP
+    expect(planGemm(100, 50, 784, 2).axis).toBe('m'); // TwoLayerNet's X·W1, 7.8 MFLOP
+    expect(planGemm(784, 50, 100, 2).axis).toBe('m'); // its dW1 = Xᵀ·dY
     expect(planGemm(100, 50, 1024, 2).axis).toBe('m'); // DeepConvNet's Affine1, 10.2 MFLOP
     expect(planGemm(1024, 50, 100, 2).axis).toBe('m');
     expect(planGemm(40, 300, 500, 2).axis).toBe('n');

@@ -5,7 +5,7 @@ import { FUNCTIONS, type KernelFunction, type KernelModule } from './module.js';
  * Worker threads for the `wasm` backend: each instantiates the threaded kernels build on the one shared
  * `WebAssembly.Memory`, then waits on its slot of a small control block (an `Int32Array` over a
  * `SharedArrayBuffer`) for a call: which export, its arguments. The main thread writes a slot, bumps
- * its sequence number and notifies; the worker spins briefly (a call usually follows soon after the
+ * its sequence number and notifies; the worker polls for a while (a call usually follows soon after the
  * last one), then sleeps in `Atomics.wait`; when done it stores the sequence number in `DONE`.
  * A call is claimed before it runs (`CLAIM` goes from its sequence number - 1 to it): when the main
  * thread has finished its own share and the worker has not even started (asleep, or its core taken
@@ -27,8 +27,14 @@ const ARGS = 8;
 /** Arguments a call may take (the widest export, convBackwardF32, has 21). */
 export const MAX_ARGS = 24;
 const EXIT = -1;
-/** Loads of the control word before sleeping: about one small kernel's time (docs/benchmarks.md). */
-const WORKER_SPIN = 20_000;
+/**
+ * How long a worker keeps polling for its next call before it sleeps, in ms. Waking a sleeping worker
+ * costs about as long as a small product takes (docs/benchmarks.md); calls within one training step,
+ * and from one step to the next, come well inside this, so a worker that is training never sleeps,
+ * and one that is not stops polling a millisecond or two after its last call.
+ */
+const WORKER_SPIN_MS = 2;
+/** Loads of the control word the main thread makes before it sleeps on a worker's call. */
 const MAIN_SPIN = 20_000;
 
 /**
@@ -38,7 +44,7 @@ const MAIN_SPIN = 20_000;
 const WORKER_SOURCE = `'use strict';
 const SLOT = ${SLOT}, SEQ = ${SEQ}, DONE = ${DONE}, FN = ${FN}, MASK = ${MASK}, STATUS = ${STATUS};
 const CLAIM = ${CLAIM};
-const ARGS = ${ARGS}, MAX_ARGS = ${MAX_ARGS}, EXIT = ${EXIT}, SPIN = ${WORKER_SPIN};
+const ARGS = ${ARGS}, MAX_ARGS = ${MAX_ARGS}, EXIT = ${EXIT}, SPIN_MS = ${WORKER_SPIN_MS};
 let post;
 function start({ module, memory, control, index, names }) {
   let fns, ctl, f32, base;
@@ -57,7 +63,12 @@ function start({ module, memory, control, index, names }) {
   let seen = 0;
   for (;;) {
     let seq = Atomics.load(ctl, base + SEQ);
-    for (let i = 0; seq === seen && i < SPIN; i++) seq = Atomics.load(ctl, base + SEQ);
+    // Poll, looking at the clock every 1024 loads (reading it costs more than a load).
+    const until = performance.now() + SPIN_MS;
+    for (let i = 1; seq === seen; i++) {
+      seq = Atomics.load(ctl, base + SEQ);
+      if ((i & 1023) === 0 && performance.now() > until) break;
+    }
     while (seq === seen) {
       Atomics.wait(ctl, base + SEQ, seen);
       seq = Atomics.load(ctl, base + SEQ);
