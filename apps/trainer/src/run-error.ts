@@ -39,3 +39,15 @@ export function describeFsError(e: unknown, what: string): string | undefined {
   if (typeof code !== 'string' || !(code in FS_REASONS)) return undefined;
   return `${what}${typeof path === 'string' ? ` ${path}` : ''}: ${FS_REASONS[code]} (${code})`;
 }
+
+/**
+ * The one line of a GPU failure (the device lost, a failed validation, a tensor too large to bind:
+ * the webgpu backend's errors start with `webgpu`, also when wrapped as `...: webgpu: ...`), or
+ * undefined for any other error. A fact about the machine, not a bug: callers end in it, exit 1.
+ */
+export function gpuFailureLine(e: unknown): string | undefined {
+  if (!(e instanceof Error) || e instanceof RunError) return undefined;
+  const at = e.message.indexOf('webgpu');
+  if (at < 0 || !(at === 0 || e.message.slice(0, at).endsWith(': '))) return undefined;
+  return e.message.slice(at).split('\n')[0];
+}

@@ -4,9 +4,9 @@ import { integer, parseCommandArgs } from '../cli/args.js';
 import type { Io } from '../cli/io.js';
 import { activateFromOptions, BACKEND_HELP, BACKEND_OPTIONS } from '../backend.js';
 import { CliError } from '../cli-error.js';
-import type { Experiment, ExperimentContext } from '../experiments/context.js';
+import type { Experiment, ExperimentContext, ExperimentResult } from '../experiments/context.js';
 import { EXPERIMENTS } from '../experiments/registry.js';
-import { RunError, describeFsError } from '../run-error.js';
+import { EXIT, RunError, describeFsError, gpuFailureLine } from '../run-error.js';
 import { loadData, type LoadedData } from '../train/data.js';
 
 const COMMON = {
@@ -31,6 +31,8 @@ Options of every experiment:
   --seed N            seed of every random draw (default 0)
   --data DIR          a directory of MNIST-format IDX files (default: the bundled MNIST)
 ${BACKEND_HELP}
+                      (webgpu: the networks train and are evaluated on the GPU, the same numbers
+                      as wasm within float32 rounding; experiments with no network stay on the CPU)
   --json              print only a JSON summary (files and numbers) on stdout
   -h, --help          this help; 'dl experiment NAME --help' lists the experiment's own options
 
@@ -40,6 +42,7 @@ Examples:
   dl experiment batch-norm --scales 4 --epochs 10 --out runs/bn
   dl experiment hyperparams --book               100 trials, as the book
   dl experiment filters --iters 1000             SimpleConvNet's filters, figure 7-24
+  dl experiment optimizers --backend webgpu      the four MNIST runs on the GPU
   dl experiment misclassified --checkpoint runs/a/best.safetensors
   dl experiment precision --checkpoint runs/a/best.safetensors`;
 
@@ -59,6 +62,7 @@ function experimentHelp(e: Experiment): string {
     '  --seed N            seed (default 0)',
     ...(e.usesData ? ['  --data DIR          MNIST-format IDX files (default: the bundled MNIST)'] : []),
     BACKEND_HELP,
+    ...(e.usesNetwork ? [] : ['                      (no network here: with webgpu it computes on the CPU)']),
     '  --json              only a JSON summary on stdout',
     '',
     e.examples ? 'Examples:' : 'Example:',
@@ -70,6 +74,13 @@ function formatValue(v: number | string | boolean | null): string {
   if (typeof v !== 'number') return String(v);
   if (Number.isInteger(v)) return String(v);
   return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? v.toFixed(4) : v.toExponential(3);
+}
+
+/** What `--backend webgpu` moves to the GPU in `e`, in one line. */
+function onGpu(e: Experiment): string {
+  return e.usesNetwork
+    ? `backend webgpu: the networks and optimizers run on the GPU; data and plots stay on the CPU`
+    : `backend webgpu: ${e.name} trains no network, so nothing runs on the GPU: its float64 curves are computed on the CPU (js kernels)`;
 }
 
 /** `dl experiment NAME`: returns the exit code. */
@@ -102,14 +113,7 @@ export async function experimentCommand(argv: readonly string[], io: Io): Promis
     throw new CliError(`experiment ${experiment.name} uses no data set; --data does not apply`);
   }
   const json = values.json === true;
-  // The experiments' loops read losses and accuracies synchronously (the book's scripts do);
-  // the webgpu backend reads them back asynchronously, and they have not been moved over yet.
-  if (values.backend === 'webgpu') {
-    throw new CliError(
-      `experiment ${experiment.name}: --backend webgpu is not supported by dl experiment yet (dl train, eval and predict take it); use wasm or js`,
-    );
-  }
-  await activateFromOptions(values);
+  const active = await activateFromOptions(values);
   const seed = integer('seed', values.seed) ?? 0;
   const out = resolve(values.out ?? join('runs', 'experiments', experiment.name));
   try {
@@ -124,6 +128,7 @@ export async function experimentCommand(argv: readonly string[], io: Io): Promis
     out,
     io,
     seed,
+    backend: active,
     log: (line) => {
       if (!json) io.write(`${line}\n`);
     },
@@ -133,12 +138,21 @@ export async function experimentCommand(argv: readonly string[], io: Io): Promis
     file: (f) => join(out, f),
   };
   if (!json) io.write(`experiment ${experiment.name} (${experiment.book}) -> ${out}\n`);
+  if (active.warning !== undefined) ctx.log(active.warning);
+  if (active.name === 'webgpu') ctx.log(onGpu(experiment));
   const began = performance.now();
-  const result = await experiment.run(ctx);
+  let result: ExperimentResult;
+  try {
+    result = await experiment.run(ctx);
+  } catch (e) {
+    // A GPU failure is a fact about this machine: one line, exit 1, as dl train says it.
+    const line = gpuFailureLine(e);
+    throw line === undefined ? e : new RunError(line, EXIT.failed, { cause: e });
+  }
   const seconds = (performance.now() - began) / 1000;
   if (json) {
     io.write(
-      `${JSON.stringify({ type: 'experiment', name: experiment.name, out, files: result.files, seconds, summary: result.summary })}\n`,
+      `${JSON.stringify({ type: 'experiment', name: experiment.name, out, backend: active.name, files: result.files, seconds, summary: result.summary })}\n`,
     );
     return 0;
   }

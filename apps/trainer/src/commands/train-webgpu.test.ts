@@ -297,14 +297,3 @@ describe('dl train --precision float16 elsewhere', () => {
     expect(r.stderr).toMatch(/^dl: --precision float16 .* needs --backend webgpu \(got wasm\)/);
   });
 });
-
-describe('dl experiment --backend webgpu', () => {
-  it('is refused in one line naming the commands that take it', async () => {
-    const r = await runDl(['experiment', 'optimizers', '--backend', 'webgpu', '--out', out('x')]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(
-      /^dl: experiment optimizers: --backend webgpu is not supported by dl experiment yet/,
-    );
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  });
-});

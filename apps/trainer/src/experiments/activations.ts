@@ -9,6 +9,7 @@ export const activationsExperiment: Experiment = {
   summary: 'step, sigmoid, ReLU and tanh curves (figures 3-6, 3-7, 3-9)',
   book: 'ch03/step_function.py, sig_step_compare.py, relu.py',
   usesData: false,
+  usesNetwork: false,
   options: {},
   run(ctx) {
     // np.arange(-5.0, 5.0, 0.1), in float64 as NumPy computes it.

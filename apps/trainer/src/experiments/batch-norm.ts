@@ -22,6 +22,7 @@ export const batchNormExperiment: Experiment = {
   summary: 'train accuracy with and without Batch Normalization for 16 weight scales (figure 6-19)',
   book: 'ch06/batch_norm_test.py',
   usesData: true,
+  usesNetwork: true,
   options: {
     epochs: { type: 'string', help: 'epochs (default 20, the book)' },
     scales: { type: 'string', help: 'number of weight scales, logspace(0, -4) (default 16, the book)' },
@@ -38,6 +39,7 @@ export const batchNormExperiment: Experiment = {
     const batchSize = 100;
     const iterPerEpoch = Math.max(Math.floor(n / batchSize), 1);
     const inputSize = data.inputShape.reduce((a, b) => a * b, 1);
+    const backend = ctx.backend.kernels;
     const results: { scale: number; bn: number[]; plain: number[] }[] = [];
     for (const [k, scale] of scales.entries()) {
       const make = (useBatchnorm: boolean): MultiLayerNetExtend =>
@@ -48,6 +50,7 @@ export const batchNormExperiment: Experiment = {
           weightInitStd: scale,
           useBatchnorm,
           rng: new Rng(ctx.seed + k),
+          backend,
         });
       const bnNet = make(true);
       const net = make(false);
@@ -56,8 +59,8 @@ export const batchNormExperiment: Experiment = {
       // The book's loop: evaluate after step i when i % iterPerEpoch == 0, stop after maxEpochs evaluations.
       await trainSideBySide(
         [
-          { name: 'bn', model: bnNet, optimizer: createOptimizer('sgd', { lr: 0.01 }) },
-          { name: 'plain', model: net, optimizer: createOptimizer('sgd', { lr: 0.01 }) },
+          { name: 'bn', model: bnNet, optimizer: createOptimizer('sgd', { lr: 0.01, backend }) },
+          { name: 'plain', model: net, optimizer: createOptimizer('sgd', { lr: 0.01, backend }) },
         ],
         { xTrain, tTrain },
         {
@@ -65,9 +68,9 @@ export const batchNormExperiment: Experiment = {
           batchSize,
           rng: new Rng(ctx.seed + 1000 + k),
           evaluateEvery: iterPerEpoch,
-          onEvaluate: () => {
-            bn.push(bnNet.accuracy(xTrain, tTrain));
-            plain.push(net.accuracy(xTrain, tTrain));
+          onEvaluate: async () => {
+            bn.push(await bnNet.accuracyAsync(xTrain, tTrain));
+            plain.push(await net.accuracyAsync(xTrain, tTrain));
           },
         },
       );

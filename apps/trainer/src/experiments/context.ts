@@ -1,3 +1,4 @@
+import type { ActiveBackend } from '../backend.js';
 import type { Io } from '../cli/io.js';
 import type { LoadedData } from '../train/data.js';
 
@@ -16,6 +17,12 @@ export interface ExperimentContext {
   readonly out: string;
   readonly io: Io;
   readonly seed: number;
+  /**
+   * The backend `--backend` activated. Networks and optimizers are given its `kernels`
+   * (`{ backend }`); on `webgpu` they live on the GPU, and only they do: data, labels and an
+   * experiment's own float64 arithmetic stay on the CPU.
+   */
+  readonly backend: ActiveBackend;
   /** A progress line (hidden with --json). */
   log(line: string): void;
   /** MNIST (or `--data DIR`), flattened, loaded once on first use. */
@@ -44,6 +51,11 @@ export interface Experiment {
   readonly book: string;
   /** Whether it reads MNIST (then --data applies). */
   readonly usesData: boolean;
+  /**
+   * Whether it trains or evaluates a network (then `--backend webgpu` runs that on the GPU). One
+   * that does not (pure-math curves in float64, as NumPy computes them) runs on the CPU there.
+   */
+  readonly usesNetwork: boolean;
   readonly options: Readonly<Record<string, ExperimentOption>>;
   /** Command lines for its help (default: one with --out). */
   readonly examples?: readonly string[];

@@ -5,7 +5,7 @@ import { encodePng, type Image8 } from '../image/png-encode.js';
 import { writeFileAtomicSync } from '@dl/layers/node';
 import type { Experiment, ExperimentContext } from './context.js';
 import { csv, figure } from './files.js';
-import { simpleConvNetSpec, testSet, trainOnImages, TRAIN_OPTIONS } from './study-model.js';
+import { hostTensor, simpleConvNetSpec, testSet, trainOnImages, TRAIN_OPTIONS } from './study-model.js';
 
 /** Filters per row, as the book's `visualize_filter` (ch07/visualize_filter.py). */
 const COLUMNS = 8;
@@ -38,6 +38,7 @@ export const filtersExperiment: Experiment = {
   summary: "SimpleConvNet's first-layer filters before and after training (figure 7-24)",
   book: 'ch07/visualize_filter.py',
   usesData: true,
+  usesNetwork: true,
   examples: [
     'dl experiment filters',
     'dl experiment filters --iters 1000 --train-size 20000 --out runs/filters',
@@ -53,12 +54,12 @@ export const filtersExperiment: Experiment = {
   },
   async run(ctx) {
     const spec = simpleConvNetSpec(ctx);
-    const network = buildModel(spec, { rng: new Rng(ctx.seed) });
-    const W = network.param('W1').value;
-    const before = W.clone();
+    const network = buildModel(spec, { rng: new Rng(ctx.seed), backend: ctx.backend.kernels });
+    // Copies on the CPU (on a GPU the weights are read back): the optimizer updates W1 in place.
+    const before = await hostTensor(network.param('W1').value);
     const run = await trainOnImages(ctx, network, 'SimpleConvNet');
-    const after = W.clone();
-    const [FN, C, FH, FW] = W.shape as [number, number, number, number];
+    const after = await hostTensor(network.param('W1').value);
+    const [FN, C, FH, FW] = after.shape as [number, number, number, number];
     const rows: (string | number)[][] = [];
     for (const [stage, w] of [
       ['before', before],
@@ -75,7 +76,7 @@ export const filtersExperiment: Experiment = {
       { network, spec, origin: '', inputShape: spec.inputDim ?? [1, 28, 28], dtype: 'float32' },
       1000,
     );
-    const accuracy = network.accuracy(test.x, test.t, { batchSize: 1000 });
+    const accuracy = await network.accuracyAsync(test.x, test.t, { batchSize: 1000 });
     return {
       files: [
         csv(ctx, 'filters', ['stage', 'filter', 'channel', 'row', 'col', 'weight'], rows),

@@ -14,6 +14,7 @@ export const gradientDescentExperiment: Experiment = {
   summary: 'the path of gradient descent on x0² + x1² from (-3, 4) (figure 4-10)',
   book: 'ch04/gradient_method.py',
   usesData: false,
+  usesNetwork: false,
   options: {
     lr: { type: 'string', help: 'learning rate (default 0.1, the book)' },
     steps: { type: 'string', help: 'number of steps (default 20, the book)' },

@@ -43,8 +43,9 @@ async function search(
           outputSize: 10,
           weightDecayLambda: hyper.weightDecay,
           rng,
+          backend: ctx.backend.kernels,
         }),
-        optimizer: createOptimizer('sgd', { lr: hyper.lr }),
+        optimizer: createOptimizer('sgd', { lr: hyper.lr, backend: ctx.backend.kernels }),
         data: { xTrain: d.xTrain, tTrain: d.tTrain, xTest: d.xVal, tTest: d.tVal },
         epochs,
         batchSize: 100,
@@ -155,6 +156,7 @@ export const hyperparamsExperiment: Experiment = {
   summary: 'random search of learning rate and weight decay on a validation set (figure 6-24)',
   book: 'ch06/hyperparameter_optimization.py',
   usesData: true,
+  usesNetwork: true,
   options: {
     trials: { type: 'string', help: 'number of trials (default 20; the book 100)' },
     epochs: { type: 'string', help: 'epochs per trial (default 50, the book)' },

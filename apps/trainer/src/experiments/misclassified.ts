@@ -3,7 +3,7 @@ import { positiveInt } from '../cli/args.js';
 import type { Image8 } from '../image/png-encode.js';
 import type { Experiment } from './context.js';
 import { csv, figure } from './files.js';
-import { MODEL_OPTIONS, studyModel, testSet } from './study-model.js';
+import { hostScores, MODEL_OPTIONS, studyModel, testSet } from './study-model.js';
 
 const SHOW = 40;
 const COLUMNS = 10;
@@ -26,6 +26,7 @@ export const misclassifiedExperiment: Experiment = {
   summary: 'the test images a trained network gets wrong, with its guesses (figure 8-3)',
   book: 'ch08/misclassified_mnist.py',
   usesData: true,
+  usesNetwork: true,
   examples: [
     'dl experiment misclassified',
     'dl experiment misclassified --checkpoint runs/a/best.safetensors --show 20',
@@ -44,7 +45,10 @@ export const misclassifiedExperiment: Experiment = {
     const model = await studyModel(ctx);
     const test = testSet(ctx, model);
     const n = test.x.shape[0]!;
-    const wrong = listMisclassified(model.network, test.x, test.t);
+    // The scores are computed where the network runs and read back; `listMisclassified` then sees
+    // them through the identity model (its input is already the scores) and ranks them on the CPU.
+    const scores = await hostScores(model.network, test.x);
+    const wrong = listMisclassified({ predict: (s) => s }, scores, test.t);
     ctx.log(`${wrong.length} of ${n} test images misclassified`);
     const shown = wrong.slice(0, show);
     const rows = wrong.map((w) => [w.index, w.label, w.prediction, w.probability, w.labelProbability]);

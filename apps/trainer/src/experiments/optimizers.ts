@@ -60,6 +60,7 @@ export const optimizersExperiment: Experiment = {
   summary: 'SGD, Momentum, AdaGrad, Adam: paths on x²/20 + y² and MNIST loss curves (figures 6-8, 6-9)',
   book: 'ch06/optimizer_compare_naive.py, optimizer_compare_mnist.py',
   usesData: true,
+  usesNetwork: true,
   options: {
     iters: { type: 'string', help: 'MNIST iterations per optimizer (default 500; the book 2000)' },
     'batch-size': { type: 'string', help: 'mini-batch size (default 128, the book)' },
@@ -74,6 +75,7 @@ export const optimizersExperiment: Experiment = {
     const hidden = intList('hidden', ctx.values.hidden as string | undefined) ?? [100, 100, 100, 100];
     const data = ctx.data();
     const inputSize = data.inputShape.reduce((a, b) => a * b, 1);
+    const backend = ctx.backend.kernels;
     // The book's choices: each optimizer's default learning rate (SGD, Momentum, AdaGrad 0.01; Adam 0.001).
     const contenders = FOUR.map((name, k) => ({
       name,
@@ -82,8 +84,9 @@ export const optimizersExperiment: Experiment = {
         hiddenSizeList: hidden,
         outputSize: 10,
         rng: new Rng(ctx.seed + k),
+        backend,
       }),
-      optimizer: createOptimizer(name),
+      optimizer: createOptimizer(name, { backend }),
     }));
     ctx.log(
       `MNIST: MultiLayerNet ${[inputSize, ...hidden, 10].join('-')}, batch ${batchSize}, ${iterations} iterations, ` +

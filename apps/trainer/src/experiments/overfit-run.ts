@@ -46,9 +46,10 @@ export async function trainForOverfit(
   const data = ctx.data();
   const train = Math.min(sizes.trainSize, data.xTrain.shape[0]!);
   const test = Math.min(sizes.testSize, data.xTest.shape[0]!);
+  // The Trainer runs on the model's backend (on a GPU, a loop that reads losses back asynchronously).
   const trainer = new Trainer({
     model,
-    optimizer: createOptimizer('sgd', { lr: 0.01 }),
+    optimizer: createOptimizer('sgd', { lr: 0.01, backend: ctx.backend.kernels }),
     data: {
       xTrain: rowsView(data.xTrain, 0, train),
       tTrain: rowsView(data.tTrain, 0, train),

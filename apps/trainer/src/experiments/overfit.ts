@@ -42,6 +42,7 @@ export const overfitExperiment: Experiment = {
   summary: 'train vs test accuracy of a 7-layer net on 300 images (figure 6-20)',
   book: 'ch06/overfit_weight_decay.py with weight_decay_lambda = 0',
   usesData: true,
+  usesNetwork: true,
   options: OVERFIT_OPTIONS,
   async run(ctx) {
     const sizes = overfitSizes(ctx, 201);
@@ -50,6 +51,7 @@ export const overfitExperiment: Experiment = {
       hiddenSizeList: HIDDEN,
       outputSize: 10,
       rng: new Rng(ctx.seed),
+      backend: ctx.backend.kernels,
     });
     const c = await trainForOverfit(ctx, 'no regularisation', model, sizes);
     return {
@@ -74,6 +76,7 @@ export const weightDecayExperiment: Experiment = {
   summary: 'the same over-fitting set-up with weight decay λ = 0.1 vs none (figure 6-21)',
   book: 'ch06/overfit_weight_decay.py',
   usesData: true,
+  usesNetwork: true,
   options: { ...OVERFIT_OPTIONS, lambda: { type: 'string', help: 'weight decay λ (default 0.1, the book)' } },
   async run(ctx) {
     const sizes = overfitSizes(ctx, 201);
@@ -86,6 +89,7 @@ export const weightDecayExperiment: Experiment = {
         outputSize: 10,
         weightDecayLambda,
         rng: new Rng(ctx.seed),
+        backend: ctx.backend.kernels,
       });
     const plain = await trainForOverfit(ctx, 'λ = 0', make(0), sizes);
     const decay = await trainForOverfit(ctx, `λ = ${lambda}`, make(lambda), sizes);
@@ -115,6 +119,7 @@ export const dropoutExperiment: Experiment = {
   summary: 'Dropout 0.2 vs none on the over-fitting set-up (figure 6-23)',
   book: 'ch06/overfit_dropout.py',
   usesData: true,
+  usesNetwork: true,
   options: { ...OVERFIT_OPTIONS, ratio: { type: 'string', help: 'dropout ratio (default 0.2, the book)' } },
   async run(ctx) {
     const sizes = overfitSizes(ctx, 301);
@@ -129,6 +134,7 @@ export const dropoutExperiment: Experiment = {
         useDropout,
         dropoutRatio: ratio,
         rng: new Rng(ctx.seed),
+        backend: ctx.backend.kernels,
       });
     const plain = await trainForOverfit(ctx, 'no dropout', make(false), sizes);
     const dropped = await trainForOverfit(ctx, `dropout ${ratio}`, make(true), sizes);

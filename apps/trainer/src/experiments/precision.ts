@@ -1,9 +1,9 @@
-import { withWeightPrecision, type WeightPrecision } from '@dl/layers';
-import { rowsView } from '@dl/optim';
-import { argmax } from '@dl/tensor';
+import { hostCopy, withWeightPrecision, type WeightPrecision } from '@dl/layers';
+import { argmax, isDeviceResident } from '@dl/tensor';
+import { networkOn } from '../eval/open-model.js';
 import type { Experiment } from './context.js';
 import { csv, figure } from './files.js';
-import { MODEL_OPTIONS, studyModel, testSet } from './study-model.js';
+import { hostScores, MODEL_OPTIONS, studyModel, testSet } from './study-model.js';
 
 /** Test images per forward pass. */
 const BATCH = 1000;
@@ -14,6 +14,8 @@ const PRECISIONS = [
   { name: 'bfloat16', bits: 16, mantissa: 7, color: '#2ca02c' },
 ] as const satisfies readonly { name: WeightPrecision; bits: number; mantissa: number; color: string }[];
 
+type PrecisionRow = (typeof PRECISIONS)[number] & { accuracy: number; errors: number; changed: number };
+
 /**
  * Book 8.5.2 (bit precision): deep networks need no 64-bit floats; 16 bits per weight keep the
  * accuracy. The weights are rounded to each format and the test set classified again.
@@ -23,6 +25,7 @@ export const precisionExperiment: Experiment = {
   summary: 'test accuracy with the weights in float32, float16 and bfloat16 (section 8.5.2)',
   book: 'ch08/half_float_network.py',
   usesData: true,
+  usesNetwork: true,
   examples: [
     'dl experiment precision',
     'dl experiment precision --checkpoint runs/a/best.safetensors --json',
@@ -30,25 +33,24 @@ export const precisionExperiment: Experiment = {
   options: MODEL_OPTIONS,
   async run(ctx) {
     const model = await studyModel(ctx);
-    const { network } = model;
+    const { network, spec } = model;
     const test = testSet(ctx, model);
     const n = test.x.shape[0]!;
     const labels = test.t.ndim === 1 ? test.t : argmax(test.t, { axis: 1 });
+    // The weights are rounded on the CPU (a GPU's read back first), and a rounded copy is moved
+    // onto the backend, as dl eval --precision does; the original stays as it was.
+    const host = isDeviceResident(network.backend) ? await hostCopy(network, spec) : network;
+    const kernels = ctx.backend.kernels;
     // One pass over the test set per precision: the predicted classes (in batches, as the
     // convolutions' im2col of 10 000 images at once would take gigabytes).
-    const predictions = (p: WeightPrecision): Int32Array =>
-      withWeightPrecision(network, p, () => {
-        const out = new Int32Array(n);
-        for (let start = 0; start < n; start += BATCH) {
-          const end = Math.min(n, start + BATCH);
-          const scores = network.predict(rowsView(test.x, start, end), { train: false });
-          out.set(argmax(scores, { axis: 1 }).data, start);
-        }
-        return out;
-      });
-    const reference = predictions('float32');
-    const rows = PRECISIONS.map((p) => {
-      const mine = p.name === 'float32' ? reference : predictions(p.name);
+    const predictions = async (p: WeightPrecision): Promise<Int32Array> => {
+      const rounded = withWeightPrecision(host, p, () => networkOn(host, spec, kernels));
+      return argmax(await hostScores(rounded, test.x, BATCH), { axis: 1 }).data;
+    };
+    const reference = await predictions('float32');
+    const rows: PrecisionRow[] = [];
+    for (const p of PRECISIONS) {
+      const mine = p.name === 'float32' ? reference : await predictions(p.name);
       let changed = 0;
       let errors = 0;
       for (let i = 0; i < n; i++) {
@@ -57,8 +59,8 @@ export const precisionExperiment: Experiment = {
       }
       const acc = n === 0 ? Number.NaN : 1 - errors / n;
       ctx.log(`${p.name.padEnd(8)}  accuracy ${acc.toFixed(4)}  predictions changed ${changed}`);
-      return { ...p, accuracy: acc, errors, changed };
-    });
+      rows.push({ ...p, accuracy: acc, errors, changed });
+    }
     const accs = rows.map((r) => r.accuracy);
     const lo = Math.max(0, Math.floor(100 * Math.min(...accs) - 2) / 100);
     const hi = Math.min(1, Math.ceil(100 * Math.max(...accs) + 1) / 100);

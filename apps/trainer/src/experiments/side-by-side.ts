@@ -1,6 +1,6 @@
-import type { Model } from '@dl/layers';
+import type { FloatTensor, Model } from '@dl/layers';
 import { gatherRows, rowsBuffer, yieldToEventLoop, type Optimizer, type TrainData } from '@dl/optim';
-import type { Rng } from '@dl/tensor';
+import type { Rng, Tensor } from '@dl/tensor';
 
 export interface Contender {
   readonly name: string;
@@ -16,13 +16,24 @@ export interface SideBySideOptions {
   readonly onStep?: (iteration: number, losses: readonly number[]) => void;
   /** Called when `(i % evaluateEvery) === 0` after step `i` (0-based), as the book's loops do. */
   readonly evaluateEvery?: number;
-  readonly onEvaluate?: (iteration: number) => void;
+  /** May return a promise (accuracies read back from a GPU): it is awaited before the next step. */
+  readonly onEvaluate?: (iteration: number) => void | Promise<void>;
+}
+
+/**
+ * `model.gradient` on any backend: on a GPU (`webgpu`) the step is recorded when this returns (the
+ * gradients are ready for the optimizer) and the loss arrives with the promise.
+ */
+function gradientOf(model: Model, x: FloatTensor, t: Tensor, rng: Rng): Promise<number> {
+  const ctx = { train: true, rng };
+  return model.gradientAsync?.(x, t, ctx) ?? Promise.resolve(model.gradient(x, t, ctx));
 }
 
 /**
  * The loop of the book's comparison scripts (`optimizer_compare_mnist.py`, `weight_init_compare.py`,
  * `batch_norm_test.py`): each iteration draws one mini-batch with replacement and every contender
  * takes a step on that same batch, so they differ only in what is compared. Returns each one's losses.
+ * The same loop on every backend: the losses are awaited (a GPU reads them back asynchronously).
  */
 export async function trainSideBySide(
   contenders: readonly Contender[],
@@ -39,14 +50,16 @@ export async function trainSideBySide(
     for (let k = 0; k < batchSize; k++) indices[k] = rng.int(n);
     const x = gatherRows(data.xTrain, indices, xb);
     const t = gatherRows(data.tTrain, indices, tb);
-    const step = contenders.map((c, j) => {
-      const loss = c.model.gradient(x, t, { train: true, rng });
+    // Every contender's step is queued before any loss is awaited, so a GPU runs them back to back.
+    const pending = contenders.map((c) => {
+      const loss = gradientOf(c.model, x, t, rng);
       c.optimizer.update(c.model.params());
-      losses[j]!.push(loss);
       return loss;
     });
+    const step = await Promise.all(pending);
+    step.forEach((loss, j) => losses[j]!.push(loss));
     options.onStep?.(i, step);
-    if (options.evaluateEvery !== undefined && i % options.evaluateEvery === 0) options.onEvaluate?.(i);
+    if (options.evaluateEvery !== undefined && i % options.evaluateEvery === 0) await options.onEvaluate?.(i);
     // Let Ctrl-C and timers through now and then.
     if (i % 20 === 19) await yieldToEventLoop();
   }

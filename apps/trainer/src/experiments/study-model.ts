@@ -7,11 +7,11 @@ import {
   type SimpleConvNetSpec,
 } from '@dl/layers';
 import { createOptimizer, rowsView } from '@dl/optim';
-import { getBackend, Rng, Tensor, type FloatDType } from '@dl/tensor';
+import { getBackend, isDeviceResident, onBackend, Rng, stepScope, Tensor, type FloatDType } from '@dl/tensor';
 import { positiveInt } from '../cli/args.js';
 import { CliError } from '../cli-error.js';
 import { RunError } from '../run-error.js';
-import { openModel } from '../eval/open-model.js';
+import { networkOn, openModel } from '../eval/open-model.js';
 import { describeSpec } from '../run/checkpoint.js';
 import type { ExperimentContext, ExperimentOption } from './context.js';
 import { trainSideBySide } from './side-by-side.js';
@@ -61,9 +61,58 @@ function flag(ctx: ExperimentContext, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** The backend the experiment runs on: `dl experiment` activated it (`--backend`, default wasm). */
+/**
+ * The process default backend: what code that names no backend runs on. `dl experiment` makes the
+ * `--backend` it activated the default, except `webgpu` (never a default): then this is a CPU one,
+ * and the networks' backend is `ExperimentContext.backend`.
+ */
 export function activeBackendName(): string {
   return getBackend().name;
+}
+
+/**
+ * The scores of `network` for every row of `x`, computed on its backend `batchSize` rows at a time
+ * and read back into one tensor on the CPU: how the experiments look at predictions on any backend,
+ * a GPU's included (where `scores.data` cannot be read).
+ */
+export async function hostScores(
+  network: LayerNetwork,
+  x: FloatTensor,
+  batchSize = 1000,
+): Promise<FloatTensor> {
+  const n = x.shape[0]!;
+  const batches: (Float32Array | Float64Array)[] = [];
+  let classes = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    const end = Math.min(n, start + batchSize);
+    const values = await onBackend(network.backend, () =>
+      stepScope(() => {
+        const scores = network.predict(rowsView(x, start, end), { train: false });
+        classes = scores.shape[1]!;
+        // Started inside the step, before the step releases the scores.
+        return scores.read();
+      }),
+    );
+    batches.push(values);
+  }
+  const out =
+    batches[0] instanceof Float64Array ? new Float64Array(n * classes) : new Float32Array(n * classes);
+  let at = 0;
+  for (const b of batches) {
+    out.set(b, at);
+    at += b.length;
+  }
+  return out instanceof Float64Array
+    ? new Tensor(out, [n, classes], 'float64')
+    : new Tensor(out, [n, classes], 'float32');
+}
+
+/** A copy of `t` on the CPU (read back from a GPU; a plain copy elsewhere). */
+export async function hostTensor(t: FloatTensor): Promise<FloatTensor> {
+  const values = await t.read();
+  return values instanceof Float64Array
+    ? new Tensor(values, [...t.shape], 'float64')
+    : new Tensor(values, [...t.shape], 'float32');
 }
 
 /** `x` `[N, ...]` seen as `[N, ...shape]`; throws a RunError when a sample's size does not match. */
@@ -107,7 +156,7 @@ export async function trainOnImages(
     positiveInt('train-size', flag(ctx, 'train-size')) ?? STUDY_DEFAULTS.trainSize,
     available,
   );
-  const backend = activeBackendName();
+  const backend = ctx.backend.name;
   ctx.log(
     `training ${label}: ${iters} steps, Adam lr ${STUDY_DEFAULTS.lr}, batch ${STUDY_DEFAULTS.batchSize}, ` +
       `${trainSize} training images, backend ${backend}`,
@@ -115,7 +164,13 @@ export async function trainOnImages(
   const every = Math.max(1, Math.round(iters / 10));
   let sum = 0;
   const [losses] = await trainSideBySide(
-    [{ name: label, model: network, optimizer: createOptimizer('adam', { lr: STUDY_DEFAULTS.lr }) }],
+    [
+      {
+        name: label,
+        model: network,
+        optimizer: createOptimizer('adam', { lr: STUDY_DEFAULTS.lr, backend: ctx.backend.kernels }),
+      },
+    ],
     { xTrain: rowsView(data.xTrain, 0, trainSize), tTrain: rowsView(data.tTrain, 0, trainSize) },
     {
       iterations: iters,
@@ -146,7 +201,11 @@ export async function studyModel(ctx: ExperimentContext): Promise<StudyModel> {
       );
     }
     // A file or a run directory (its best checkpoint); non-finite weights are refused.
-    const { network, spec, info, dtype, file: path } = openModel(file, (note) => ctx.log(note.trimEnd()));
+    const opened = openModel(file, (note) => ctx.log(note.trimEnd()));
+    const { spec, info, dtype, file: path } = opened;
+    // Loaded on the CPU; moved onto a GPU backend (saved and loaded there), as dl eval does.
+    const kernels = ctx.backend.kernels;
+    const network = isDeviceResident(kernels) ? networkOn(opened.network, spec, kernels) : opened.network;
     ctx.log(`model: ${path} (${describeSpec(spec)}${info ? `, step ${info.step}` : ''})`);
     return {
       network,
@@ -157,7 +216,7 @@ export async function studyModel(ctx: ExperimentContext): Promise<StudyModel> {
     };
   }
   const spec = simpleConvNetSpec(ctx);
-  const network = buildModel(spec, { rng: new Rng(ctx.seed) });
+  const network = buildModel(spec, { rng: new Rng(ctx.seed), backend: ctx.backend.kernels });
   const run = await trainOnImages(ctx, network, 'SimpleConvNet');
   return {
     network,

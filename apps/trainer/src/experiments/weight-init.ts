@@ -62,6 +62,7 @@ export const weightInitExperiment: Experiment = {
     'activation histograms per layer (std 1, 0.01, Xavier, He; sigmoid, ReLU) and MNIST loss by init (figures 6-10 to 6-15)',
   book: 'ch06/weight_init_activation_histogram.py, weight_init_compare.py',
   usesData: true,
+  usesNetwork: true,
   options: {
     iters: { type: 'string', help: 'MNIST iterations per initialisation (default 500; the book 2000)' },
     hidden: { type: 'string', help: 'hidden layers (default 100,100,100,100, the book)' },
@@ -72,6 +73,8 @@ export const weightInitExperiment: Experiment = {
     const files: string[] = [];
     const rows: (string | number)[][] = [];
     const samples = positiveInt('samples', ctx.values.samples as string | undefined) ?? 1000;
+    // The histograms are float64, as NumPy computes them: on the CPU whatever the backend (a GPU
+    // computes float32); the MNIST runs below are on the backend.
     for (const act of ['sigmoid', 'relu'] as const) {
       const h = histograms(act, ctx.seed, samples);
       for (const { init, layer, counts } of h) {
@@ -107,6 +110,7 @@ export const weightInitExperiment: Experiment = {
     const hidden = intList('hidden', ctx.values.hidden as string | undefined) ?? [100, 100, 100, 100];
     const data = ctx.data();
     const inputSize = data.inputShape.reduce((a, b) => a * b, 1);
+    const backend = ctx.backend.kernels;
     const inits: { name: string; std: WeightInitStd }[] = [
       { name: 'std=0.01', std: 0.01 },
       { name: 'Xavier', std: 'sigmoid' },
@@ -124,8 +128,9 @@ export const weightInitExperiment: Experiment = {
           outputSize: 10,
           weightInitStd: init.std,
           rng: new Rng(ctx.seed + k),
+          backend,
         }),
-        optimizer: createOptimizer('sgd', { lr: 0.01 }),
+        optimizer: createOptimizer('sgd', { lr: 0.01, backend }),
       })),
       data,
       {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { NonFiniteError, Trainer, type TrainResult, type TrainerData } from '@dl/optim';
 import { Rng, type RngState } from '@dl/tensor';
 import { createReporter, lastEvaluationLine, type Reporter, type Summary } from '../report.js';
-import { EXIT, RunError } from '../run-error.js';
+import { EXIT, RunError, gpuFailureLine } from '../run-error.js';
 import { interruptSignal } from './interrupt.js';
 import { LAST, openRun, type OpenedRun, type TrainRunOptions } from './open-run.js';
 import { RunRecord, type RunStatus } from './run-record.js';
@@ -199,11 +199,10 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
  * the last good checkpoint is. Anything else as it was.
  */
 function gpuFailure(e: unknown, options: TrainRunOptions): unknown {
-  if (!(e instanceof Error) || e instanceof RunError) return e;
   // Also when wrapped (building a network reports its errors as the spec's).
-  const at = e.message.indexOf('webgpu');
-  if (at < 0 || !(at === 0 || e.message.slice(0, at).endsWith(': '))) return e;
+  const line = gpuFailureLine(e);
+  if (line === undefined) return e;
   const last = options.run.file(LAST);
   const kept = existsSync(last) ? `; the last checkpoint is ${last}` : '';
-  return new RunError(`${e.message.slice(at).split('\n')[0]}${kept}`, EXIT.failed, { cause: e });
+  return new RunError(`${line}${kept}`, EXIT.failed, { cause: e });
 }
