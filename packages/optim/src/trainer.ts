@@ -265,6 +265,8 @@ export class Trainer<D extends TrainerData = TrainData> {
     const loss = onBackend(this.backend, () =>
       stepScope(() => {
         const before = model.gradientAsync!(x, t, { train: true, rng });
+        // A GPU failure that the update throws rejects this too: handled, never an unhandled rejection.
+        before.catch(() => undefined);
         this.optimizer.update(model.params());
         if (this.config.recordLoss !== 'afterUpdate') return before;
         // Recorded now, behind the update (x is overwritten by the next step's batch).

@@ -23,6 +23,7 @@ import {
 export type { Access, BindingSpec, KernelSpec, ParamType, ParamValues } from './kernel-spec.js';
 export type { RuntimeStats } from './types.js';
 import type { RuntimeStats } from './types.js';
+import { errorLine, firstLine, lostLine, uncapturedLine } from './errors.js';
 
 /**
  * The machinery under every kernel: one command encoder that kernels record into (submitted when
@@ -40,10 +41,6 @@ interface Pipeline {
   /** Byte offset of each uniform field. */
   offsets: number[];
   id: number;
-}
-
-function firstLine(text: string): string {
-  return text.split('\n', 1)[0]!.trim();
 }
 
 export class GpuRuntime {
@@ -92,14 +89,12 @@ export class GpuRuntime {
     this.arenaI32 = new Int32Array(this.arena);
     this.arenaF32 = new Float32Array(this.arena);
     void device.lost.then((info) => {
-      if (this.destroyed) return;
-      this.fail(
-        `webgpu: device lost (${info.reason}): ${firstLine(info.message)} (last kernel: ${this.lastKernel})`,
-      );
+      if (!this.destroyed) this.fail(lostLine(info, this.lastKernel));
     });
     device.addEventListener('uncapturederror', (event) => {
-      const error = event.error;
-      this.fail(`webgpu ${this.lastKernel}: ${firstLine(error.message)}`);
+      // Reported here as one line: without this, Dawn (and a browser's console) prints it too, in several.
+      event.preventDefault();
+      this.fail(uncapturedLine(event.error, this.lastKernel));
     });
   }
 
@@ -136,7 +131,7 @@ export class GpuRuntime {
       this.pendingErrors.push(
         Promise.all([validation, memory]).then(([v, m]) => {
           const error = v ?? m;
-          if (error) this.fail(`webgpu ${kernel}: ${firstLine(error.message)}`);
+          if (error) this.fail(`webgpu ${kernel}: ${errorLine(error.message)}`);
         }),
       );
     }

@@ -25,7 +25,8 @@ export interface WebGpuKernels extends Kernels {
   readonly precision: GpuPrecision;
   /**
    * The arithmetic, in one line: always f32 in the kernels; with float16 storage, values are read
-   * through `unpack2x16float` and written through `pack2x16float` (no `shader-f16` kernels yet).
+   * through `unpack2x16float` and written through `pack2x16float` (no `shader-f16` kernels yet: the
+   * software adapters tested, Node's llvmpipe and Chromium 156's SwiftShader, do not offer it).
    */
   readonly compute: string;
 }
