@@ -76,16 +76,12 @@ const BACKENDS = {
         const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
         throw new RunError(`--backend webgpu: ${message}`);
       }
-      const half = kernels.precision === 'float16';
-      const storage = half ? ', float16 storage' : '';
-      // The networks (LayerNetwork) compute from float16 copies of their weights there, made on the
-      // GPU before each forward; the optimizer updates the float32 masters.
-      const weights = half ? '; weights: float16 copies of float32 masters, updated in float32' : '';
+      const storage = kernels.precision === 'float16' ? ', float16 storage' : '';
       return {
         description: `WebGPU (${kernels.gpu.adapter}${storage})`,
         kernels,
         warning: kernels.gpu.warning,
-        compute: `${kernels.compute}${weights}`,
+        compute: kernels.compute,
       };
     },
   },
