@@ -11,6 +11,7 @@ export * from './shape.js';
 export { Rng, type RngState } from './rng.js';
 export { Tensor, type NestedArray } from './tensor.js';
 export { outsideStep, stepScope } from './scope.js';
+export { halfCopyOf, halfPrecisionSteps } from './half-copy.js';
 export type { BackendStorage, StorageBlock } from './storage.js';
 export type { ReleasableBlock } from './step-scopes.js';
 export * from './create.js';

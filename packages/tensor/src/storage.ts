@@ -44,6 +44,17 @@ export interface BackendStorage {
    * one or a host array), in order with the kernels. Present where the CPU cannot copy them.
    */
   copy?(from: AnyTypedArray, to: AnyTypedArray): void;
+  /**
+   * `float16` where this storage keeps a step's float32 tensors in half precision (`webgpu` with
+   * `precision: 'float16'`); absent or `float32` where tensors are stored as their dtype says.
+   */
+  readonly precision?: 'float32' | 'float16';
+  /**
+   * A float32 array stored as float16 that outlives every step: a network's float16 copy of a
+   * float32 master weight (mixed precision), refreshed by `copy(master, it)`, which converts.
+   * Present where `precision` can be `float16`.
+   */
+  allocateHalf?(length: number, label?: string): Float32Array;
 }
 
 /** A block of a backend's memory holding one tensor's elements (views of it share the block). */

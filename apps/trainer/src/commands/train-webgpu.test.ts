@@ -130,6 +130,7 @@ describe.runIf(enabled)('dl train --backend webgpu', () => {
     expect(r.code, r.stderr).toBe(0);
     const s = summary(r.stdout);
     expect(s.compute).toMatch(/float16 storage/);
+    expect(s.compute).toMatch(/weights: float16 copies of float32 masters/);
     const run = JSON.parse(readFileSync(join(out('h'), 'run.json'), 'utf8')) as {
       settings: { precision: string };
     };

@@ -78,7 +78,9 @@ Compute:
   --backend NAME        ${BACKEND_NAMES.join(' | ')} (default: the fastest available, wasm; js: the reference)
   --threads N           threads of the backend (js: 1)
   --precision P         float32 | float16: with --backend webgpu, float16 stores a step's
-                        activations and gradients in half precision (book 8.3)
+                        activations and gradients in half precision, and the layers read
+                        float16 copies of the float32 weights, which the optimizer updates
+                        (mixed precision, book 8.3)
 
 Output:
   --out DIR             run directory (default runs/<model>-<date>-<time>)

@@ -49,7 +49,8 @@ export interface TrainSettings {
   threads: number | null;
   /**
    * How a step's float32 tensors are stored on the GPU: `float16` is book 8.3's reduced precision
-   * (`--backend webgpu` only). Runs made before this setting have none: float32.
+   * (`--backend webgpu` only), with the layers reading float16 copies of float32 master weights.
+   * Runs made before this setting have none: float32.
    */
   precision: TrainPrecision;
   /** A `step` record in metrics.jsonl every this many steps. */

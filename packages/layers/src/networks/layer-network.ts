@@ -17,6 +17,7 @@ import {
 import type { FloatTensor, ForwardContext, Layer, LossLayer, Model, NamedTensor, Param } from '../layer.js';
 import { Pooling } from '../layers/pooling.js';
 import { Relu } from '../layers/relu.js';
+import { HalfWeights } from './half-weights.js';
 
 export interface LayerNetworkOptions {
   /** L2 weight decay λ: the loss adds `0.5·λ·ΣW²` over every parameter marked `decay` (each `W`), its gradient `λ·W`. */
@@ -50,6 +51,8 @@ export class LayerNetwork implements Model {
   private readonly order: readonly Layer[];
   /** Reuses one training step's (or `accuracy` batch's) large arrays in the next (see `gradient`). */
   private readonly pool = new BufferPool();
+  /** On a backend that stores steps as float16: the float16 copies the layers read (mixed precision). */
+  private readonly halfWeights: HalfWeights | undefined;
 
   constructor(
     layers: Iterable<readonly [string, Layer]>,
@@ -62,6 +65,7 @@ export class LayerNetwork implements Model {
     this.backend = options.backend;
     this.paramList = [...this.layers.values()].flatMap((layer) => layer.params());
     this.order = runOrder([...this.layers.values()]);
+    this.halfWeights = HalfWeights.on(this.backend, this.paramList);
     const seen = new Set<string>();
     for (const p of this.paramList) {
       if (seen.has(p.name))
@@ -132,9 +136,20 @@ export class LayerNetwork implements Model {
 
   /** The layers in order; what they keep for `backward` lives as long as the enclosing step. */
   private forward(x: FloatTensor, ctx: ForwardContext): FloatTensor {
-    let y = x;
-    for (const layer of this.order) y = layer.forward(y, ctx);
-    return y;
+    return this.onWeights(true, () => {
+      let y = x;
+      for (const layer of this.order) y = layer.forward(y, ctx);
+      return y;
+    });
+  }
+
+  /**
+   * Runs the layers: as they are, or on a float16 backend with float16 copies of the weights in
+   * the params (`refresh`: made from the float32 masters first, as each forward does; see
+   * `HalfWeights`). Weight decay and the optimizer see the masters.
+   */
+  private onWeights<T>(refresh: boolean, fn: () => T): T {
+    return this.halfWeights === undefined ? fn() : this.halfWeights.use(refresh, fn);
   }
 
   private forwardLoss(x: FloatTensor, t: Tensor, ctx: ForwardContext): number {
@@ -205,10 +220,12 @@ export class LayerNetwork implements Model {
     const layers = this.order;
     // Below the first layer with parameters, gradients only flow into the data: not computed.
     const first = layers.findIndex((layer) => layer.params().length > 0);
-    for (let i = layers.length - 1; i > first; i--) dout = layers[i]!.backward(dout);
-    const bottom = layers[first];
-    if (bottom?.backwardParams) bottom.backwardParams(dout);
-    else bottom?.backward(dout);
+    this.onWeights(false, () => {
+      for (let i = layers.length - 1; i > first; i--) dout = layers[i]!.backward(dout);
+      const bottom = layers[first];
+      if (bottom?.backwardParams) bottom.backwardParams(dout);
+      else bottom?.backward(dout);
+    });
     const lambda = this.weightDecayLambda;
     if (lambda !== 0 && isDeviceResident(this.backend)) {
       for (const p of this.paramList) if (p.decay) add(p.grad, mul(p.value, lambda), p.grad);

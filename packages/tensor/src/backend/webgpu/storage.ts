@@ -131,7 +131,8 @@ export class GpuStorage implements BackendStorage {
    * `float16`: what a step allocates in float32 (activations, their gradients, the loss) is stored
    * as float16 (`GpuArray.half`); what lives across steps (parameters, their gradients, optimizer
    * slots, BatchNorm's running statistics) stays float32, so updates too small for a float16
-   * weight are not lost.
+   * weight are not lost. A network computes from float16 copies of its float32 weights
+   * (`allocateHalf`, refreshed by `copy`): mixed precision, with float32 masters.
    */
   readonly precision: GpuPrecision;
 
@@ -177,6 +178,14 @@ export class GpuStorage implements BackendStorage {
     // old contents are harmless there, so one path serves both.
     void zero;
     return this.#adopt(dtype, array, label);
+  }
+
+  allocateHalf(length: number, label?: string): Float32Array {
+    this.#checkSize('float32', length, true, label);
+    // Outside every step whatever runs now: the copy is kept and refreshed, never reallocated.
+    return this.#scopes.unscoped(() =>
+      this.#adopt('float32', this.#gpu.alloc('float32', length, true), label),
+    );
   }
 
   upload<D extends DType>(array: TypedArrayOf<D>, label?: string): TypedArrayOf<D> {

@@ -26,7 +26,9 @@ export interface WebGpuKernels extends Kernels {
   /**
    * The arithmetic, in one line: always f32 in the kernels; with float16 storage, values are read
    * through `unpack2x16float` and written through `pack2x16float` (no `shader-f16` kernels yet: the
-   * software adapters tested, Node's llvmpipe and Chromium 156's SwiftShader, do not offer it).
+   * software adapters tested, Node's llvmpipe and Chromium 156's SwiftShader, do not offer it), and
+   * a network's layers read float16 copies of its float32 master weights (`halfCopyOf`, made by
+   * `LayerNetwork` before each forward; the optimizer updates the masters in float32).
    */
   readonly compute: string;
 }
@@ -116,7 +118,7 @@ export function webgpuKernels(gpu: WebGpuBackend, options: WebGpuKernelsOptions 
     precision,
     compute:
       precision === 'float16'
-        ? 'f32 arithmetic on float16 storage (unpack2x16float/pack2x16float)'
+        ? 'f32 arithmetic on float16 storage (unpack2x16float/pack2x16float); weights: float16 copies of float32 masters, updated in float32'
         : 'f32 arithmetic on float32 storage',
     copies: () => ({ ...storage.copies }),
     gemm: (a) => run('gemm', (o) => gpu.gemm({ ...a, a: o.in(a.a), b: o.in(a.b), c: o.out(a.c) })),
