@@ -7,7 +7,8 @@ load_mnist(normalize=True) gives), so every product runs in float64. Labels are 
 TwoLayerNet (ch05/train_neuralnet.py) and class indices for the CNNs (ch07/train_convnet.py).
 
 Request on stdin (JSON): {"networks": [{"name", "kind": "two"|"simple"|"deep", "steps"}]}; for each,
-the first step is timed apart (warm-up), then `steps` steps, and the median is reported. With
+the first step is timed apart (warm-up), untimed steps follow until a second has passed (WARM_UP_S,
+as the JavaScript side does), then `steps` steps, and the median is reported. With
 {"inference": {"images": N, "batch": B, "runs": R}} it also times DeepConvNet's predict (test mode)
 over N images in batches of B, as the book's accuracy() runs it. Prints one JSON object on stdout.
 """
@@ -245,6 +246,9 @@ def make(kind):
     return DeepConvNet(), Adam(lr=0.001), (100, 1, 28, 28), False
 
 
+WARM_UP_S = 1.0
+
+
 def time_steps(kind, steps):
     np.random.seed(1)
     net, optimizer, shape, one_hot = make(kind)
@@ -258,7 +262,11 @@ def time_steps(kind, steps):
         optimizer.update(net.params, grads)
         return (time.perf_counter() - start) * 1000
 
+    # As the JavaScript engines get (step-bench.ts, WARM_UP_MS): untimed steps for the rest of a second.
+    began = time.perf_counter()
     first = step()
+    while time.perf_counter() - began < WARM_UP_S:
+        step()
     times = sorted(step() for _ in range(steps))
     return {"firstMs": first, "medianMs": times[len(times) // 2], "minMs": times[0], "steps": steps}
 

@@ -64,14 +64,25 @@ export function stepsCount(count: number, quick: boolean): number {
   return Math.max(1, Math.ceil(count / (quick ? 4 : 1)));
 }
 
-/** First step, then the median (and fastest) of `count` more. */
+/**
+ * Untimed steps after the first, until this long has passed since it began: a training run takes
+ * thousands of steps, and V8 takes a few hundred sub-millisecond ones to tier its JavaScript and
+ * WebAssembly up (TwoLayerNet on wasm: blocks of 100 steps 0.6-1.0 ms, then 0.45 from the third;
+ * on two threads each isolate tiers up its own). NumPy's steps get the same (python/steps.py).
+ * A step slower than this is timed after its first alone, as before.
+ */
+export const WARM_UP_MS = 1000;
+
+/** First step, untimed steps for the rest of `WARM_UP_MS`, then the median (and fastest) of `count` more. */
 function timeSteps(step: () => void, count: number, firstMs?: number): StepCell {
   const timed = (): number => {
     const start = performance.now();
     step();
     return performance.now() - start;
   };
+  const began = performance.now() - (firstMs ?? 0);
   const first = firstMs ?? timed();
+  while (performance.now() - began < WARM_UP_MS) step();
   const times = Array.from({ length: count }, timed).sort((a, b) => a - b);
   return { firstMs: first, medianMs: times[times.length >> 1]!, minMs: times[0]!, steps: count };
 }
