@@ -9,7 +9,7 @@ gradient, the optimizer's update; no evaluation. The networks and optimizers are
 book's ch05/ch07/ch08 code).
 
 Request on stdin (JSON): {"kind": "two"|"simple"|"deep", "steps", "seed", "files": {"trainImages",
-"trainLabels", "testImages", "testLabels"}}. Prints one JSON line: maxRssKiB (ru_maxrss of this
+"trainLabels", "testImages", "testLabels"}}. Prints one JSON line: maxRssKiB (the peak resident set, VmHWM, of this
 process, loading included), startKiB (the same before the request is read: python3 with NumPy and the
 book's code imported), steps, loss (of the last step), engine.
 """
@@ -63,7 +63,15 @@ def load_mnist(files, normalize=True, flatten=True, one_hot_label=False):
 
 
 def max_rss_kib():
-    # Linux reports ru_maxrss in KiB, macOS in bytes.
+    # Linux: VmHWM, not ru_maxrss, which starts at the parent's resident set at the fork (see
+    # memory-report.ts, peakRssKiB). Elsewhere ru_maxrss: KiB, but bytes on macOS.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss // 1024 if sys.platform == "darwin" else rss
 

@@ -10,6 +10,8 @@
 // JSON line (memory-report.ts's MemoryChildReport), the peak resident set read last, and once
 // before the library loads (it is imported dynamically for that).
 
+import { readFileSync } from 'node:fs';
+
 const NETWORKS = {
   two: {
     flatten: true,
@@ -52,7 +54,18 @@ if (
   process.exit(1);
 }
 
-const startKiB = process.resourceUsage().maxRSS;
+/** Peak resident set in KiB, as memory-report.ts's `peakRssKiB` (why not `maxRSS`: there). */
+function peakRssKiB() {
+  try {
+    const match = /^VmHWM:\s*(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]);
+  } catch {
+    // Not Linux: no /proc.
+  }
+  return process.resourceUsage().maxRSS;
+}
+
+const startKiB = peakRssKiB();
 const root = new URL('../../../', import.meta.url);
 const load = (name) => import(new URL(`packages/${name}/dist/index.js`, root).href);
 const [tensor, layers, optim, mnist] = await Promise.all(
@@ -80,7 +93,7 @@ const trainer = new optim.Trainer({
 let loss = Number.NaN;
 for (let i = 0; i < steps; i++) loss = trainer.trainStep();
 const report = {
-  maxRssKiB: process.resourceUsage().maxRSS,
+  maxRssKiB: peakRssKiB(),
   startKiB,
   steps,
   loss,

@@ -9,7 +9,7 @@
  * JSON line (`MemoryChildReport`) with the process's peak resident set, read last (and once before
  * the library loads: the library is imported dynamically for that).
  */
-import type { MemoryChildReport } from './memory-report.js';
+import { peakRssKiB, type MemoryChildReport } from './memory-report.js';
 import { STEP_WORKLOADS } from './step-workloads.js';
 
 async function main([kind, stepsArg, threadsArg, seedArg]: readonly string[]): Promise<void> {
@@ -28,7 +28,7 @@ async function main([kind, stepsArg, threadsArg, seedArg]: readonly string[]): P
       `memory-child: usage: KIND STEPS THREADS SEED (KIND two|simple|deep, THREADS a count or auto), got ${[kind, stepsArg, threadsArg, seedArg].join(' ')}`,
     );
   }
-  const startKiB = process.resourceUsage().maxRSS;
+  const startKiB = peakRssKiB();
   const { chooseBackend, setBackend } = await import('./tensor.js');
   const lib = await import('./networks.js');
   const chosen = await chooseBackend({ backend: 'wasm', threads });
@@ -51,7 +51,7 @@ async function main([kind, stepsArg, threadsArg, seedArg]: readonly string[]): P
   let loss = Number.NaN;
   for (let i = 0; i < steps; i++) loss = trainer.trainStep();
   const report: MemoryChildReport = {
-    maxRssKiB: process.resourceUsage().maxRSS,
+    maxRssKiB: peakRssKiB(),
     startKiB,
     steps,
     loss,
