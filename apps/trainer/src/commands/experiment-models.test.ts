@@ -1,8 +1,8 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pngSize, readCsv, svgText } from '../testing/files.js';
-import { runDl, tempDir, writeTinyMnist } from '../testing/fixtures.js';
+import { runDl, tempDir, writeTinyMnist, writeSmallConvSpec } from '../testing/fixtures.js';
 
 // The experiments on trained networks (filters, misclassified, precision), end to end through the
 // CLI on a tiny generated MNIST: a few steps, a hundred images.
@@ -15,19 +15,7 @@ beforeAll(async () => {
   data = writeTinyMnist(join(tmp.path, 'data'), { train: 200, test: 60 });
   // A small convolutional network, trained by dl train from a spec, for --checkpoint.
   const spec = join(tmp.path, 'conv.json');
-  writeFileSync(
-    spec,
-    JSON.stringify({
-      kind: 'sequential',
-      input: [1, 28, 28],
-      layers: [
-        { type: 'convolution', filters: 4, size: 5 },
-        { type: 'relu' },
-        { type: 'pooling', size: 4 },
-        { type: 'affine', units: 10 },
-      ],
-    }),
-  );
+  writeSmallConvSpec(spec);
   const r = await runDl([
     'train',
     '--spec',

@@ -1,8 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCsv } from '../testing/files.js';
-import { runDl, tempDir, writeTinyMnist } from '../testing/fixtures.js';
+import { runDl, tempDir, writeTinyMnist, writeSmallConvSpec } from '../testing/fixtures.js';
 
 // `dl experiment NAME --backend webgpu` against the same run on wasm, on the machine's WebGPU adapter
 // (in CI Mesa's llvmpipe, a software adapter: tiny settings, a few steps each). Where none opens,
@@ -135,19 +134,7 @@ describe.runIf(enabled)('dl experiment --backend webgpu gives the numbers of was
 
   it('misclassified and precision of a --checkpoint: moved onto the GPU as dl eval does', async () => {
     const spec = join(tmp.path, 'conv.json');
-    writeFileSync(
-      spec,
-      JSON.stringify({
-        kind: 'sequential',
-        input: [1, 28, 28],
-        layers: [
-          { type: 'convolution', filters: 4, size: 5 },
-          { type: 'relu' },
-          { type: 'pooling', size: 4 },
-          { type: 'affine', units: 10 },
-        ],
-      }),
-    );
+    writeSmallConvSpec(spec);
     const runDir = join(tmp.path, 'run');
     const train = await runDl([
       'train',

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MNIST_FILE_NAMES, writeIdxFile } from '@dl/data-mnist';
@@ -10,6 +10,28 @@ import { main } from '../main.js';
 export function tempDir(prefix = 'dl-trainer-'): { path: string; cleanup: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/**
+ * Writes the spec of a small convolutional network (one 4-filter 5×5 layer, ReLU, 4×4 pooling, an
+ * affine layer to 10 classes) to `path`, for `dl train --spec` in tests that need a checkpoint of a
+ * CNN quickly. Returns `path`.
+ */
+export function writeSmallConvSpec(path: string): string {
+  writeFileSync(
+    path,
+    JSON.stringify({
+      kind: 'sequential',
+      input: [1, 28, 28],
+      layers: [
+        { type: 'convolution', filters: 4, size: 5 },
+        { type: 'relu' },
+        { type: 'pooling', size: 4 },
+        { type: 'affine', units: 10 },
+      ],
+    }),
+  );
+  return path;
 }
 
 /**
