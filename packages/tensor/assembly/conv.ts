@@ -19,7 +19,7 @@ import { addRow, copyRow } from './window';
  * results: out[n] = w · colT comes out in NCHW order. out, dw and dx are followed by 16 readable
  * bytes (the GEMM's edge tiles load whole v128s); `scratch` holds convScratchBytes.
  * Stride-1 layers (all of the book's) skip im2col altogether: see direct-conv.ts; 3×3 stride-1
- * layers with 8 or more input channels (DeepConvNet's) run Winograd's F(2×2, 3×3), see winograd.ts.
+ * layers with 8 or more input channels (DeepConvNet's) run Winograd's F(4×4, 3×3), see winograd.ts.
  */
 
 /** Whether the backward's dx is a Winograd convolution of dout (`filters` channels, bordered by 2 - pad). */

@@ -87,8 +87,8 @@ export function formatLayerReport(report: LayerBenchReport): string {
     '',
     `layers: batch 100, float32 (numpy: the book's Convolution/Pooling, float64, ${report.numpy}); ` +
       'conv GFLOP/s count the forward as 2·N·S·FN·K and the backward as twice that ' +
-      "(the direct convolution's count: the wasm backend's 3×3 layers with 8+ input channels run Winograd F(2×2, 3×3), " +
-      '2.25× fewer multiply-adds, so theirs are effective rates)',
+      "(the direct convolution's count: the wasm backend's 3×3 layers with 8+ input channels run Winograd F(4×4, 3×3), " +
+      'up to 4× fewer multiply-adds, so theirs are effective rates)',
   );
   if (report.webgpu) {
     lines.push(

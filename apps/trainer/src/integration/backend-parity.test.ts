@@ -59,9 +59,13 @@ describe('a training run on the wasm backend ends where the js backend does', ()
   }, 120_000);
 
   // Eight filters a layer: the wasm backend runs layers 2-6 (3×3, 8 input channels) with Winograd's
-  // F(2×2, 3×3) for the forward, dx and dW, the js backend with im2col. Measured: both end at 1.53039
-  // from 2.28599, 2.3e-8 apart.
-  it('DeepConvNet (8 filters a layer, hidden 16), 100 Adam steps: losses within 1e-3', () => {
+  // F(4×4, 3×3) for the forward, dx and dW, the js backend with im2col. The two runs are one training
+  // until a tie breaks differently: the losses every 10 steps were 1.7e-8 and 4.0e-8 apart at steps 20
+  // and 30, 1.2e-4 at step 40, then 5e-4 to 1e-2 (4.4e-3 at step 100, from 2.286 to 1.530): a max-pool
+  // or ReLU tie that the two roundings break differently, after which each run follows its own path.
+  // (With F(2×2, 3×3), whose rounding is ~10× smaller, no tie broke: 2.3e-8 at step 100.) So the
+  // first loss is held to 1e-5, and the last to 1% of the js run's: both must end at the same place.
+  it('DeepConvNet (8 filters a layer, hidden 16), 100 Adam steps: losses within 1%', () => {
     const net = (): DeepConvNet =>
       new DeepConvNet({
         convParams: DEEP_CONV_NET_PARAMS.map((p) => ({ ...p, filterNum: 8 })),
@@ -72,7 +76,7 @@ describe('a training run on the wasm backend ends where the js backend does', ()
     const onWasm = train(wasm, net, [1, 28, 28]);
     expect(js.last).toBeLessThan(0.8 * js.first);
     expect(Math.abs(onWasm.first - js.first)).toBeLessThan(1e-5);
-    expect(Math.abs(onWasm.last - js.last)).toBeLessThan(1e-3);
+    expect(Math.abs(onWasm.last - js.last)).toBeLessThan(0.01 * js.last);
   }, 120_000);
 
   it('MultiLayerNetExtend with BatchNorm and Dropout, 100 Adam steps: losses within 1e-3', () => {
