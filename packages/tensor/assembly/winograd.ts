@@ -136,12 +136,24 @@ function transformFilters(w: usize, inCh: i32, outCh: i32, flip: bool): void {
       const g = tapsAt + ((<usize>(i * outPad + o)) << 2);
       for (let col = 0; col < 3; col++) {
         const k = g + <usize>col * tapStride;
-        storeG(gAt + ((<usize>col) << 4), 48, v128.load(k), v128.load(k + 3 * tapStride), v128.load(k + 6 * tapStride));
+        storeG(
+          gAt + ((<usize>col) << 4),
+          48,
+          v128.load(k),
+          v128.load(k + 3 * tapStride),
+          v128.load(k + 6 * tapStride),
+        );
       }
       const at = uAt + ((<usize>(o * inCh + i * FR)) << 2);
       for (let r = 0; r < 6; r++) {
         const row = gAt + <usize>(48 * r);
-        storeG(at + <usize>(6 * r) * xiStride, xiStride, v128.load(row), v128.load(row, 16), v128.load(row, 32));
+        storeG(
+          at + <usize>(6 * r) * xiStride,
+          xiStride,
+          v128.load(row),
+          v128.load(row, 16),
+          v128.load(row, 32),
+        );
       }
     }
   }
@@ -159,7 +171,8 @@ function stageTaps(w: usize, inCh: i32, outCh: i32, flip: bool): void {
     for (let i = 0; i < inCh; i++) {
       const g = w + ((<usize>(flip ? i * outCh + o : o * inCh + i) * 9) << 2);
       const at = tapsAt + ((<usize>(i * outPad + o)) << 2);
-      for (let k = 0; k < 9; k++) store<f32>(at + <usize>k * tapStride, load<f32>(g + ((<usize>(flip ? 8 - k : k)) << 2)));
+      for (let k = 0; k < 9; k++)
+        store<f32>(at + <usize>k * tapStride, load<f32>(g + ((<usize>(flip ? 8 - k : k)) << 2)));
     }
   }
 }
@@ -234,7 +247,8 @@ function transformInput(x: usize, inCh: i32, height: i32, width: i32, pad: i32, 
       const ty = r >> 2;
       const i = r & 3;
       const here = ty < tilesY ? rowsAt + <usize>(6 * i) * block + ((<usize>(ty * tilesX)) << 2) : 0;
-      const above = i < 2 && ty > 0 ? rowsAt + <usize>(6 * (i + 4)) * block + ((<usize>((ty - 1) * tilesX)) << 2) : 0;
+      const above =
+        i < 2 && ty > 0 ? rowsAt + <usize>(6 * (i + 4)) * block + ((<usize>((ty - 1) * tilesX)) << 2) : 0;
       rowTimesB(planeAt + ((<usize>r * wq) << 2), here, above);
     }
     // ... and Bᵀ down the columns: ξ = 6·i + j.
@@ -243,7 +257,7 @@ function transformInput(x: usize, inCh: i32, height: i32, width: i32, pad: i32, 
       const column = rowsAt + <usize>j * block;
       for (let t = 0; t < tiles; t += 4) {
         const at = column + ((<usize>t) << 2);
-        const rows = (<usize>6) * block;
+        const rows = <usize>6 * block;
         storeBt(
           vc + <usize>j * xiStride + ((<usize>t) << 2),
           6 * xiStride,
@@ -302,7 +316,8 @@ function multiply(inCh: i32, outCh: i32, tiles: i32): void {
     for (let f = 0; f < outCh; f += FR) {
       const a = u + ((<usize>(f * inCh)) << 2);
       const o = m + <usize>f * vRow;
-      for (let t = 0; t < tiles; t += 8) panel4x8(inCh, a, v + ((<usize>t) << 2), vRow, o + ((<usize>t) << 2));
+      for (let t = 0; t < tiles; t += 8)
+        panel4x8(inCh, a, v + ((<usize>t) << 2), vRow, o + ((<usize>t) << 2));
     }
   }
 }
@@ -459,7 +474,8 @@ function storeQuad(out: usize, x: v128, cols: i32): void {
 function zeroSlack(inCh: i32, used: i32): void {
   const vRow = (<usize>tp) << 2;
   const bytes = (<usize>(tp - used)) << 2;
-  for (let row = 0; row < XI * inCh; row++) memory.fill(vAt + <usize>row * vRow + ((<usize>used) << 2), 0, bytes);
+  for (let row = 0; row < XI * inCh; row++)
+    memory.fill(vAt + <usize>row * vRow + ((<usize>used) << 2), 0, bytes);
 }
 
 /**
@@ -565,7 +581,7 @@ function transformDout(dout: usize, outCh: i32, outH: i32, outW: i32, first: i32
       }
     }
     const yf = mAt + <usize>f * vRow + ((<usize>first) << 2);
-    const rows = (<usize>6) * block;
+    const rows = <usize>6 * block;
     for (let j = 0; j < 6; j++) {
       const column = doutRowsAt + <usize>j * block;
       for (let t = 0; t < tiles; t += 4) {
@@ -596,7 +612,17 @@ function accumulateWeights(inCh: i32, outCh: i32, tiles: i32): void {
     for (let f = 0; f < outCh; f += FR) {
       for (let c = 0; c < inCh; c += 2) {
         const xa = v + <usize>c * vRow;
-        dwTile4x2(y + <usize>f * vRow, vRow, 1, r, xa, xa + vRow, 0, part + <usize>f * stride + ((<usize>c) << 4), stride);
+        dwTile4x2(
+          y + <usize>f * vRow,
+          vRow,
+          1,
+          r,
+          xa,
+          xa + vRow,
+          0,
+          part + <usize>f * stride + ((<usize>c) << 4),
+          stride,
+        );
       }
     }
   }
@@ -633,7 +659,15 @@ function foldWeights(inCh: i32, outCh: i32, dw: usize, accumulate: bool): void {
       for (let j = 0; j < 6; j++) {
         const col = p + ((<usize>j) << 2);
         for (let k = 0; k < 3; k++) {
-          const v = gtRow(k, load<f32>(col), load<f32>(col, 24), load<f32>(col, 48), load<f32>(col, 72), load<f32>(col, 96), load<f32>(col, 120));
+          const v = gtRow(
+            k,
+            load<f32>(col),
+            load<f32>(col, 24),
+            load<f32>(col, 48),
+            load<f32>(col, 72),
+            load<f32>(col, 96),
+            load<f32>(col, 120),
+          );
           store<f32>(q + ((<usize>(6 * k + j)) << 2), v);
         }
       }
@@ -641,7 +675,15 @@ function foldWeights(inCh: i32, outCh: i32, dw: usize, accumulate: bool): void {
       for (let y = 0; y < 3; y++) {
         const row = q + ((<usize>(6 * y)) << 2);
         for (let x = 0; x < 3; x++) {
-          const v = gtRow(x, load<f32>(row), load<f32>(row, 4), load<f32>(row, 8), load<f32>(row, 12), load<f32>(row, 16), load<f32>(row, 20));
+          const v = gtRow(
+            x,
+            load<f32>(row),
+            load<f32>(row, 4),
+            load<f32>(row, 8),
+            load<f32>(row, 12),
+            load<f32>(row, 16),
+            load<f32>(row, 20),
+          );
           const at = g + ((<usize>(3 * y + x)) << 2);
           store<f32>(at, accumulate ? load<f32>(at) + v : v);
         }
