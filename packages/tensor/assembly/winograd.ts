@@ -32,7 +32,7 @@ import { copyRow } from './window';
  * along the rows first and then down the columns, through small blocks in L1; the input's row pass
  * runs once per row of the bordered plane, so the two rows that vertically neighbouring tiles share
  * are transformed once. The conformance suite holds these kernels to the direct kernel's rounding
- * bound; over 40 seeds the worst case used 61-65% of it (F(2×2, 3×3): 10%,
+ * bound; over 40 seeds the worst case used 61-65% of it (F(2×2, 3×3): at most 10%,
  * `tooling/bench/src/conformance-margin.ts`). The backward's dx is the
  * same convolution of the zero-bordered dout with the filters turned 180° (`flip`), as in
  * direct-conv.ts; dw is at the end of this file.
@@ -43,7 +43,7 @@ const XI: i32 = 36;
 /** Filters per packed panel: the 4×8 kernel's rows. */
 const FR: i32 = 4;
 /**
- * Tiles one pass handles: small images (DeepConvNet's 7×7 layers have 4 tiles) are taken several at
+ * Tiles one pass handles: small images (DeepConvNet's 8×8 layers have 4 tiles) are taken several at
  * a time, so the 36 GEMMs have enough columns to amortise their calls (64 and 196 measured no better).
  */
 const TILE_TARGET: i32 = 128;
