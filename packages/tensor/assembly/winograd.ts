@@ -227,7 +227,7 @@ function storeAt(at: usize, stride: usize, m0: v128, m1: v128, m2: v128, m3: v12
 /**
  * V[ξ][c][first + t] = (Bᵀ d B)[ξ] for every channel c and tile t of one image x [inCh, height,
  * width]. Four consecutive tiles share a v128 whatever their rows, so small images (DeepConvNet's
- * 7×7 layers have 2×2 tiles) fill every lane; the last group writes up to 3 lanes past the image's
+ * 8×8 layers have 2×2 tiles) fill every lane; the last group writes up to 3 lanes past the image's
  * tiles: into the next image's, which are written later, or into the slack of V's rows.
  */
 function transformInput(x: usize, inCh: i32, height: i32, width: i32, pad: i32, first: i32): void {
@@ -416,7 +416,7 @@ function transformOutput(outCh: i32, outH: i32, outW: i32, bias: usize, out: usi
 
 /**
  * Tiles t .. t + count - 1 from Y (one lane each) into the output plane, plus b. A 4×4 transpose of
- * each row r of Y gives the four pixels of row r of each tile (into `yAt` again, [tile][r]); pixels
+ * each row r of Y gives the four pixels of row r of each tile (into `tAt`, [tile][r]); pixels
  * past the image's edge are not stored.
  */
 function storeTiles(plane: usize, outH: i32, outW: i32, t: i32, count: i32, b: v128): void {
