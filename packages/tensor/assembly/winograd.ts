@@ -1,4 +1,4 @@
-import { align16, dwTile4x2, roundUp } from './direct-conv';
+import { align16, dwTile4x2, roundUp, storeRun } from './direct-conv';
 import { madd } from './simd';
 import { copyRow } from './window';
 
@@ -444,26 +444,14 @@ function storeTiles(plane: usize, outH: i32, outW: i32, t: i32, count: i32, b: v
     const o = plane + ((<usize>(4 * ty * outW + 4 * tx)) << 2);
     const src = tAt + <usize>l * 64;
     for (let r = 0; r < rows; r++) {
-      storeQuad(o + ((<usize>(r * outW)) << 2), v128.load(src + <usize>r * 16), cols);
+      const pixels = v128.load(src + <usize>r * 16);
+      storeRun(o + ((<usize>(r * outW)) << 2), pixels, pixels, cols); // cols ≤ 4: the first half only
     }
     if (++tx == tilesX) {
       tx = 0;
       ty++;
     }
   }
-}
-
-/** The first `cols` (1 to 4) lanes of x at `out`. */
-// @ts-ignore: decorator
-@inline
-function storeQuad(out: usize, x: v128, cols: i32): void {
-  if (cols == 4) {
-    v128.store(out, x);
-    return;
-  }
-  v128.store32_lane(out, x, 0);
-  if (cols > 1) v128.store32_lane(out, x, 1, 4);
-  if (cols > 2) v128.store32_lane(out, x, 2, 8);
 }
 
 /**
